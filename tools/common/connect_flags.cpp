@@ -1,0 +1,144 @@
+// Credential resolution. Precedence: explicit flags over the connection
+// string, files over environment; a key and a token together are refused.
+#include "tools/common/connect_flags.h"
+
+#include <cstdlib>
+
+#include "core/connection_string.h"
+#include "core/sas.h"
+#include "core/secret.h"
+
+namespace hyco::cli {
+namespace {
+
+std::string env(const char* name) {
+    const char* v = std::getenv(name);
+    return v ? v : "";
+}
+
+}  // namespace
+
+void ConnectFlags::declare(Tool& tool, CLI::App& app, bool tokens) {
+    app.add_option("-x,--connection-string", connection_string,
+                   "Relay connection string (Endpoint=sb://...;EntityPath=...;SharedAccessKeyName=...;"
+                   "SharedAccessKey=...); @FILE reads it from FILE")
+        ->type_name("CONNSTR")
+        ->envname("HYCO_CONNECTION_STRING")
+        ->group("Connection");
+    app.add_option("-n,--namespace", ns,
+                   "Relay namespace: NAME (.servicebus.windows.net is added), HOST[:PORT] or sb://HOST[:PORT]/")
+        ->type_name("NS")
+        ->group("Connection");
+    app.add_option("-p,--path", path, "Hybrid Connection (entity) path; overrides EntityPath")
+        ->type_name("PATH")
+        ->group("Connection");
+    app.add_option("-k,--key-name", key_name, "Shared access rule name; overrides SharedAccessKeyName")
+        ->type_name("NAME")
+        ->group("Connection");
+    tool.complete(app.add_option("--key-file", key_file,
+                                 "Read the shared access key from FILE (or set HYCO_KEY) so it stays out of ps")
+                      ->type_name("FILE")
+                      ->group("Connection"),
+                  Complete::file);
+    if (tokens) {
+        app.add_option("--token", token, "Use this pre-issued SAS token instead of a key (or set HYCO_TOKEN)")
+            ->type_name("TOKEN")
+            ->group("Connection");
+        tool.complete(app.add_option("--token-file", token_file, "Read a pre-issued SAS token from FILE")
+                          ->type_name("FILE")
+                          ->group("Connection"),
+                      Complete::file);
+    }
+    app.add_flag("--emulator", emulator,
+                 "Plain ws:// to a local relay such as hyco-relay (like UseDevelopmentEmulator=true)")
+        ->group("Connection");
+}
+
+Result<RelayTarget> ConnectFlags::resolve(bool need_entity) const {
+    RelayTarget t;
+    bool have_ns = false;
+    std::string cs_text = connection_string;
+    if (!cs_text.empty() && cs_text.front() == '@') {
+        auto text = read_secret_file(cs_text.substr(1), "the connection string");
+        if (!text) return text.error();
+        cs_text = *text;
+    }
+    if (!cs_text.empty()) {
+        auto cs = parse_connection_string(cs_text);
+        if (!cs) return cs.error();
+        t.ns = cs->endpoint;
+        t.entity = cs->entity_path;
+        t.credentials.key_name = cs->key_name;
+        t.credentials.key = cs->key;
+        t.credentials.token = cs->signature;
+        have_ns = true;
+    }
+    if (!ns.empty()) {
+        auto parsed = parse_namespace(ns, emulator);
+        if (!parsed) return parsed.error();
+        t.ns = *parsed;
+        have_ns = true;
+    } else if (emulator && have_ns) {
+        t.ns.tls = false;
+    }
+    if (!have_ns)
+        return make_error(Exit::usage, "no relay given",
+                          "use -x CONNECTION_STRING (or HYCO_CONNECTION_STRING) or --namespace");
+    if (!path.empty()) {
+        auto p = normalize_entity_path(path);
+        if (!p) return p.error();
+        t.entity = *p;
+    }
+    if (need_entity && t.entity.empty())
+        return make_error(Exit::usage, "no entity given", "use --path or EntityPath in the connection string");
+
+    std::string key;
+    if (!key_file.empty()) {
+        auto k = read_secret_file(key_file, "the key");
+        if (!k) return k.error();
+        key = *k;
+    } else {
+        key = env("HYCO_KEY");
+    }
+    std::string tok;
+    if (!token_file.empty()) {
+        auto k = read_secret_file(token_file, "the token");
+        if (!k) return k.error();
+        tok = *k;
+    } else if (!token.empty()) {
+        tok = token;
+    } else if (key.empty()) {
+        tok = env("HYCO_TOKEN");
+    }
+    if (!key.empty() && !tok.empty())
+        return make_error(Exit::usage, "conflicting credentials", "give a key or a token, not both");
+    if (!key_name.empty()) t.credentials.key_name = key_name;
+    if (!key.empty()) {
+        t.credentials.key = key;
+        t.credentials.token.clear();
+        if (t.credentials.key_name.empty())
+            return make_error(Exit::usage, "a key needs a rule name", "use --key-name (or SharedAccessKeyName)");
+    }
+    if (!tok.empty()) {
+        auto parsed = sas::parse(tok);
+        if (!parsed) return parsed.error();
+        t.credentials.token = tok;
+        t.credentials.key.clear();
+    }
+    if (t.credentials.can_mint())
+        if (auto st = sas::check_key(t.credentials.key_name, t.credentials.key); !st) return st.error();
+    return t;
+}
+
+Section environment_section() {
+    return {"ENVIRONMENT",
+            "HYCO_CONNECTION_STRING\n"
+            "A connection string, used when -x is not given.\n\n"
+            "HYCO_KEY\n"
+            "The shared access key, used when --key-file is not given. Keys in files or the environment "
+            "stay out of the process list; keys are never printed.\n\n"
+            "HYCO_TOKEN\n"
+            "A pre-issued SAS token, used when no key, --token or --token-file is given."};
+}
+
+}  // namespace hyco::cli
