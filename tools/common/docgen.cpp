@@ -57,6 +57,8 @@ std::vector<const CLI::Option*> visible_options(const CLI::App& app, bool positi
     std::vector<const CLI::Option*> out;
     for (const CLI::Option* opt : app.get_options()) {
         if (opt->get_group().empty()) continue;  // hidden
+        // -h/--help is listed once, for the tool, not for every subcommand.
+        if (app.get_parent() != nullptr && opt == app.get_help_ptr()) continue;
         if (positional != (opt->get_positional() && !opt->nonpositional())) continue;
         out.push_back(opt);
     }
@@ -76,7 +78,7 @@ std::vector<std::string> names(const CLI::Option* opt) {
     return out;
 }
 
-bool takes_value(const CLI::Option* opt) { return opt->get_type_size() != 0; }
+bool takes_value(const CLI::Option* opt) { return opt->get_items_expected_max() != 0; }
 
 std::string value_name(const CLI::Option* opt) {
     std::string t = opt->get_type_name();
@@ -88,6 +90,13 @@ std::string value_name(const CLI::Option* opt) {
 std::string single_line(std::string s) {
     for (char& c : s)
         if (c == '\n') c = ' ';
+    return s;
+}
+
+// Option help is written as a phrase for --help; the man page wants sentences.
+std::string sentence(std::string s) {
+    s = single_line(std::move(s));
+    if (!s.empty() && s.back() != '.' && s.back() != ')' && s.back() != '?') s += '.';
     return s;
 }
 
@@ -113,13 +122,13 @@ std::string Tool::man_page() const {
     m << ".SH DESCRIPTION\n" << roff_paragraphs(info_.description);
     auto option_list = [&](const CLI::App& a) {
         for (const CLI::Option* p : visible_options(a, true))
-            m << ".TP\n\\fI" << roff(p->get_name(true)) << "\\fR\n" << roff(single_line(p->get_description())) << "\n";
+            m << ".TP\n\\fI" << roff(p->get_name(true)) << "\\fR\n" << roff(sentence(p->get_description())) << "\n";
         for (const CLI::Option* o : visible_options(a, false)) {
             m << ".TP\n";
             auto ns = names(o);
             for (std::size_t i = 0; i < ns.size(); ++i) m << (i ? ", " : "") << "\\fB" << roff(ns[i]) << "\\fR";
             if (takes_value(o)) m << " \\fI" << roff(value_name(o)) << "\\fR";
-            m << "\n" << roff(single_line(o->get_description()));
+            m << "\n" << roff(sentence(o->get_description()));
             Hint h = hint(o);
             if (!h.choices.empty()) {
                 std::string list;
