@@ -4,7 +4,7 @@
 #   . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
 #   relay_start [extra hyco-relay options...]   # e.g. --token-grace 0 -v
 #   ... $HYCO_CONNECTION_STRING, $HYCO_RELAY_PORT, $HYCO_RELAY_HOST,
-#       $HYCO_RELAY_PID, $HYCO_RELAY_LOG (its stderr) ...
+#       $HYCO_RELAY_PID, $HYCO_RELAY_LOG (its stderr), $HYCO_RELAY_OUT ...
 #   hyco_cleanup_add 'kill $mypid'   # more cleanup, run on EXIT in reverse
 # relay_start can be called more than once; the exports name the last one.
 
@@ -39,6 +39,7 @@ hyco_stop_pid() {
 relay_start() {
     local n=${#_hyco_cleanups[@]}
     local out="$HYCO_TEST_TMP/relay$n.out"
+    HYCO_RELAY_OUT=$out
     HYCO_RELAY_LOG="$HYCO_TEST_TMP/relay$n.err"
     : >"$out"
     hyco-relay --host 127.0.0.1 --port 0 "$@" >"$out" 2>"$HYCO_RELAY_LOG" &
@@ -61,7 +62,7 @@ relay_start() {
     HYCO_CONNECTION_STRING=$line
     HYCO_RELAY_HOST=127.0.0.1
     HYCO_RELAY_PORT=$(printf '%s\n' "$line" | sed -E 's|^Endpoint=sb://[^/]*:([0-9]+)/.*|\1|')
-    export HYCO_CONNECTION_STRING HYCO_RELAY_HOST HYCO_RELAY_PORT HYCO_RELAY_PID HYCO_RELAY_LOG
+    export HYCO_CONNECTION_STRING HYCO_RELAY_HOST HYCO_RELAY_PORT HYCO_RELAY_PID HYCO_RELAY_LOG HYCO_RELAY_OUT
 }
 
 # Node interop prerequisites: exits 77 (skipped) without node_modules.
