@@ -95,8 +95,9 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create(const TlsOptions& tls) {
 
 EventLoop::~EventLoop() {
     tick_.reset();
+    // Deferred work refers to objects that are gone by now: drop it.
+    deferred_.clear();
     if (context_) lws_context_destroy(context_);
-    run_deferred();
 }
 
 void EventLoop::run_until(const std::function<bool()>& done) {

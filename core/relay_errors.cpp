@@ -31,18 +31,30 @@ Exit relay_status_exit(int status) {
     }
 }
 
+bool starts_with_code_word(std::string_view r) {
+    std::size_t i = 0;
+    while (i < r.size() && std::isalpha(static_cast<unsigned char>(r[i]))) ++i;
+    return i >= 3 && i < r.size() && r[i] == ':' && std::isupper(static_cast<unsigned char>(r[0])) &&
+           std::islower(static_cast<unsigned char>(r[1]));
+}
+
 }  // namespace
 
 bool is_listener_rejection(const WsClose& c) {
     if (c.http_status <= 0) return false;
     if (const std::string* by = header(c, "hyco-rejected-by")) return text::iequals(*by, "listener");
-    if (header(c, "x-hyco-rejected")) return true;
     if (header(c, "hyco-error") || header(c, "x-ms-error")) return false;
-    // Azure (and hyco-relay) write a TrackingId into every reason phrase of
-    // their own; a listener's description is passed through untouched.
-    if (c.http_reason.find("TrackingId") != std::string::npos) return false;
+    // The relay's own errors start with an error-code word ("EndpointNotFound:
+    // ...", "InvalidSignature: ..."); a listener's description is free text.
+    if (starts_with_code_word(c.http_reason)) return false;
     return c.http_status != 401 && c.http_status != 404 && c.http_status != 408 && c.http_status != 504 &&
            c.http_status < 500;
+}
+
+std::string without_tracking(std::string reason) {
+    auto at = reason.find(" TrackingId:");
+    if (at != std::string::npos) reason.resize(at);
+    return reason;
 }
 
 Error sender_connect_error(const WsClose& c, const std::string& what) {
@@ -51,7 +63,9 @@ Error sender_connect_error(const WsClose& c, const std::string& what) {
         return e;
     }
     if (is_listener_rejection(c))
-        return make_error(Exit::rejected, what, "the listener rejected the connection: " + status_text(c));
+        return make_error(Exit::rejected, what,
+                          fmt::format("the listener rejected the connection: {} {}", c.http_status,
+                                      without_tracking(c.http_reason)));
     Exit code = relay_status_exit(c.http_status);
     std::string why = "relay answered " + status_text(c);
     if (code == Exit::not_found && c.http_reason.empty()) why += " (no such entity, or no listener)";

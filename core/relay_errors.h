@@ -11,10 +11,15 @@
 namespace hyco {
 
 /// True when a refused sender upgrade carries the listener's own status
-/// (a rejection) rather than an error of the relay itself. See
-/// docs/design.md: hyco-relay marks relay errors; Azure puts a TrackingId
-/// in every reason phrase it writes itself.
+/// (a rejection) rather than an error of the relay itself: a
+/// `Hyco-Rejected-By: listener` header if the relay sends one; otherwise
+/// relay errors are recognised by their reason phrase, which starts with an
+/// error-code word (`EndpointNotFound: ...`), or by a status only the relay
+/// uses (401, 404, 408, 504, 5xx).
 bool is_listener_rejection(const WsClose& close);
+
+/// A reason phrase without the relay's " TrackingId:..." tail.
+std::string without_tracking(std::string reason);
 
 /// The error a sender reports for a connection that never opened.
 Error sender_connect_error(const WsClose& close, const std::string& what);

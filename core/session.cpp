@@ -88,7 +88,10 @@ void Session::stream_eof(FdStream&) {
     std::vector<Fragment> fragments;
     splitter_.finish(fragments);
     send_fragments(fragments);
-    if (options_.close_on_eof && options_.read_input) begin_close();
+    // Empty input (stdin at /dev/null) means "receive only": a Close now
+    // would end the peer's sending too (lws cannot send after a Close
+    // arrives), so keep reading until the peer closes.
+    if (options_.close_on_eof && options_.read_input && stream_->bytes_read() > 0) begin_close();
 }
 
 void Session::stream_drained(FdStream&) { ws_->receive(true); }

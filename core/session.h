@@ -22,7 +22,7 @@ namespace hyco {
 
 struct SessionOptions {
     Framing framing = Framing::text;
-    bool close_on_eof = true;             ///< end of input sends Close (else keep receiving)
+    bool close_on_eof = true;             ///< end of non-empty input sends Close (else keep receiving)
     std::chrono::milliseconds linger{0};  ///< after our Close, wait this long for the peer's (0: for ever)
     std::uint64_t max_messages = 0;       ///< close after receiving this many (0: no limit)
     bool read_input = true;               ///< false: never read the endpoint (messages come from elsewhere)

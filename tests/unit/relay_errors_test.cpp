@@ -20,7 +20,8 @@ WsClose refused(int status, std::string reason, std::vector<std::pair<std::strin
 
 TEST_CASE("relay errors map to auth, not found and timeout") {
     CHECK(sender_connect_error(refused(401, "Unauthorized. TrackingId:1"), "c").code == Exit::auth);
-    CHECK(sender_connect_error(refused(403, "Forbidden. TrackingId:1"), "c").code == Exit::auth);
+    CHECK(sender_connect_error(refused(403, "Unauthorized: rule 'r' does not grant Send. TrackingId:1"), "c").code ==
+          Exit::auth);
     CHECK(sender_connect_error(refused(404, "Endpoint does not exist. TrackingId:1"), "c").code ==
           Exit::not_found);
     CHECK(sender_connect_error(refused(504, "Gateway Timeout"), "c").code == Exit::timeout);
@@ -32,6 +33,9 @@ TEST_CASE("a listener's rejection exits 6 and keeps its status and description")
     CHECK(e.code == Exit::rejected);
     CHECK(e.why.find("403 not on the guest list") != std::string::npos);
     CHECK(sender_connect_error(refused(418, "teapot"), "c").code == Exit::rejected);
+    Error t = sender_connect_error(refused(403, "not on the guest list TrackingId:5e3e"), "c");
+    CHECK(t.code == Exit::rejected);
+    CHECK(t.why == "the listener rejected the connection: 403 not on the guest list");
 }
 
 TEST_CASE("a listener's 404 is fatal for the listener") {

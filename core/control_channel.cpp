@@ -1,0 +1,139 @@
+// Control channel upkeep (see control_channel.h).
+#include "core/control_channel.h"
+
+#include <fmt/format.h>
+
+#include "core/crypto.h"
+#include "core/duration.h"
+#include "core/relay_errors.h"
+#include "core/sas.h"
+
+namespace hyco {
+
+ControlChannel::ControlChannel(EventLoop& loop, Events& events, RelayTarget target, ClientOptions options,
+                               std::chrono::milliseconds keepalive)
+    : loop_(loop),
+      events_(events),
+      target_(std::move(target)),
+      options_(std::move(options)),
+      keepalive_(keepalive),
+      id_(crypto::uuid4()),
+      retry_timer_(loop),
+      renew_timer_(loop) {}
+
+ControlChannel::~ControlChannel() = default;
+
+void ControlChannel::start() { connect(); }
+
+void ControlChannel::connect() {
+    if (stopping_) return;
+    UriParams params;
+    params.id = id_;
+    // A fresh token on every attempt: a reconnect never reuses an expired one.
+    WsTarget t = relay_ws_target(target_, Action::listen, params, options_, unix_now());
+    WsTimeouts timeouts = options_.timeouts;
+    timeouts.ping_interval = keepalive_;
+    message_.clear();
+    ws_ = std::make_unique<WsClient>(loop_, *this, std::move(t), timeouts);
+    events_.channel_log("connecting to " + sas::redact_in(ws_->target().url()));
+    ws_->connect();
+}
+
+void ControlChannel::stop() {
+    stopping_ = true;
+    retry_timer_.cancel();
+    renew_timer_.cancel();
+    if (ws_) {
+        if (ws_->is_open()) ws_->finish(1000, "Normal Closure");
+        else ws_->abort();
+    }
+}
+
+void ControlChannel::renew() {
+    const Credentials& c = target_.credentials;
+    if (!c.can_mint() || !ws_ || !ws_->is_open()) return;
+    auto token = c.token_for(target_.ns, target_.entity, unix_now());
+    if (!token) return;
+    ws_->send_text(control::serialize(control::RenewToken{*token}));
+    events_.channel_renewed();
+    // Renew at 80 % of the lifetime, well before the relay's deadline.
+    auto every = std::chrono::duration_cast<std::chrono::milliseconds>(c.ttl) * 8 / 10;
+    renew_timer_.start(every, [this] { renew(); });
+}
+
+void ControlChannel::ws_open(WsClient&) {
+    backoff_.reset();
+    const Credentials& c = target_.credentials;
+    if (c.can_mint()) {
+        auto every = std::chrono::duration_cast<std::chrono::milliseconds>(c.ttl) * 8 / 10;
+        renew_timer_.start(every, [this] { renew(); });
+    } else if (auto exp = c.expiry_for(unix_now()); exp > 0) {
+        events_.channel_log(fmt::format("the pre-issued token expires at {}; it cannot be renewed",
+                                        format_utc(exp)));
+    }
+    events_.channel_online();
+}
+
+void ControlChannel::ws_data(WsClient&, std::string_view piece, bool final, bool binary) {
+    // Reassemble by bytes: a message may arrive in several pieces.
+    if (message_.empty()) message_binary_ = binary;
+    if (message_.size() + piece.size() > control::kMaxMessageSize) message_too_big_ = true;
+    else message_.append(piece);
+    if (!final) return;
+    std::string text = std::move(message_);
+    message_.clear();
+    bool skip = message_binary_ || message_too_big_;
+    message_too_big_ = false;
+    if (!skip) handle_message(text);
+}
+
+void ControlChannel::handle_message(const std::string& text) {
+    auto msg = control::parse(text);
+    if (!msg) {
+        events_.channel_log("ignoring a control message: " + msg.error().message());
+        return;
+    }
+    if (auto* a = std::get_if<control::Accept>(&*msg)) {
+        events_.channel_accept(*a);
+    } else if (auto* r = std::get_if<control::Request>(&*msg)) {
+        // HTTP requests are not served by a stream listener: answer at once
+        // rather than letting the sender wait for the relay's 504.
+        if (!r->is_pointer() && ws_) {
+            control::Response resp;
+            resp.request_id = r->id;
+            resp.status_code = 501;
+            resp.status_description = "Not Implemented: this listener relays WebSocket streams only";
+            ws_->send_text(control::serialize(resp));
+        }
+    }
+}
+
+void ControlChannel::ws_closed(WsClient&, const WsClose& close) {
+    renew_timer_.cancel();
+    // Destroy the client after this callback; then retry or stop.
+    std::shared_ptr<WsClient> dying(ws_.release());
+    loop_.defer([dying] {});
+    if (stopping_) return;
+    std::string what = "control channel";
+    Error why;
+    bool fatal = false;
+    if (!close.established) {
+        why = listener_connect_error(close, "listen on " + target_.entity, fatal);
+    } else if (close.kind == WsClose::Kind::peer) {
+        why = make_error(Exit::failure, what,
+                         fmt::format("the relay closed it with code {}{}{}", close.code,
+                                     close.reason.empty() ? "" : ": ", close.reason));
+    } else {
+        why = close.error ? *close.error : make_error(Exit::failure, what, "closed");
+    }
+    if (fatal) {
+        stopping_ = true;
+        events_.channel_fatal(why);
+        return;
+    }
+    auto delay = backoff_.next();
+    events_.channel_offline(why, delay);
+    retry_timer_.start(std::chrono::duration_cast<std::chrono::milliseconds>(delay), [this] { connect(); });
+}
+
+}  // namespace hyco

@@ -1,0 +1,71 @@
+// The listener's control channel: one WebSocket to the relay's listen URI,
+// kept alive with pings, its token renewed with renewToken before expiry,
+// re-established after any drop on the 0/1/2/5/10/30 s ladder, and given
+// up only on 404. It hands `accept` messages to its owner.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "core/backoff.h"
+#include "core/client_config.h"
+#include "core/control_message.h"
+#include "core/error.h"
+#include "core/event_loop.h"
+#include "core/ws_client.h"
+
+namespace hyco {
+
+class ControlChannel final : public WsClient::Events {
+public:
+    class Events {
+    public:
+        virtual ~Events() = default;
+        virtual void channel_online() = 0;
+        /// The channel dropped or could not connect; it retries after `retry_in`.
+        virtual void channel_offline(const Error& why, std::chrono::seconds retry_in) = 0;
+        virtual void channel_accept(const control::Accept& accept) = 0;
+        /// Permanent failure (404): no more retries.
+        virtual void channel_fatal(const Error& why) = 0;
+        virtual void channel_renewed() {}
+        virtual void channel_log(const std::string&) {}
+    };
+
+    ControlChannel(EventLoop& loop, Events& events, RelayTarget target, ClientOptions options,
+                   std::chrono::milliseconds keepalive);
+    ~ControlChannel() override;
+
+    void start();
+    /// Closes the channel for good (Ctrl-C, --once finished).
+    void stop();
+    bool online() const { return ws_ && ws_->is_open(); }
+    bool stopped() const { return stopping_ && !ws_; }
+    /// sb-hc-id of this listener (a GUID, the same across reconnects).
+    const std::string& id() const { return id_; }
+
+private:
+    void connect();
+    void renew();
+    void ws_open(WsClient&) override;
+    void ws_data(WsClient&, std::string_view piece, bool final, bool binary) override;
+    void ws_closed(WsClient&, const WsClose& close) override;
+    void handle_message(const std::string& text);
+
+    EventLoop& loop_;
+    Events& events_;
+    RelayTarget target_;
+    ClientOptions options_;
+    std::chrono::milliseconds keepalive_;
+    std::string id_;
+    std::unique_ptr<WsClient> ws_;
+    Backoff backoff_;
+    Timer retry_timer_;
+    Timer renew_timer_;
+    std::string message_;
+    bool message_binary_ = false;
+    bool message_too_big_ = false;
+    bool stopping_ = false;
+};
+
+}  // namespace hyco

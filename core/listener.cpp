@@ -1,0 +1,286 @@
+// The listener engine (see listener.h).
+#include "core/listener.h"
+
+#include <csignal>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/control_channel.h"
+#include "core/progress.h"
+
+namespace hyco {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// A rejection on its way: connects to the reject URL and expects 410.
+class Rejecter final : public WsClient::Events {
+public:
+    Rejecter(EventLoop& loop, WsTarget target, std::function<void(bool)> done)
+        : ws_(loop, *this, std::move(target), WsTimeouts{}), done_(std::move(done)) {}
+    void start() { ws_.connect(); }
+    void ws_data(WsClient&, std::string_view, bool, bool) override {}
+    void ws_closed(WsClient&, const WsClose& c) override { done_(c.http_status == 410); }
+
+private:
+    WsClient ws_;
+    std::function<void(bool)> done_;
+};
+
+struct Hook {
+    Child child;
+    control::Accept accept;
+    ConnectionInfo info;
+    std::string subprotocol;
+    Clock::time_point deadline;
+};
+
+struct Conn {
+    ConnectionInfo info;
+    std::unique_ptr<Session> session;
+    pid_t pid = -1;
+};
+
+struct Orphan {  // a child whose connection ended
+    pid_t pid;
+    Clock::time_point term_at;
+    bool termed = false;
+};
+
+class Listener final : public ControlChannel::Events {
+public:
+    Listener(EventLoop& loop, const ListenerConfig& cfg)
+        : loop_(loop), cfg_(cfg), channel_(loop, *this, cfg.target, cfg.client, cfg.keepalive), reaper_(loop),
+          progress_(loop) {}
+
+    Status run();
+
+private:
+    void channel_online() override {
+        status("online", {}, fmt::format("online: listening on '{}'", cfg_.target.entity));
+    }
+    void channel_offline(const Error& why, std::chrono::seconds retry) override {
+        status("offline", {{"reason", why.message()}, {"retry_in_s", retry.count()}},
+               fmt::format("offline: {}; reconnecting in {} s", why.message(), retry.count()));
+    }
+    void channel_fatal(const Error& why) override {
+        status("stopped", {{"reason", why.message()}}, "stopped: " + why.message());
+        finish(Error{Exit::not_found, why.what, why.why});
+    }
+    void channel_renewed() override { status("renewed", {}, "token renewed"); }
+    void channel_log(const std::string& line) override { verbose(line); }
+    void channel_accept(const control::Accept& a) override;
+
+    void verbose(const std::string& line) {
+        if (cfg_.log && cfg_.client.verbose) cfg_.log(line);
+    }
+    void status(const std::string& event, nlohmann::json fields, const std::string& human) {
+        verbose(human);
+        if (!cfg_.json) return;
+        fields["event"] = event;
+        fields["entity"] = cfg_.target.entity;
+        cfg_.json(fields.dump());
+    }
+    void reject(const control::Accept& a, const Verdict& v);
+    void open(const control::Accept& a, const ConnectionInfo& info, const std::string& subprotocol);
+    void session_done(std::uint64_t id, const Status& st);
+    void reap();
+    void finish(Status st);
+    void show_progress();
+
+    EventLoop& loop_;
+    const ListenerConfig& cfg_;
+    ControlChannel channel_;
+    std::map<std::uint64_t, std::unique_ptr<Conn>> conns_;
+    std::map<std::uint64_t, std::unique_ptr<Hook>> hooks_;
+    std::map<std::uint64_t, std::unique_ptr<Rejecter>> rejecters_;
+    std::vector<Orphan> orphans_;
+    std::uint64_t next_id_ = 1;
+    bool served_ = false;
+    std::optional<Status> result_;
+    Timer reaper_;
+    Timer progress_;
+    Clock::time_point started_ = Clock::now();
+};
+
+void Listener::channel_accept(const control::Accept& a) {
+    ConnectionInfo info = connection_info(a, cfg_.target.entity);
+    std::string from = fmt::format("{}:{}", info.remote_address, info.remote_port);
+    verbose(fmt::format("connection {} from {}{}", info.id, from,
+                        info.path_suffix.empty() ? "" : " path /" + info.path_suffix));
+    if (result_) return reject(a, {503, "Service Unavailable: the listener is shutting down"});
+    if (cfg_.reject_all) return reject(a, *cfg_.reject_all);
+    std::size_t limit = cfg_.exec.empty() ? 1 : cfg_.max_connections;
+    if ((cfg_.once && served_) || conns_.size() + hooks_.size() >= limit)
+        return reject(a, {503, "Busy: the listener is serving as many connections as it may"});
+    auto sub = choose_subprotocol(info.offered_subprotocols, cfg_.client.subprotocols);
+    if (!sub) return reject(a, {400, "No common subprotocol"});
+    if (cfg_.once) served_ = true;
+    if (cfg_.accept_cmd.empty()) return open(a, info, *sub);
+    auto child = spawn_shell({cfg_.accept_cmd, connection_env(info, cfg_.target.entity, *sub), false, true});
+    if (!child) {
+        verbose(child.error().message());
+        return reject(a, {500, "Internal Server Error: the accept command could not run"});
+    }
+    auto h = std::make_unique<Hook>(Hook{*child, a, info, *sub, Clock::now() + cfg_.accept_timeout});
+    hooks_[next_id_++] = std::move(h);
+}
+
+void Listener::reject(const control::Accept& a, const Verdict& v) {
+    status("rejected", {{"id", a.id}, {"status", v.status}, {"description", v.description}},
+           fmt::format("rejected {} with {} {}", a.id, v.status, v.description));
+    auto target = parse_ws_url(reject_url(a.address, v.status, v.description));
+    if (!target) return verbose("cannot reject: " + target.error().message());
+    std::uint64_t id = next_id_++;
+    auto r = std::make_unique<Rejecter>(loop_, *target, [this, id](bool delivered) {
+        if (!delivered) verbose("the relay did not confirm a rejection (expected HTTP 410)");
+        loop_.defer([this, id] { rejecters_.erase(id); });
+    });
+    Rejecter* raw = r.get();
+    rejecters_[id] = std::move(r);
+    raw->start();
+}
+
+void Listener::open(const control::Accept& a, const ConnectionInfo& info, const std::string& subprotocol) {
+    auto target = parse_ws_url(a.address);
+    if (!target) return verbose("bad rendezvous address: " + target.error().message());
+    if (!subprotocol.empty()) target->subprotocols = {subprotocol};
+    auto conn = std::make_unique<Conn>();
+    conn->info = info;
+    int in = -1, out = -1;
+    std::string name = "stdout";
+    if (!cfg_.exec.empty()) {
+        auto child = spawn_shell({cfg_.exec, connection_env(info, cfg_.target.entity, subprotocol), true, true});
+        if (!child) {
+            verbose(child.error().message());
+            return reject(a, {500, "Internal Server Error: the command could not start"});
+        }
+        conn->pid = child->pid;
+        in = child->stdout_fd;
+        out = child->stdin_fd;
+        name = "the command";
+    } else {
+        in = fcntl(0, F_DUPFD_CLOEXEC, 3);
+        out = fcntl(1, F_DUPFD_CLOEXEC, 3);
+    }
+    WsTimeouts timeouts = cfg_.client.timeouts;
+    timeouts.connect = std::chrono::milliseconds(20000);  // .NET's accept timeout
+    std::uint64_t id = next_id_++;
+    conn->session = std::make_unique<Session>(loop_, cfg_.session, std::move(*target), timeouts, in, out, name,
+                                              [this, id](Session&, const Status& st) { session_done(id, st); });
+    Session& s = *conn->session;
+    conns_[id] = std::move(conn);
+    status("accepted", {{"id", a.id}, {"remote", info.remote_address}, {"path", info.path_suffix}},
+           fmt::format("accepted {}", a.id));
+    if (auto st = s.start(); !st) session_done(id, st);
+}
+
+void Listener::session_done(std::uint64_t id, const Status& st) {
+    auto it = conns_.find(id);
+    if (it == conns_.end()) return;
+    Conn& c = *it->second;
+    status("closed", {{"id", c.info.id}, {"ok", st.ok()}, {"reason", st.ok() ? "" : st.error().message()}},
+           st.ok() ? fmt::format("connection {} closed", c.info.id)
+                   : fmt::format("connection {} failed: {}", c.info.id, st.error().message()));
+    if (c.pid > 0) orphans_.push_back({c.pid, Clock::now() + std::chrono::seconds(2)});
+    conns_.erase(it);
+    if (cfg_.once) finish(st);
+}
+
+void Listener::reap() {
+    auto now = Clock::now();
+    for (auto it = hooks_.begin(); it != hooks_.end();) {
+        Hook& h = *it->second;
+        auto ws = try_reap(h.child.pid);
+        if (!ws && now < h.deadline) {
+            ++it;
+            continue;
+        }
+        std::string out(4096, '\0');
+        ssize_t n = ws ? ::read(h.child.stdout_fd, out.data(), out.size()) : -1;
+        out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+        ::close(h.child.stdout_fd);
+        if (!ws) {
+            ::kill(h.child.pid, SIGKILL);
+            orphans_.push_back({h.child.pid, now, true});
+            reject(h.accept, {500, "Internal Server Error: the accept command timed out"});
+        } else if (exit_code_of(*ws) == 0) {
+            open(h.accept, h.info, h.subprotocol);
+        } else {
+            Verdict v{403, "Forbidden: rejected by the accept command"};
+            if (auto p = parse_verdict(out.substr(0, out.find('\n')))) v = *p;
+            reject(h.accept, v);
+        }
+        it = hooks_.erase(it);
+    }
+    for (auto it = orphans_.begin(); it != orphans_.end();) {
+        if (try_reap(it->pid)) {
+            it = orphans_.erase(it);
+            continue;
+        }
+        if (now >= it->term_at) {
+            // Its connection is gone and stdin closed; it had two seconds.
+            ::kill(it->pid, it->termed ? SIGKILL : SIGTERM);
+            it->termed = true;
+            it->term_at = now + std::chrono::seconds(3);
+        }
+        ++it;
+    }
+    reaper_.start(std::chrono::milliseconds(50), [this] { reap(); });
+}
+
+void Listener::show_progress() {
+    if (conns_.size() == 1) {
+        const SessionCounters& c = conns_.begin()->second->session->counters();
+        std::uint64_t b = c.bytes_in > c.bytes_out ? c.bytes_in : c.bytes_out;
+        if (b > 0)
+            cfg_.progress_sink("\r" + progress_line(b, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                           Clock::now() - started_),
+                                                    std::nullopt) +
+                               "\x1b[K");
+    }
+    progress_.start(std::chrono::milliseconds(500), [this] { show_progress(); });
+}
+
+void Listener::finish(Status st) {
+    if (result_) return;
+    result_ = std::move(st);
+    channel_.stop();
+    for (auto& [id, c] : conns_) c->session->interrupt();
+    for (auto& [id, h] : hooks_) ::kill(h->child.pid, SIGKILL);
+}
+
+Status Listener::run() {
+    channel_.start();
+    reaper_.start(std::chrono::milliseconds(50), [this] { reap(); });
+    if (cfg_.progress && cfg_.exec.empty() && cfg_.progress_sink) show_progress();
+    Clock::time_point give_up{};
+    loop_.run_until([&] {
+        if (EventLoop::interrupted() && !result_) finish(make_error(Exit::interrupted, "", "interrupted"));
+        if (!result_) return false;
+        if (give_up == Clock::time_point{}) give_up = Clock::now() + std::chrono::seconds(2);
+        bool quiet = channel_.stopped() && conns_.empty() && rejecters_.empty();
+        return quiet || Clock::now() > give_up;
+    });
+    progress_.cancel();
+    for (const Orphan& o : orphans_) ::kill(o.pid, SIGTERM);
+    return *result_;
+}
+
+}  // namespace
+
+Status run_listener(const ListenerConfig& config) {
+    auto loop = EventLoop::create(config.client.tls);
+    if (!loop) return loop.error();
+    Listener listener(**loop, config);
+    return listener.run();
+}
+
+}  // namespace hyco

@@ -1,0 +1,55 @@
+// The prose of hyco-listen's --help and man page.
+#include "tools/hyco-listen/listen_info.h"
+
+#include "tools/common/connect_flags.h"
+
+namespace listen_tool {
+
+hyco::cli::ToolInfo info() {
+    return {
+        "hyco-listen",
+        "accept connections on an Azure Relay Hybrid Connection and serve them on stdio or a command",
+        "hyco-listen registers as a listener on a Hybrid Connection and accepts the senders the relay hands "
+        "it (hyco-send, .NET, Node or any WebSocket client), without opening a port: like nc -l, but the "
+        "address is a relay entity.\n\n"
+        "By default it serves one connection at a time on stdin and stdout and goes back to accepting when "
+        "it ends (senders that arrive meanwhile are rejected with 503); --once exits after the first "
+        "connection. With --exec (-e) every connection gets its own child process, run by /bin/sh -c, whose "
+        "stdin and stdout are the connection, many at once (--max-connections), like inetd or websocat's "
+        "exec:. The child's exit closes the connection and the connection's end closes the child's stdin.\n\n"
+        "Framing is as in hyco-send: text lines by default, -b binary, -0 NUL-separated. At the end of "
+        "non-empty input a WebSocket Close is sent; with empty input (stdin at /dev/null) or --no-close the "
+        "listener only receives until the sender closes.\n\n"
+        "The control channel to the relay is kept alive with a ping every --keepalive, re-established after "
+        "any drop after 0, 1, 2, 5, 10, then 30 s (back to 0 after a success), and its token is renewed "
+        "with renewToken at 80 % of its lifetime when hyco-listen mints its own. If the relay says the "
+        "entity does not exist (404) hyco-listen stops with exit status 4.\n\n"
+        "Connections can be refused: --reject 'STATUS DESCRIPTION' refuses all (maintenance); --accept-cmd "
+        "runs a command for each sender with the connection's metadata in its environment and accepts when "
+        "it exits 0; otherwise the first line it prints, 'STATUS DESCRIPTION', is the rejection (default "
+        "403). The sender sees that status and description.\n\n"
+        "With -v, state changes (online, offline and the reconnect delay, accepted, rejected, closed) are "
+        "reported on stderr; --json reports them as one JSON object per line on stderr.",
+        {
+            {"hyco-listen -x \"$HYCO_CONNECTION_STRING\"", "Chat with one sender at a time on the terminal."},
+            {"hyco-listen -b --once > upload.bin", "Receive one binary stream into a file."},
+            {"hyco-listen -e cat --max-connections 100", "An echo service: one cat per connection."},
+            {"hyco-listen -e 'exec ./handler' --accept-cmd 'test \"$HYCO_HEADER_X_TEAM\" = blue'",
+             "Serve only senders that send the header X-Team: blue."},
+            {"hyco-listen --reject '503 down for maintenance until 14:00'", "Turn everyone away, politely."},
+        },
+        {{"CONNECTION ENVIRONMENT",
+          "--exec children and --accept-cmd commands find the connection's metadata in their environment:\n\n"
+          "HYCO_ID\nThe relay's id of the connection.\n\n"
+          "HYCO_REMOTE_ADDR, HYCO_REMOTE_PORT\nThe sender's address as the relay saw it.\n\n"
+          "HYCO_ENTITY\nThe Hybrid Connection.\n\n"
+          "HYCO_PATH\nThe path the sender added below the entity (hyco-send --suffix), decoded.\n\n"
+          "HYCO_QUERY\nThe sender's query string, without the relay's sb-hc-* parameters.\n\n"
+          "HYCO_SUBPROTOCOL\nThe subprotocol chosen for the connection, if any.\n\n"
+          "HYCO_HEADER_<NAME>\nEach handshake header of the sender, name upper-cased with '-' as '_' "
+          "(HYCO_HEADER_USER_AGENT)."},
+         hyco::cli::environment_section()},
+    };
+}
+
+}  // namespace listen_tool
