@@ -92,6 +92,7 @@ private:
     void open(const control::Accept& a, const ConnectionInfo& info, const std::string& subprotocol);
     void session_done(std::uint64_t id, const Status& st);
     void reap();
+    void kick_reaper();
     void finish(Status st);
     void show_progress();
 
@@ -131,6 +132,7 @@ void Listener::channel_accept(const control::Accept& a) {
     }
     auto h = std::make_unique<Hook>(Hook{*child, a, info, *sub, Clock::now() + cfg_.accept_timeout});
     hooks_[next_id_++] = std::move(h);
+    kick_reaper();
 }
 
 void Listener::reject(const control::Accept& a, const Verdict& v) {
@@ -189,7 +191,10 @@ void Listener::session_done(std::uint64_t id, const Status& st) {
     status("closed", {{"id", c.info.id}, {"ok", st.ok()}, {"reason", st.ok() ? "" : st.error().message()}},
            st.ok() ? fmt::format("connection {} closed", c.info.id)
                    : fmt::format("connection {} failed: {}", c.info.id, st.error().message()));
-    if (c.pid > 0) orphans_.push_back({c.pid, Clock::now() + std::chrono::seconds(2)});
+    if (c.pid > 0) {
+        orphans_.push_back({c.pid, Clock::now() + std::chrono::seconds(2)});
+        kick_reaper();
+    }
     conns_.erase(it);
     if (cfg_.once) finish(st);
 }
@@ -233,7 +238,11 @@ void Listener::reap() {
         }
         ++it;
     }
-    reaper_.start(std::chrono::milliseconds(50), [this] { reap(); });
+    if (!hooks_.empty() || !orphans_.empty()) kick_reaper();
+}
+
+void Listener::kick_reaper() {
+    if (!reaper_.pending()) reaper_.start(std::chrono::milliseconds(50), [this] { reap(); });
 }
 
 void Listener::show_progress() {
@@ -259,7 +268,6 @@ void Listener::finish(Status st) {
 
 Status Listener::run() {
     channel_.start();
-    reaper_.start(std::chrono::milliseconds(50), [this] { reap(); });
     if (cfg_.progress && cfg_.exec.empty() && cfg_.progress_sink) show_progress();
     Clock::time_point give_up{};
     loop_.run_until([&] {

@@ -1,0 +1,46 @@
+# Sourceable helpers for the hyco-send / hyco-listen scenarios (after
+# tests/lib/relay.sh): start a listener in the background and wait until it
+# is online, wait for a pattern in a file, compare digests.
+
+# listen_start NAME [hyco-listen args...] (stdin: whatever the caller
+# redirects, /dev/null by default). Output in $HYCO_TEST_TMP/NAME.out,
+# stderr in NAME.err; the pid in LISTEN_PID. Waits (bounded) for "online".
+listen_start() {
+    local name=$1
+    shift
+    # <&0: an asynchronous command would otherwise get /dev/null as stdin.
+    hyco-listen -v "$@" <&0 >"$HYCO_TEST_TMP/$name.out" 2>"$HYCO_TEST_TMP/$name.err" &
+    LISTEN_PID=$!
+    hyco_cleanup_add "hyco_stop_pid $LISTEN_PID"
+    wait_for "$HYCO_TEST_TMP/$name.err" 'online' 10 || fail "listener $name did not come online: $(cat "$HYCO_TEST_TMP/$name.err")"
+}
+
+# wait_for FILE PATTERN SECONDS: true once grep finds PATTERN in FILE.
+wait_for() {
+    local i
+    for ((i = 0; i < $3 * 10; i++)); do
+        grep -q -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# wait_exit PID SECONDS: waits for a background child; its status in EXIT_RC.
+wait_exit() {
+    local i
+    for ((i = 0; i < $2 * 10; i++)); do
+        kill -0 "$1" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$1" 2>/dev/null; then
+        EXIT_RC=timeout
+        return 1
+    fi
+    EXIT_RC=0
+    wait "$1" || EXIT_RC=$?
+}
+
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+# The relay's connection string with an entity.
+entity_cs() { printf '%s;EntityPath=%s' "$HYCO_CONNECTION_STRING" "$1"; }
