@@ -175,7 +175,9 @@ void Listener::open(const control::Accept& a, const ConnectionInfo& info, const 
     WsTimeouts timeouts = cfg_.client.timeouts;
     timeouts.connect = std::chrono::milliseconds(20000);  // .NET's accept timeout
     std::uint64_t id = next_id_++;
-    conn->session = std::make_unique<Session>(loop_, cfg_.session, std::move(*target), timeouts, in, out, name,
+    SessionOptions so = cfg_.session;
+    so.output_close_ends = cfg_.exec.empty();
+    conn->session = std::make_unique<Session>(loop_, so, std::move(*target), timeouts, in, out, name,
                                               [this, id](Session&, const Status& st) { session_done(id, st); });
     Session& s = *conn->session;
     conns_[id] = std::move(conn);

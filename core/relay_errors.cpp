@@ -47,8 +47,7 @@ bool is_listener_rejection(const WsClose& c) {
     // The relay's own errors start with an error-code word ("EndpointNotFound:
     // ...", "InvalidSignature: ..."); a listener's description is free text.
     if (starts_with_code_word(c.http_reason)) return false;
-    return c.http_status != 401 && c.http_status != 404 && c.http_status != 408 && c.http_status != 504 &&
-           c.http_status < 500;
+    return c.http_status != 401 && c.http_status != 404 && c.http_status != 408 && c.http_status != 504;
 }
 
 std::string without_tracking(std::string reason) {

@@ -15,7 +15,7 @@ namespace hyco {
 /// `Hyco-Rejected-By: listener` header if the relay sends one; otherwise
 /// relay errors are recognised by their reason phrase, which starts with an
 /// error-code word (`EndpointNotFound: ...`), or by a status only the relay
-/// uses (401, 404, 408, 504, 5xx).
+/// uses (401, 404, 408, 504).
 bool is_listener_rejection(const WsClose& close);
 
 /// A reason phrase without the relay's " TrackingId:..." tail.

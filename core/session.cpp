@@ -99,10 +99,16 @@ void Session::stream_drained(FdStream&) { ws_->receive(true); }
 void Session::stream_write_closed(FdStream&, const Error* error) {
     output_done_ = true;
     if (error) write_error_ = *error;
+    if (ws_result_ || (!error && !options_.output_close_ends)) {
+        // A child that closed its stdin may still be writing its answer:
+        // its end of output ends the session.
+        maybe_done();
+        return;
+    }
     // Nobody reads our output any more (EPIPE is a normal end): stop.
     stream_->close_read();
     if (ws_->is_open()) begin_close();
-    else if (!ws_result_) ws_->abort();
+    else ws_->abort();
     maybe_done();
 }
 

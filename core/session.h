@@ -26,6 +26,7 @@ struct SessionOptions {
     std::chrono::milliseconds linger{0};  ///< after our Close, wait this long for the peer's (0: for ever)
     std::uint64_t max_messages = 0;       ///< close after receiving this many (0: no limit)
     bool read_input = true;               ///< false: never read the endpoint (messages come from elsewhere)
+    bool output_close_ends = true;        ///< the consumer closing (EPIPE) ends the session; false for children
 };
 
 /// Bytes moved so far, for progress meters and logs.

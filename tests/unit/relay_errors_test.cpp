@@ -25,7 +25,7 @@ TEST_CASE("relay errors map to auth, not found and timeout") {
     CHECK(sender_connect_error(refused(404, "Endpoint does not exist. TrackingId:1"), "c").code ==
           Exit::not_found);
     CHECK(sender_connect_error(refused(504, "Gateway Timeout"), "c").code == Exit::timeout);
-    CHECK(sender_connect_error(refused(500, "Internal error"), "c").code == Exit::failure);
+    CHECK(sender_connect_error(refused(500, "ServerError: boom. TrackingId:1"), "c").code == Exit::failure);
 }
 
 TEST_CASE("a listener's rejection exits 6 and keeps its status and description") {

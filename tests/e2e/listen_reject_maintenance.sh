@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# --reject turns every sender away with the given status and description.
+set -euo pipefail
+. "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
+. "$HYCO_SOURCE_DIR/tests/lib/client.sh"
+relay_start
+export HYCO_CONNECTION_STRING=$(entity_cs maint)
+
+listen_start l --reject '503 down for maintenance' </dev/null
+rc=0
+echo hi | timeout 20 hyco-send 2>"$HYCO_TEST_TMP/err" || rc=$?
+[ "$rc" = 6 ] || fail "expected exit 6, got $rc: $(cat "$HYCO_TEST_TMP/err")"
+grep -q '503 down for maintenance' "$HYCO_TEST_TMP/err" || fail "stderr: $(cat "$HYCO_TEST_TMP/err")"
+echo ok
