@@ -32,7 +32,7 @@ Result<Namespace> parse_namespace(std::string_view text, bool emulator) {
     ns.tls = !emulator;
     if (t.find("://") != std::string_view::npos) {
         auto uri = parse_uri(t);
-        if (!uri) return uri.error();
+        if (!uri) return fail(uri.error().why);
         const std::string& s = uri->scheme;
         if (s == "ws" || s == "http") {
             ns.tls = false;
