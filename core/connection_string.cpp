@@ -2,6 +2,8 @@
 // otherwise silently drop a credential.
 #include "core/connection_string.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/sas.h"
@@ -33,6 +35,22 @@ std::optional<std::chrono::seconds> parse_timespan(std::string_view v) {
     return std::chrono::seconds(days * 86400 + vals[0] * 3600 + vals[1] * 60 + vals[2]);
 }
 
+// A "key" that is really a key name glued to a secret (a missing '=') must
+// not be echoed, so only short alphabetic names are shown.
+std::string unknown_key(std::string_view name) {
+    static constexpr std::string_view known[] = {"SharedAccessSignature", "SharedAccessKeyName", "SharedAccessKey",
+                                                 "EntityPath", "Endpoint", "UseDevelopmentEmulator",
+                                                 "OperationTimeout"};
+    bool plain = name.size() <= 40 && std::all_of(name.begin(), name.end(), [](char c) {
+                     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+                 });
+    for (std::string_view k : known)
+        if (name.size() > k.size() && text::iequals(name.substr(0, k.size()), k))
+            return fmt::format("unknown key starting with '{}' (is an '=' missing? the rest is not shown)", k);
+    if (plain) return fmt::format("unknown key '{}'", name);
+    return fmt::format("unknown key of {} characters (not shown: it may hold a secret)", name.size());
+}
+
 }  // namespace
 
 Result<ConnectionString> parse_connection_string(std::string_view input) {
@@ -41,11 +59,14 @@ Result<ConnectionString> parse_connection_string(std::string_view input) {
     if (!text::is_valid_utf8(input)) return bad("it is not valid UTF-8");
     ConnectionString cs;
     std::optional<std::string> endpoint, entity, key_name, key, sig, emulator, timeout;
+    int index = 0;
     for (std::string_view segment : text::split(input, ';')) {
+        ++index;
         if (text::trim(segment).empty()) continue;
         auto eq = segment.find('=');
+        // The segment itself is not quoted: it may be a mistyped key.
         if (eq == std::string_view::npos)
-            return bad(fmt::format("segment {} has no '=' (expected Key=Value)", text::quote(text::trim(segment), 30)));
+            return bad(fmt::format("segment {} has no '=' (expected Key=Value)", index));
         std::string_view name = text::trim(segment.substr(0, eq));
         std::string value(text::trim(segment.substr(eq + 1)));
         if (text::has_control(value)) return bad(fmt::format("the value of {} contains control characters", name));
@@ -60,7 +81,7 @@ Result<ConnectionString> parse_connection_string(std::string_view input) {
         else if (text::iequals(name, "Authentication"))
             return bad("Authentication (Azure AD / managed identity) is not supported; use a SAS rule or token");
         else
-            return bad(fmt::format("unknown key {}", text::quote(name, 40)));
+            return bad(unknown_key(name));
         if (slot->has_value()) return bad(fmt::format("key '{}' appears twice", name));
         if (value.empty()) return bad(fmt::format("key '{}' has an empty value", name));
         *slot = std::move(value);

@@ -17,7 +17,7 @@ bool is_hostname_char(char c) {
 }  // namespace
 
 std::string Namespace::authority() const {
-    std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    std::string h = uri_host(host);
     if (port && port != (tls ? 443 : 80)) h += ":" + std::to_string(port);
     return h;
 }
@@ -32,7 +32,7 @@ Result<Namespace> parse_namespace(std::string_view text, bool emulator) {
     ns.tls = !emulator;
     if (t.find("://") != std::string_view::npos) {
         auto uri = parse_uri(t);
-        if (!uri) return uri.error();
+        if (!uri) return fail(uri.error().why);
         const std::string& s = uri->scheme;
         if (s == "ws" || s == "http") {
             ns.tls = false;
@@ -98,7 +98,7 @@ std::string encode_entity_path(std::string_view path) {
 
 std::string Endpoint::url() const {
     std::string scheme = http ? (tls ? "https" : "http") : (tls ? "wss" : "ws");
-    std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    std::string h = uri_host(host);
     std::string out = scheme + "://" + h;
     if (port != (tls ? 443 : 80)) out += ":" + std::to_string(port);
     return out + path;
@@ -132,7 +132,7 @@ Endpoint relay_endpoint(const Namespace& ns, std::string_view entity, Action act
 
 std::string audience_uri(const Namespace& ns, std::string_view entity) {
     // No port: the service ignores it and .NET's normaliser drops it too.
-    std::string h = ns.host.find(':') != std::string::npos ? "[" + ns.host + "]" : ns.host;
+    std::string h = uri_host(ns.host);
     std::string out = "http://" + h + "/";
     if (!entity.empty()) out += encode_entity_path(entity) + "/";
     return out;

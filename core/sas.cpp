@@ -44,7 +44,8 @@ Result<Token> parse(std::string_view input) {
         return bad_token("it contains control characters or invalid UTF-8");
     if (input.size() <= kPrefix.size() || !text::iequals(input.substr(0, kPrefix.size()), kPrefix))
         return bad_token("it does not start with 'SharedAccessSignature '");
-    if (input[kPrefix.size()] != ' ') return bad_token("expected one space after 'SharedAccessSignature'");
+    if (input[kPrefix.size()] != ' ' || input.size() == kPrefix.size() + 1 || input[kPrefix.size() + 1] == ' ')
+        return bad_token("expected one space after 'SharedAccessSignature'");
     Token t;
     t.text = std::string(input);
     std::string_view body = input.substr(kPrefix.size() + 1);

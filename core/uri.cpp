@@ -23,8 +23,19 @@ std::optional<std::uint16_t> parse_port(std::string_view s) {
     return static_cast<std::uint16_t>(v);
 }
 
+std::string uri_host(std::string_view host) {
+    // Built by appending: GCC 12 reports a false -Wrestrict on "[" + s + "]" at -O3.
+    std::string out;
+    bool v6 = host.find(':') != std::string_view::npos;
+    out.reserve(host.size() + 2);
+    if (v6) out += '[';
+    out += host;
+    if (v6) out += ']';
+    return out;
+}
+
 std::string Uri::authority() const {
-    std::string a = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    std::string a = uri_host(host);
     if (port) a += ":" + std::to_string(*port);
     return a;
 }

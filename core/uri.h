@@ -25,6 +25,9 @@ struct Uri {
 /// Parses an absolute URI; the fragment is dropped. Errors name the problem.
 Result<Uri> parse_uri(std::string_view text);
 
+/// A host as written in a URI: IPv6 addresses in brackets.
+std::string uri_host(std::string_view host);
+
 /// Default port of a scheme we know (ws/http 80, wss/https/sb 443), else 0.
 std::uint16_t default_port(std::string_view scheme);
 

@@ -80,7 +80,7 @@ int Tool::main(int argc, char** argv, const std::function<Status()>& run) {
         return 0;
     } catch (const CLI::ParseError& e) {
         std::string msg = e.what();
-        report(make_error(Exit::usage, "", msg));
+        report(make_error(Exit::usage, "command line", msg));
         std::cerr << fmt::format("Try '{} --help' for more information.\n", info_.name);
         return exit_code(Exit::usage);
     }

@@ -31,12 +31,12 @@ Conn* HttpExchange::channel() const {
 
 void HttpExchange::start(BodyDecoder body) {
     body_ = std::move(body);
+    if (auto* e = request_.header("Expect"); e && text::iequals(*e, "100-continue"))
+        conn_.write("HTTP/1.1 100 Continue\r\n\r\n");
     if (body_.kind() == BodyDecoder::Kind::length && request_.head_size + body_.length() > kControlChannelLimit) {
         send_pointer();
         return;
     }
-    if (auto* e = request_.header("Expect"); e && text::iequals(*e, "100-continue"))
-        conn_.write("HTTP/1.1 100 Continue\r\n\r\n");
     read_body();
 }
 
@@ -230,7 +230,7 @@ void HttpExchange::complete() {
         conn_.finish();
         return;
     }
-    conn_.set_handler(make_head_reader());  // the next request on this connection
+    conn_.set_handler(make_head_reader(conn_));  // the next request on this connection
     conn_.pause_rx(false);
     conn_.relay.kick(conn_);
 }

@@ -215,7 +215,7 @@ int Relay::on_callback(lws* wsi, int reason, void* in, std::size_t len) {
                 conn->peer_port = peer_port(wsi);
                 conn->opened_at = unix_now();
                 conn->label = fmt::format("#{} from {}", id, conn->peer_address);
-                conn->set_handler(make_head_reader());
+                conn->set_handler(make_head_reader(*conn));
                 lws_set_opaque_user_data(wsi, conn.get());
                 conns_[id] = std::move(conn);
                 if (stopping_) conns_[id]->abort();

@@ -12,16 +12,33 @@
 #include "tools/hyco-relay/control_channel.h"
 #include "tools/hyco-relay/http_response.h"
 #include "tools/hyco-relay/relay.h"
+#include "tools/hyco-relay/timer.h"
 #include "tools/hyco-relay/ws_bridge.h"
 
 namespace hyco::relay {
 namespace {
 
+/// Reads one request head; a client that does not finish it within
+/// kHeadTimeout is answered 408 (or, if it sent nothing, just closed: an idle
+/// keep-alive connection).
 class HeadReader : public Handler {
 public:
+    static constexpr std::chrono::milliseconds kHeadTimeout{30000};
+
+    explicit HeadReader(Conn& conn) : timer_(conn.relay.context()) {
+        timer_.arm(kHeadTimeout, [&conn] {
+            if (conn.in.empty()) {
+                conn.finish();
+                return;
+            }
+            refuse(conn, 408, "RequestTimeout: the request head did not arrive in time.");
+        });
+    }
+
     void on_input(Conn& conn) override {
         auto r = parse_request_head(conn.in);
         if (r.state == HeadResult::State::incomplete) return;
+        timer_.cancel();
         if (r.state == HeadResult::State::error) {
             conn.in.clear();
             refuse(conn, r.status, "BadRequest: " + r.reason);
@@ -31,6 +48,9 @@ public:
         route(conn, std::move(r.request));
     }
     const char* kind() const override { return "http"; }
+
+private:
+    Timer timer_;
 };
 
 /// Swallows input after a final answer.
@@ -164,7 +184,7 @@ void route_accept(Conn& conn, const HttpRequest& req, const std::vector<QueryPar
 
 }  // namespace
 
-std::unique_ptr<Handler> make_head_reader() { return std::make_unique<HeadReader>(); }
+std::unique_ptr<Handler> make_head_reader(Conn& conn) { return std::make_unique<HeadReader>(conn); }
 
 void refuse(Conn& conn, int status, const std::string& reason, bool head_only) {
     conn.relay.verbose(fmt::format("{}: refused {} {}", conn.label, status, reason));

@@ -14,7 +14,7 @@ namespace hyco::relay {
 
 /// The handler every new connection starts with: reads one request head,
 /// then routes it.
-std::unique_ptr<Handler> make_head_reader();
+std::unique_ptr<Handler> make_head_reader(Conn& conn);
 
 /// Routes a parsed request head (the head's bytes already removed from in).
 void route(Conn& conn, HttpRequest request);
