@@ -1,0 +1,82 @@
+# Sourceable test helper: starts a hyco-relay on 127.0.0.1 with --port 0,
+# waits (bounded) for its banner, exports HYCO_CONNECTION_STRING and kills
+# it on EXIT. Usage:
+#   . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
+#   relay_start [extra hyco-relay options...]   # e.g. --token-grace 0 -v
+#   ... $HYCO_CONNECTION_STRING, $HYCO_RELAY_PORT, $HYCO_RELAY_HOST,
+#       $HYCO_RELAY_PID, $HYCO_RELAY_LOG (its stderr) ...
+#   hyco_cleanup_add 'kill $mypid'   # more cleanup, run on EXIT in reverse
+# relay_start can be called more than once; the exports name the last one.
+
+HYCO_TEST_TMP=${HYCO_TEST_TMP:-$(mktemp -d "${TMPDIR:-/tmp}/hyco-test.XXXXXX")}
+_hyco_cleanups=()
+
+hyco_cleanup_add() { _hyco_cleanups+=("$1"); }
+
+_hyco_cleanup_run() {
+    local rc=$? i
+    for ((i = ${#_hyco_cleanups[@]} - 1; i >= 0; i--)); do
+        eval "${_hyco_cleanups[$i]}" >/dev/null 2>&1 || true
+    done
+    rm -rf "$HYCO_TEST_TMP"
+    return $rc
+}
+trap _hyco_cleanup_run EXIT
+trap 'exit 130' INT TERM
+
+# Stops a process: TERM, then KILL after 5 s. Waits so none is left behind.
+hyco_stop_pid() {
+    local pid=$1 i
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+relay_start() {
+    local n=${#_hyco_cleanups[@]}
+    local out="$HYCO_TEST_TMP/relay$n.out"
+    HYCO_RELAY_LOG="$HYCO_TEST_TMP/relay$n.err"
+    : >"$out"
+    hyco-relay --host 127.0.0.1 --port 0 "$@" >"$out" 2>"$HYCO_RELAY_LOG" &
+    HYCO_RELAY_PID=$!
+    hyco_cleanup_add "hyco_stop_pid $HYCO_RELAY_PID"
+    local i line=""
+    for ((i = 0; i < 100; i++)); do  # at most 10 s
+        if [ "$(wc -l <"$out")" -ge 1 ]; then  # a whole line, not a partial write
+            IFS= read -r line <"$out" || true
+            break
+        fi
+        if ! kill -0 "$HYCO_RELAY_PID" 2>/dev/null; then break; fi
+        sleep 0.1
+    done
+    if [ -z "$line" ]; then
+        echo "relay_start: hyco-relay printed no connection string; its stderr:" >&2
+        cat "$HYCO_RELAY_LOG" >&2
+        return 1
+    fi
+    HYCO_CONNECTION_STRING=$line
+    HYCO_RELAY_HOST=127.0.0.1
+    HYCO_RELAY_PORT=$(printf '%s\n' "$line" | sed -E 's|^Endpoint=sb://[^/]*:([0-9]+)/.*|\1|')
+    export HYCO_CONNECTION_STRING HYCO_RELAY_HOST HYCO_RELAY_PORT HYCO_RELAY_PID HYCO_RELAY_LOG
+}
+
+# Node interop prerequisites: exits 77 (skipped) without node_modules.
+require_node_modules() {
+    HYCO_INTEROP_DIR="$HYCO_SOURCE_DIR/tests/interop"
+    if ! command -v node >/dev/null || [ ! -d "$HYCO_INTEROP_DIR/node_modules/hyco-ws" ]; then
+        echo "skipped: run 'npm ci' in tests/interop first" >&2
+        exit 77
+    fi
+    export NODE_PATH="$HYCO_INTEROP_DIR/node_modules"
+}
+
+# Fails the test with a message.
+fail() {
+    echo "FAIL: $*" >&2
+    [ -n "${HYCO_RELAY_LOG:-}" ] && [ -f "$HYCO_RELAY_LOG" ] && { echo "--- relay log:" >&2; tail -n 40 "$HYCO_RELAY_LOG" >&2; }
+    exit 1
+}

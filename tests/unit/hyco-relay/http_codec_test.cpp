@@ -1,0 +1,158 @@
+// Tests of the relay's HTTP request-head parser and body decoder, including
+// every split point of the input and malformed and oversized requests.
+#include <doctest/doctest.h>
+
+#include "tools/hyco-relay/http_body.h"
+#include "tools/hyco-relay/http_request.h"
+
+using namespace hyco::relay;
+using State = HeadResult::State;
+
+namespace {
+
+const std::string kUpgrade =
+    "GET /$hc/hyco?sb-hc-action=connect&x=1 HTTP/1.1\r\n"
+    "Host: 127.0.0.1:9000\r\n"
+    "Connection: keep-alive, Upgrade\r\n"
+    "Upgrade: websocket\r\n"
+    "X-Multi: a\r\n"
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+    "x-multi:  b \r\n"
+    "\r\n";
+
+}  // namespace
+
+TEST_CASE("a complete head parses at every split point") {
+    for (std::size_t cut = 0; cut < kUpgrade.size(); ++cut)
+        CHECK(parse_request_head(std::string_view(kUpgrade).substr(0, cut)).state == State::incomplete);
+    auto r = parse_request_head(kUpgrade + "extra");
+    REQUIRE(r.state == State::complete);
+    CHECK(r.request.head_size == kUpgrade.size());
+    CHECK(r.request.method == "GET");
+    CHECK(r.request.path() == "/$hc/hyco");
+    CHECK(r.request.query() == "sb-hc-action=connect&x=1");
+    CHECK(r.request.has_token("connection", "upgrade"));
+    CHECK(*r.request.header("HOST") == "127.0.0.1:9000");
+    CHECK(*r.request.joined("X-Multi") == "a, b");
+    CHECK(r.request.headers.size() == 6);
+}
+
+TEST_CASE("bare LF line endings and leading empty lines are accepted") {
+    auto r = parse_request_head("\r\nGET / HTTP/1.0\nA: b\n\n");
+    REQUIRE(r.state == State::complete);
+    CHECK(r.request.minor_version == 0);
+}
+
+TEST_CASE("malformed heads are refused with a status and reason") {
+    struct Case {
+        const char* text;
+        int status;
+    } cases[] = {
+        {"GET /a HTTP/2.0\r\n\r\n", 505},
+        {"GET /a FTP/1.1\r\n\r\n", 400},
+        {"GET  /a HTTP/1.1\r\n\r\n", 400},
+        {"GET a HTTP/1.1\r\n\r\n", 400},
+        {"G(T /a HTTP/1.1\r\n\r\n", 400},
+        {"GET /a HTTP/1.1\r\nNo colon\r\n\r\n", 400},
+        {"GET /a HTTP/1.1\r\nName : v\r\n\r\n", 400},
+        {"GET /a HTTP/1.1\r\nA: b\r\n folded\r\n\r\n", 400},
+        {"GET /a HTTP/1.1\r\nA: b\x01\r\n\r\n", 400},
+        {"GET /a\x7f HTTP/1.1\r\n\r\n", 400},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.text);
+        auto r = parse_request_head(c.text);
+        CHECK(r.state == State::error);
+        CHECK(r.status == c.status);
+        CHECK(!r.reason.empty());
+    }
+}
+
+TEST_CASE("oversized heads are refused with 431 before they complete") {
+    std::string big = "GET / HTTP/1.1\r\nX: " + std::string(40000, 'a');
+    auto r = parse_request_head(big);
+    CHECK(r.state == State::error);
+    CHECK(r.status == 431);
+    std::string many = "GET / HTTP/1.1\r\n";
+    for (int i = 0; i < 200; ++i) many += "H" + std::to_string(i) + ": v\r\n";
+    CHECK(parse_request_head(many + "\r\n").status == 431);
+    CHECK(parse_request_head(std::string(40000, 'G')).status == 431);
+}
+
+TEST_CASE("query parameters keep raw values and decode on request") {
+    auto q = parse_query("sb-hc-token=Shared%20x%2By&flag&&a+b=c+d&sb-hc-foo");
+    REQUIRE(q.size() == 5);
+    CHECK(q[0].name == "sb-hc-token");
+    CHECK(*query_value(q, "sb-hc-token") == "Shared x+y");
+    CHECK(!q[1].has_value);
+    CHECK(q[2].raw.empty());
+    CHECK(q[3].name == "a b");
+    CHECK(*query_value(q, "a b") == "c d");
+    CHECK(!query_value(q, "missing"));
+}
+
+namespace {
+
+HttpRequest with(std::vector<std::pair<std::string, std::string>> h) {
+    HttpRequest r;
+    r.headers = std::move(h);
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("Content-Length bodies stop at the declared length") {
+    BodyDecoder d;
+    int status = 0;
+    REQUIRE(d.init(with({{"Content-Length", "5"}}), status).empty());
+    std::string out;
+    CHECK(d.feed("hel", out) == 3);
+    CHECK(!d.done());
+    CHECK(d.feed("loGET", out) == 2);
+    CHECK(d.done());
+    CHECK(out == "hello");
+}
+
+TEST_CASE("framing errors are refused") {
+    BodyDecoder d;
+    int status = 0;
+    CHECK(!d.init(with({{"Content-Length", "5"}, {"Content-Length", "6"}}), status).empty());
+    CHECK(status == 400);
+    CHECK(!d.init(with({{"Content-Length", "-1"}}), status).empty());
+    CHECK(!d.init(with({{"Content-Length", "99999999999999999999"}}), status).empty());
+    CHECK(!d.init(with({{"Transfer-Encoding", "gzip"}}), status).empty());
+    CHECK(status == 501);
+    CHECK(!d.init(with({{"Transfer-Encoding", "chunked"}, {"Content-Length", "3"}}), status).empty());
+    CHECK(d.init(with({{"Content-Length", "7, 7"}}), status).empty());
+    CHECK(d.length() == 7);
+    CHECK(d.init(with({}), status).empty());
+    CHECK(d.done());
+}
+
+TEST_CASE("chunked bodies decode at every split point") {
+    const std::string wire = "4;ext=1\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nTrailer: x\r\n\r\nNEXT";
+    for (std::size_t cut = 0; cut <= wire.size(); ++cut) {
+        BodyDecoder d;
+        int status = 0;
+        REQUIRE(d.init(with({{"Transfer-Encoding", "chunked"}}), status).empty());
+        std::string out;
+        auto a = d.feed(std::string_view(wire).substr(0, cut), out);
+        REQUIRE(a >= 0);
+        auto b = d.feed(std::string_view(wire).substr(static_cast<std::size_t>(a)), out);
+        REQUIRE(b >= 0);
+        CHECK(d.done());
+        CHECK(out == "Wikipedia in\r\n\r\nchunks.");
+        CHECK(static_cast<std::size_t>(a + b) == wire.size() - 4);
+    }
+}
+
+TEST_CASE("malformed chunked bodies fail") {
+    for (std::string bad : {std::string("zz\r\n"), std::string("4\r\nWikiXX"), std::string(2000, '1'), std::string("0x10\r\n")}) {
+        BodyDecoder d;
+        int status = 0;
+        REQUIRE(d.init(with({{"Transfer-Encoding", "chunked"}}), status).empty());
+        std::string out;
+        CHECK(d.feed(bad, out) == -1);
+        CHECK(!d.error().empty());
+    }
+}

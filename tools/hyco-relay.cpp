@@ -1,0 +1,88 @@
+// hyco-relay: a local Azure Relay Hybrid Connections service for offline
+// development and tests; Microsoft's clients work against it unmodified.
+#include "tools/common/tool.h"
+#include "tools/hyco-relay/config.h"
+#include "tools/hyco-relay/relay.h"
+
+using namespace hyco;
+
+namespace {
+
+cli::ToolInfo info() {
+    return {
+        "hyco-relay",
+        "run a local Azure Relay Hybrid Connections service",
+        "hyco-relay behaves like the Azure Relay service on the wire: listeners open control channels at "
+        "/$hc/ENTITY?sb-hc-action=listen, WebSocket senders connect at /$hc/ENTITY and are bridged to a listener "
+        "through an accept rendezvous, and HTTP senders at /ENTITY are relayed as request and response messages. "
+        "Tokens are checked like the service does (signature over the raw 'sr', expiry, audience, Listen/Send/"
+        "Manage rights), and every refusal carries the real status code with a reason phrase naming the failed "
+        "check.\n\n"
+        "Once it accepts connections, hyco-relay prints exactly one line on stdout: a connection string for its "
+        "management rule (with ;UseDevelopmentEmulator=true when it serves plain ws://), so a script can "
+        "'read' it. Everything else goes to stderr.\n\n"
+        "Rules come from --rule or the config file; without any, a rule named RootManageSharedAccessKey with a "
+        "freshly generated key and all rights is created. Entities are created on first use unless "
+        "--declared-only is given; --entity declares one, optionally letting senders connect without a token.\n\n"
+        "GET /$relay/status returns a JSON report of entities, listeners and open connections (SIGUSR1 prints "
+        "it to stderr). SIGINT and SIGTERM close every connection cleanly (WebSockets with 1001) and exit 0.",
+        {
+            {"hyco-relay --port 0", "Serve ws:// on 127.0.0.1 on a free port; print its connection string."},
+            {"read -r HYCO_CONNECTION_STRING < <(hyco-relay --port 9090 &)",
+             "Start it in the background of a script and capture the connection string."},
+            {"hyco-relay --rule listener::listen --rule sender::send --entity hyco --declared-only",
+             "Two rules with generated keys; only entity 'hyco' exists (others are 404)."},
+            {"hyco-relay --entity public:anonymous", "Senders to 'public' need no token; listeners still do."},
+            {"hyco-relay --tls --port 9443", "Serve wss:// with a generated self-signed certificate."},
+            {"hyco-relay --token-grace 0 --rendezvous-timeout 2s -v",
+             "Test settings: close expired control channels at once, short accept window, log every message."},
+        },
+        {{"CONFIG FILE",
+          "--config FILE reads JSON: {\"rules\": [{\"name\": \"r\", \"key\": \"...\", \"rights\": [\"Listen\", "
+          "\"Send\"]}], \"entities\": [{\"path\": \"hyco\", \"requiresClientAuthorization\": false}], "
+          "\"declaredOnly\": true}. A rule without \"key\" gets a generated one. Keep keys in this file rather than "
+          "on the command line, where other users can see them."}},
+    };
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    cli::Tool tool(info());
+    CLI::App& app = tool.app();
+    relay::Options o;
+    app.add_option("--host", o.host, "Address to bind (127.0.0.1, ::1, 0.0.0.0...)")->capture_default_str();
+    app.add_option("-p,--port", o.port, "Port to listen on; 0 picks a free one")->capture_default_str();
+    app.add_option("--namespace", o.namespace_name, "Host name clients use (default: the bind address)")
+        ->type_name("HOST");
+    app.add_option("--rule", o.rules, "Shared access rule NAME:RIGHTS or NAME:KEY:RIGHTS (rights: listen,send,manage)")
+        ->type_name("RULE");
+    app.add_option("--entity", o.entities, "Declare an entity; PATH:anonymous lets senders skip the token")
+        ->type_name("PATH");
+    tool.complete(app.add_option("--config", o.config_file, "JSON file with rules and entities")->type_name("FILE"),
+                  cli::Complete::file);
+    app.add_flag("--declared-only", o.declared_only, "Answer 404 for entities that were not declared");
+    app.add_flag("--tls", o.tls, "Serve wss:// (with a generated self-signed certificate unless --cert is given)");
+    tool.complete(app.add_option("--cert", o.cert_file, "PEM certificate for wss:// (implies --tls)")->type_name("FILE"),
+                  cli::Complete::file);
+    tool.complete(app.add_option("--key", o.key_file, "PEM private key for --cert")->type_name("FILE"),
+                  cli::Complete::file);
+    app.add_option("--rendezvous-timeout", o.rendezvous_timeout, "How long a sender waits for the listener to accept")
+        ->type_name("DURATION")
+        ->capture_default_str();
+    app.add_option("--http-timeout", o.http_timeout, "How long an HTTP request waits for a response (then 504)")
+        ->type_name("DURATION")
+        ->capture_default_str();
+    app.add_option("--token-grace", o.token_grace, "How long after its token expires a control channel stays open")
+        ->type_name("DURATION")
+        ->capture_default_str();
+    app.add_option("--max-listeners", o.max_listeners, "Listeners allowed per entity")->capture_default_str();
+    app.add_flag("-v,--verbose", o.verbose, "Log control messages (tokens redacted) and connection lifetimes");
+
+    return tool.main(argc, argv, [&]() -> Status {
+        auto config = relay::resolve(o);
+        if (!config) return config.error();
+        relay::Relay relay(std::move(*config));
+        return relay.run();
+    });
+}

@@ -1,0 +1,82 @@
+// Token validation. The audience host may be the namespace name or whatever
+// Host the client dialled (localhost vs 127.0.0.1), because tokens are minted
+// from the URL the client was given; scheme, port and query are ignored.
+#include "tools/hyco-relay/auth.h"
+
+#include <fmt/format.h>
+
+#include "core/relay_uri.h"
+#include "core/text.h"
+
+namespace hyco::relay {
+namespace {
+
+AuthResult refuse(int status, std::string reason) {
+    AuthResult r;
+    r.status = status;
+    r.reason = std::move(reason);
+    return r;
+}
+
+std::string rights_name(unsigned needed) { return needed == kListen ? "Listen" : "Send"; }
+
+}  // namespace
+
+std::string host_of(std::string_view h) {
+    h = text::trim(h);
+    if (!h.empty() && h.front() == '[') {
+        auto close = h.find(']');
+        return text::to_lower(h.substr(1, close == std::string_view::npos ? h.size() - 1 : close - 1));
+    }
+    if (h.find(':') != h.rfind(':')) return text::to_lower(h);  // bare IPv6
+    return text::to_lower(h.substr(0, h.find(':')));
+}
+
+AuthResult check_token(const Config& config, std::string_view token_text, std::string_view entity,
+                       std::string_view request_host, unsigned needed, std::int64_t now) {
+    auto token = sas::parse(token_text);
+    if (!token) return refuse(401, "MalformedToken: " + token.error().why);
+    const Rule* rule = config.rule(token->key_name);
+    if (!rule)
+        return refuse(401, fmt::format("InvalidSignature: no shared access rule named {}",
+                                       text::quote(token->key_name, 60)));
+    if (!sas::signature_matches(*token, rule->key))
+        return refuse(401, "InvalidSignature: The token has an invalid signature.");
+    if (token->expiry <= now)
+        return refuse(401, fmt::format("ExpiredToken: The token expired {} seconds ago.", now - token->expiry));
+    auto aud = parse_audience(token->resource);
+    if (!aud)
+        return refuse(401, fmt::format("InvalidAudience: the token's resource {} is not an absolute URI.",
+                                       text::quote(token->resource, 80)));
+    if (!text::iequals(aud->host, config.ns.host) && !text::iequals(aud->host, request_host))
+        return refuse(401, fmt::format("InvalidAudience: The token is for host {}, not {}.", text::quote(aud->host, 60),
+                                       text::quote(config.ns.host, 60)));
+    Audience target;
+    target.host = aud->host;
+    for (std::string_view seg : text::split(entity, '/')) target.segments.emplace_back(seg);
+    if (!audience_covers(*aud, target))
+        return refuse(401, fmt::format("InvalidAudience: The token's audience {} does not cover entity {}.",
+                                       text::quote(token->resource, 80), text::quote(entity, 60)));
+    if (!rule->allows(needed))
+        return refuse(403, fmt::format("Unauthorized: rule '{}' does not grant the {} right on {}.", rule->name,
+                                       rights_name(needed), text::quote(entity, 60)));
+    AuthResult ok;
+    ok.token = std::move(*token);
+    ok.rule = rule;
+    return ok;
+}
+
+AuthResult authorize(const Config& config, const std::vector<std::string>& candidates, std::string_view entity,
+                     std::string_view request_host, unsigned needed, std::int64_t now) {
+    if (candidates.empty())
+        return refuse(401, "MissingToken: no token in the ServiceBusAuthorization header or the sb-hc-token query");
+    AuthResult first;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        AuthResult r = check_token(config, candidates[i], entity, request_host, needed, now);
+        if (r.ok()) return r;
+        if (i == 0) first = std::move(r);
+    }
+    return first;
+}
+
+}  // namespace hyco::relay

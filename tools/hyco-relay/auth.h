@@ -1,0 +1,40 @@
+// Token checks for listeners, senders and HTTP requests (protocol.md §2):
+// where tokens travel, signature over the raw `sr`, expiry, audience and
+// rights, each failure with the status and reason the client will see.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/sas.h"
+#include "tools/hyco-relay/config.h"
+
+namespace hyco::relay {
+
+struct AuthResult {
+    int status = 0;        ///< 0 when authorized, else 401 or 403
+    std::string reason;    ///< e.g. "InvalidSignature: ..."
+    std::optional<sas::Token> token;  ///< the token that passed
+    const Rule* rule = nullptr;
+
+    bool ok() const { return status == 0; }
+};
+
+/// Checks each candidate token (header, query, ...) and accepts the first
+/// valid one; otherwise reports the failure of the first candidate.
+/// `request_host` is the Host header's host: tokens may name it or the
+/// namespace host. `needed` is kListen or kSend.
+AuthResult authorize(const Config& config, const std::vector<std::string>& candidates, std::string_view entity,
+                     std::string_view request_host, unsigned needed, std::int64_t now);
+
+/// Checks one token; `expiry_slack` lets renewals on a live channel pass.
+AuthResult check_token(const Config& config, std::string_view token_text, std::string_view entity,
+                       std::string_view request_host, unsigned needed, std::int64_t now);
+
+/// The host part of a Host header value ("[::1]:80" -> "::1").
+std::string host_of(std::string_view host_header);
+
+}  // namespace hyco::relay

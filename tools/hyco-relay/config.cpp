@@ -1,0 +1,191 @@
+// Resolution of hyco-relay's options: rules and entities from flags and the
+// config file, validated with the same checks the SDKs apply to keys.
+#include "tools/hyco-relay/config.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/crypto.h"
+#include "core/duration.h"
+#include "core/sas.h"
+#include "core/text.h"
+
+namespace hyco::relay {
+namespace {
+
+Result<std::chrono::milliseconds> duration_option(const std::string& name, const std::string& value, bool zero_ok) {
+    if (zero_ok && (value == "0" || value == "0s")) return std::chrono::milliseconds(0);
+    auto d = parse_duration(value);
+    if (!d) return make_error(Exit::usage, "invalid " + name + " " + text::quote(value), d.error().why);
+    return *d;
+}
+
+Status add_rule(Config& c, Rule r) {
+    if (c.rule(r.name)) return make_error(Exit::usage, "invalid rule " + text::quote(r.name), "declared twice");
+    c.rules.push_back(std::move(r));
+    return {};
+}
+
+}  // namespace
+
+const Rule* Config::rule(std::string_view name) const {
+    for (const Rule& r : rules)
+        if (r.name == name) return &r;
+    return nullptr;
+}
+
+const Rule& Config::banner_rule() const {
+    for (const Rule& r : rules)
+        if (r.rights & kManage) return r;
+    return rules.front();
+}
+
+std::string Config::connection_string(std::uint16_t bound_port) const {
+    const Rule& r = banner_rule();
+    Namespace n = ns;
+    n.port = bound_port;
+    std::string out = fmt::format("Endpoint=sb://{}/;SharedAccessKeyName={};SharedAccessKey={}", n.authority(),
+                                  r.name, r.key);
+    if (!ns.tls) out += ";UseDevelopmentEmulator=true";
+    return out;
+}
+
+Result<unsigned> parse_rights(std::string_view t) {
+    unsigned rights = 0;
+    std::string s(t);
+    for (char& c : s)
+        if (c == '+' || c == '|') c = ',';
+    for (std::string_view part : text::split(s, ',')) {
+        std::string_view p = text::trim(part);
+        if (text::iequals(p, "listen")) rights |= kListen;
+        else if (text::iequals(p, "send")) rights |= kSend;
+        else if (text::iequals(p, "manage")) rights |= kManage | kListen | kSend;
+        else return make_error(Exit::usage, "invalid rights " + text::quote(t), "expected listen, send and/or manage");
+    }
+    if (!rights) return make_error(Exit::usage, "invalid rights", "none given");
+    return rights;
+}
+
+std::string generate_key() { return text::base64_encode(crypto::random_bytes(32)); }
+
+Result<Rule> parse_rule(std::string_view spec) {
+    auto fail = [&](std::string why) {
+        return make_error(Exit::usage, "invalid --rule " + text::quote(sas::redact_in(spec), 40), std::move(why));
+    };
+    auto first = spec.find(':');
+    auto last = spec.rfind(':');
+    if (first == std::string_view::npos) return fail("expected NAME:RIGHTS or NAME:KEY:RIGHTS");
+    Rule r;
+    r.name = std::string(spec.substr(0, first));
+    r.key = first == last ? std::string() : std::string(spec.substr(first + 1, last - first - 1));
+    auto rights = parse_rights(spec.substr(last + 1));
+    if (!rights) return fail(rights.error().message());
+    r.rights = *rights;
+    if (r.key.empty()) r.key = generate_key();
+    if (auto st = sas::check_key(r.name, r.key); !st) return fail(st.error().message());
+    return r;
+}
+
+Result<EntityDecl> parse_entity(std::string_view spec) {
+    EntityDecl e;
+    std::string_view path = spec;
+    if (auto c = spec.rfind(':'); c != std::string_view::npos) {
+        std::string_view flag = spec.substr(c + 1);
+        if (!text::iequals(flag, "anonymous"))
+            return make_error(Exit::usage, "invalid --entity " + text::quote(spec), "the only flag is ':anonymous'");
+        e.anonymous_senders = true;
+        path = spec.substr(0, c);
+    }
+    auto p = normalize_entity_path(path);
+    if (!p) return p.error();
+    e.path = *p;
+    return e;
+}
+
+Status load_config_file(const std::string& path, Config& c) {
+    std::ifstream f(path);
+    if (!f) return make_error(Exit::usage, "cannot read --config " + text::quote(path), "no such file or unreadable");
+    std::stringstream ss;
+    ss << f.rdbuf();
+    auto j = nlohmann::json::parse(ss.str(), nullptr, false);
+    auto fail = [&](std::string why) { return make_error(Exit::usage, "invalid --config " + path, std::move(why)); };
+    if (j.is_discarded() || !j.is_object()) return fail("not a JSON object");
+    try {
+        for (const auto& r : j.value("rules", nlohmann::json::array())) {
+            Rule rule;
+            rule.name = r.at("name").get<std::string>();
+            rule.key = r.value("key", std::string());
+            if (rule.key.empty()) rule.key = generate_key();
+            const auto& rights = r.at("rights");
+            std::string list;
+            if (rights.is_array())
+                for (const auto& x : rights) list += x.get<std::string>() + ",";
+            else list = rights.get<std::string>();
+            if (!list.empty() && list.back() == ',') list.pop_back();
+            auto parsed = parse_rights(list);
+            if (!parsed) return fail("rule '" + rule.name + "': " + parsed.error().message());
+            rule.rights = *parsed;
+            if (auto st = sas::check_key(rule.name, rule.key); !st) return fail(st.error().message());
+            if (auto st = add_rule(c, std::move(rule)); !st) return st;
+        }
+        for (const auto& e : j.value("entities", nlohmann::json::array())) {
+            auto p = normalize_entity_path(e.at("path").get<std::string>());
+            if (!p) return fail(p.error().message());
+            c.entities.push_back({*p, !e.value("requiresClientAuthorization", true)});
+        }
+        if (j.contains("declaredOnly")) c.declared_only = j.at("declaredOnly").get<bool>();
+    } catch (const nlohmann::json::exception& e) {
+        return fail(e.what());
+    }
+    return {};
+}
+
+Result<Config> resolve(const Options& o) {
+    Config c;
+    c.bind_host = o.host;
+    if (o.port < 0 || o.port > 65535) return make_error(Exit::usage, "invalid --port", "expected 0 to 65535");
+    c.port = static_cast<std::uint16_t>(o.port);
+    std::string ns_host = o.namespace_name;
+    if (ns_host.empty()) ns_host = (o.host == "0.0.0.0" || o.host == "::") ? "localhost" : o.host;
+    c.ns.host = text::to_lower(ns_host);
+    c.ns.tls = o.tls || !o.cert_file.empty();
+    if (o.cert_file.empty() != o.key_file.empty())
+        return make_error(Exit::usage, "invalid TLS options", "--cert and --key go together");
+    c.cert_file = o.cert_file;
+    c.key_file = o.key_file;
+    if (!o.config_file.empty())
+        if (auto st = load_config_file(o.config_file, c); !st) return st.error();
+    for (const std::string& spec : o.rules) {
+        auto r = parse_rule(spec);
+        if (!r) return r.error();
+        if (auto st = add_rule(c, std::move(*r)); !st) return st.error();
+    }
+    if (c.rules.empty()) c.rules.push_back({"RootManageSharedAccessKey", generate_key(), kManage | kListen | kSend});
+    for (const std::string& spec : o.entities) {
+        auto e = parse_entity(spec);
+        if (!e) return e.error();
+        c.entities.push_back(std::move(*e));
+    }
+    c.declared_only = c.declared_only || o.declared_only;
+    if (c.declared_only && c.entities.empty())
+        return make_error(Exit::usage, "--declared-only", "no entity is declared (use --entity or the config file)");
+    auto rt = duration_option("--rendezvous-timeout", o.rendezvous_timeout, false);
+    if (!rt) return rt.error();
+    auto ht = duration_option("--http-timeout", o.http_timeout, false);
+    if (!ht) return ht.error();
+    auto tg = duration_option("--token-grace", o.token_grace, true);
+    if (!tg) return tg.error();
+    c.rendezvous_timeout = *rt;
+    c.http_timeout = *ht;
+    c.token_grace = *tg;
+    if (o.max_listeners < 1 || o.max_listeners > 1000)
+        return make_error(Exit::usage, "invalid --max-listeners", "expected 1 to 1000");
+    c.max_listeners = o.max_listeners;
+    c.verbose = o.verbose;
+    return c;
+}
+
+}  // namespace hyco::relay

@@ -1,0 +1,87 @@
+// hyco-relay's configuration: plain options as parsed from the command line,
+// and their resolution into an immutable Config (rules with keys, declared
+// entities, durations) — the only thing the relay core sees.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "core/relay_uri.h"
+
+namespace hyco::relay {
+
+/// Rights of a shared-access rule (Manage implies Listen and Send).
+enum Rights : unsigned { kListen = 1, kSend = 2, kManage = 4 };
+
+struct Rule {
+    std::string name;
+    std::string key;
+    unsigned rights = 0;
+
+    bool allows(unsigned needed) const { return (rights & kManage) || (rights & needed) == needed; }
+};
+
+struct EntityDecl {
+    std::string path;
+    bool anonymous_senders = false;  ///< "RequiresClientAuthorization: false"
+};
+
+/// What the command line gives, as text.
+struct Options {
+    std::string host = "127.0.0.1";
+    int port = 0;
+    std::string namespace_name;
+    std::vector<std::string> rules;      ///< NAME[:KEY]:RIGHTS
+    std::vector<std::string> entities;   ///< PATH or PATH:anonymous
+    std::string config_file;
+    bool declared_only = false;
+    bool tls = false;
+    std::string cert_file;
+    std::string key_file;
+    std::string rendezvous_timeout = "30s";
+    std::string http_timeout = "60s";
+    std::string token_grace = "5m";
+    int max_listeners = 25;
+    bool verbose = false;
+};
+
+struct Config {
+    std::string bind_host;
+    std::uint16_t port = 0;
+    Namespace ns;                 ///< the namespace clients address (host, tls)
+    std::vector<Rule> rules;
+    std::vector<EntityDecl> entities;
+    bool declared_only = false;
+    std::string cert_file, key_file;  ///< empty with tls: generate a self-signed pair
+    std::chrono::milliseconds rendezvous_timeout{30000};
+    std::chrono::milliseconds http_timeout{60000};
+    std::chrono::milliseconds token_grace{300000};
+    int max_listeners = 25;
+    bool verbose = false;
+
+    const Rule* rule(std::string_view name) const;
+    /// The rule printed in the banner: the first with Manage, else the first.
+    const Rule& banner_rule() const;
+    /// The banner: a connection string for the banner rule on `port`.
+    std::string connection_string(std::uint16_t bound_port) const;
+};
+
+/// Parses "listen,send", "Listen+Send", "manage".
+Result<unsigned> parse_rights(std::string_view text);
+/// Parses NAME:RIGHTS or NAME:KEY:RIGHTS; an empty or absent key is generated.
+Result<Rule> parse_rule(std::string_view spec);
+/// Parses PATH or PATH:anonymous.
+Result<EntityDecl> parse_entity(std::string_view spec);
+/// Reads the JSON config file: {"rules":[{"name","key","rights"}],
+/// "entities":[{"path","requiresClientAuthorization"}], "declaredOnly":bool}.
+Status load_config_file(const std::string& path, Config& config);
+/// A fresh key like the portal's: base64 of 32 random bytes.
+std::string generate_key();
+
+Result<Config> resolve(const Options& options);
+
+}  // namespace hyco::relay

@@ -1,0 +1,144 @@
+// Connection transport. Writes happen only on WRITEABLE (one lws_write of at
+// most 64 KiB each); a full queue pauses whoever feeds it, so memory per
+// bridged connection stays bounded by the water marks plus one read.
+#include "tools/hyco-relay/conn.h"
+
+#include <cstring>
+
+#include "tools/hyco-relay/relay.h"
+
+namespace hyco::relay {
+
+namespace {
+constexpr std::size_t kMaxWrite = 64 * 1024;
+}
+
+Conn::Conn(Relay& r, lws* w, std::uint64_t i) : relay(r), wsi(w), id(i) {}
+
+Conn::~Conn() = default;
+
+void Conn::push_out(std::string bytes) {
+    if (bytes.empty() || aborted_) return;
+    out_bytes_ += bytes.size();
+    out_.push_back(std::move(bytes));
+    lws_callback_on_writable(wsi);
+}
+
+void Conn::write(std::string_view bytes) { push_out(std::string(bytes)); }
+
+void Conn::finish() {
+    if (closing()) return;
+    finishing_ = true;
+    pause_rx(true);
+    lws_callback_on_writable(wsi);
+}
+
+void Conn::abort() {
+    if (aborted_ || closed_) return;
+    aborted_ = true;
+    lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
+void Conn::ws_begin(ws::Opcode op, bool fin, std::uint64_t length) {
+    push_out(ws::frame_header(op, fin, length));
+    frame_left_ = length;
+}
+
+void Conn::ws_data(std::string_view payload) {
+    push_out(std::string(payload));
+    frame_left_ -= std::min<std::uint64_t>(frame_left_, payload.size());
+    if (frame_left_ == 0 && !deferred_control_.empty()) {
+        for (std::string& f : deferred_control_) push_out(std::move(f));
+        deferred_control_.clear();
+    }
+}
+
+void Conn::ws_frame(ws::Opcode op, bool fin, std::string_view payload) {
+    std::string f = ws::frame(op, fin, payload);
+    if (frame_left_ > 0) {
+        // Only control frames may be interleaved; they wait for the frame end.
+        deferred_control_.push_back(std::move(f));
+        return;
+    }
+    push_out(std::move(f));
+}
+
+void Conn::ws_close(std::uint16_t code, std::string_view reason) {
+    if (close_sent_) return;
+    close_sent_ = true;
+    ws_frame(ws::Opcode::close, true, code == 1005 ? std::string() : ws::close_payload(code, reason));
+}
+
+void Conn::throttle(Conn& source) {
+    if (!over_high_water() || &source == this) return;
+    source.pause_rx(true);
+    for (std::uint64_t s : throttled_)
+        if (s == source.id) return;
+    throttled_.push_back(source.id);
+}
+
+void Conn::pause_rx(bool paused) {
+    if (paused == rx_paused_ || closed_) return;
+    rx_paused_ = paused;
+    lws_rx_flow_control(wsi, paused ? 0 : 1);
+}
+
+void Conn::set_handler(std::unique_ptr<Handler> h) {
+    if (handler_) relay.retire(std::move(handler_));
+    handler_ = std::move(h);
+}
+
+void Conn::dispatch() {
+    for (int guard = 0; guard < 16 && !closed_ && !aborted_; ++guard) {
+        Handler* h = handler_.get();
+        if (!h) return;
+        h->on_input(*this);
+        if (handler_.get() == h) return;
+    }
+}
+
+int Conn::on_writable(std::string& scratch) {
+    if (aborted_) return -1;
+    if (out_.empty()) return finishing_ ? -1 : 0;
+    scratch.resize(LWS_PRE + kMaxWrite);
+    std::size_t n = 0;
+    while (!out_.empty() && n < kMaxWrite) {
+        const std::string& front = out_.front();
+        std::size_t take = std::min(front.size() - out_front_off_, kMaxWrite - n);
+        std::memcpy(&scratch[LWS_PRE + n], front.data() + out_front_off_, take);
+        n += take;
+        out_front_off_ += take;
+        if (out_front_off_ == front.size()) {
+            out_.pop_front();
+            out_front_off_ = 0;
+        }
+    }
+    // lws keeps any part the kernel did not take and sends it before the
+    // next WRITEABLE, so the whole chunk counts as written.
+    if (lws_write(wsi, reinterpret_cast<unsigned char*>(&scratch[LWS_PRE]), n, LWS_WRITE_RAW) < 0) return -1;
+    out_bytes_ -= n;
+    bytes_out += n;
+    if (out_bytes_ <= kLowWater) {
+        std::vector<std::uint64_t> waiting;
+        waiting.swap(throttled_);
+        for (std::uint64_t s : waiting)
+            if (Conn* c = relay.find(s)) {
+                c->pause_rx(false);
+                relay.kick(*c);
+            }
+        if (handler_) handler_->on_drained(*this);
+    }
+    if (!out_.empty() || finishing_) lws_callback_on_writable(wsi);
+    return 0;
+}
+
+void Conn::on_closed() {
+    if (closed_) return;
+    closed_ = true;
+    if (handler_) handler_->on_closed(*this);
+    for (std::uint64_t s : throttled_)
+        if (Conn* c = relay.find(s)) c->pause_rx(false);
+    throttled_.clear();
+}
+
+}  // namespace hyco::relay

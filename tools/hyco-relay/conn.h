@@ -1,0 +1,111 @@
+// One accepted TCP (or TLS) connection in the raw-socket role: bytes in,
+// a bounded output queue out, WebSocket frame output that never splits a
+// frame, receive flow control, and a replaceable protocol Handler.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <libwebsockets.h>
+
+#include "tools/hyco-relay/ws_frame.h"
+
+namespace hyco::relay {
+
+class Conn;
+class Relay;
+
+/// What a connection is doing: reading a request head, a control channel,
+/// one end of a bridge, an HTTP exchange... Handlers consume Conn::in.
+class Handler {
+public:
+    virtual ~Handler() = default;
+    /// New bytes are in conn.in (or a paused handler was resumed).
+    virtual void on_input(Conn& conn) = 0;
+    /// The output queue fell below the low-water mark.
+    virtual void on_drained(Conn&) {}
+    /// The transport is gone; called once, before the Conn is destroyed.
+    virtual void on_closed(Conn&) {}
+    /// Short name for logs and the status report.
+    virtual const char* kind() const = 0;
+};
+
+class Conn {
+public:
+    /// Output queue sizes that pause and resume the feeding connection.
+    static constexpr std::size_t kHighWater = 512 * 1024;
+    static constexpr std::size_t kLowWater = 128 * 1024;
+
+    Conn(Relay& relay, lws* wsi, std::uint64_t id);
+    ~Conn();
+
+    Relay& relay;
+    lws* const wsi;
+    const std::uint64_t id;
+    std::string peer_address;
+    int peer_port = 0;
+    std::int64_t opened_at = 0;
+    std::uint64_t bytes_in = 0, bytes_out = 0;
+    std::string in;  ///< received, not yet consumed by the handler
+    std::string label;  ///< what it is, for logs: "listener hyco", ...
+
+    // --- output ---
+    void write(std::string_view bytes);
+    std::size_t queued() const { return out_bytes_; }
+    bool over_high_water() const { return out_bytes_ > kHighWater; }
+    /// Close once everything queued has been written.
+    void finish();
+    /// Drop the connection now (queued output is lost).
+    void abort();
+    bool closing() const { return finishing_ || aborted_; }
+
+    // --- WebSocket output (server frames, unmasked) ---
+    /// Starts a data frame whose payload follows through ws_data().
+    void ws_begin(ws::Opcode op, bool fin, std::uint64_t length);
+    void ws_data(std::string_view payload);
+    /// A whole frame; control frames wait for the current data frame to end.
+    void ws_frame(ws::Opcode op, bool fin, std::string_view payload);
+    /// Sends Close once; later calls do nothing.
+    void ws_close(std::uint16_t code, std::string_view reason);
+    bool ws_close_sent() const { return close_sent_; }
+
+    // --- flow control ---
+    /// Stops reading from `source` while this connection's queue is full;
+    /// reading resumes when the queue drains below the low-water mark.
+    void throttle(Conn& source);
+    void pause_rx(bool paused);
+    bool rx_paused() const { return rx_paused_; }
+
+    // --- protocol ---
+    Handler* handler() const { return handler_.get(); }
+    /// Installs a new handler; the old one is destroyed after the callback.
+    void set_handler(std::unique_ptr<Handler> h);
+    /// Runs the handler over `in` until it stops changing handlers.
+    void dispatch();
+
+    // Called by Relay from lws callbacks.
+    int on_writable(std::string& scratch);
+    void on_closed();
+
+private:
+    void push_out(std::string bytes);
+
+    std::deque<std::string> out_;
+    std::size_t out_front_off_ = 0;
+    std::size_t out_bytes_ = 0;
+    std::uint64_t frame_left_ = 0;
+    std::vector<std::string> deferred_control_;
+    bool close_sent_ = false;
+    bool finishing_ = false;
+    bool aborted_ = false;
+    bool rx_paused_ = false;
+    bool closed_ = false;
+    std::vector<std::uint64_t> throttled_;
+    std::unique_ptr<Handler> handler_;
+};
+
+}  // namespace hyco::relay

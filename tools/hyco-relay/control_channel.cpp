@@ -1,0 +1,87 @@
+// Control-channel behaviour. Invalid JSON and unknown commands from a
+// listener are logged and ignored rather than fatal: real listeners are
+// tolerant in the same way, and a relay that hangs up is harder to debug.
+#include "tools/hyco-relay/control_channel.h"
+
+#include <fmt/format.h>
+
+#include "core/duration.h"
+#include "core/sas.h"
+#include "tools/hyco-relay/auth.h"
+#include "tools/hyco-relay/http_exchange.h"
+#include "tools/hyco-relay/relay.h"
+
+namespace hyco::relay {
+
+ControlChannel::ControlChannel(Conn& conn, std::string entity, std::string listener_id, std::string request_host,
+                               std::int64_t token_expiry)
+    : ResponseReader(conn, control::kMaxMessageSize), entity_(std::move(entity)),
+      listener_id_(std::move(listener_id)), request_host_(std::move(request_host)), expiry_(token_expiry),
+      expiry_timer_(std::make_unique<Timer>(conn.relay.context())) {
+    arm_expiry();
+}
+
+ControlChannel::~ControlChannel() = default;
+
+void ControlChannel::arm_expiry() {
+    std::int64_t now_ms = unix_now() * 1000;
+    auto due = std::chrono::milliseconds(expiry_ * 1000 - now_ms) + conn_.relay.config().token_grace;
+    if (due.count() < 1) due = std::chrono::milliseconds(1);
+    expiry_timer_->arm(due, [this] {
+        conn_.relay.log(fmt::format("{}: token expired without renewal; closing with 1008", conn_.label));
+        conn_.ws_close(ws::close_code::policy_violation, "The token has expired and was not renewed.");
+        conn_.finish();
+    });
+}
+
+void ControlChannel::send(const control::Message& message, const std::string* body) {
+    std::string text = control::serialize(message);
+    if (conn_.relay.is_verbose())
+        conn_.relay.verbose(fmt::format("{}: -> {}", conn_.label, sas::redact_in(text)));
+    conn_.ws_frame(ws::Opcode::text, true, text);
+    if (body) conn_.ws_frame(ws::Opcode::binary, true, *body);
+}
+
+void ControlChannel::on_text(std::string message) {
+    end_awaited_body();
+    if (conn_.relay.is_verbose())
+        conn_.relay.verbose(fmt::format("{}: <- {}", conn_.label, sas::redact_in(message.substr(0, 2048))));
+    auto parsed = control::parse(message);
+    if (!parsed) {
+        conn_.relay.log(fmt::format("{}: ignoring a message: {}", conn_.label, parsed.error().message()));
+        return;
+    }
+    if (const auto* r = std::get_if<control::RenewToken>(&*parsed)) {
+        renew(r->token);
+    } else if (const auto* resp = std::get_if<control::Response>(&*parsed)) {
+        untrack(resp->request_id);
+        handle_response(*resp);
+    } else {
+        conn_.relay.log(fmt::format("{}: ignoring '{}' (only the relay sends it)", conn_.label,
+                                    control::command_name(*parsed)));
+    }
+}
+
+void ControlChannel::renew(const std::string& token) {
+    AuthResult a = check_token(conn_.relay.config(), token, entity_, request_host_, kListen, unix_now());
+    if (!a.ok()) {
+        conn_.relay.log(fmt::format("{}: renewToken refused: {}", conn_.label, a.reason));
+        conn_.ws_close(ws::close_code::policy_violation, "renewToken refused: " + a.reason);
+        conn_.finish();
+        return;
+    }
+    expiry_ = a.token->expiry;
+    arm_expiry();
+    conn_.relay.verbose(fmt::format("{}: token renewed until {}", conn_.label, format_utc(expiry_)));
+}
+
+void ControlChannel::on_closed(Conn&) {
+    expiry_timer_->cancel();
+    conn_.relay.registry().remove_listener(entity_, conn_.id);
+    std::set<std::string> pending;
+    pending.swap(exchanges_);
+    for (const std::string& id : pending)
+        if (HttpExchange* x = conn_.relay.registry().exchange(id)) x->on_channel_lost(conn_.id);
+}
+
+}  // namespace hyco::relay

@@ -1,0 +1,50 @@
+// A listener's control channel: registered on its entity, receives accept and
+// request messages, answers renewToken, and is closed with 1008 when its
+// token expires (after the grace period) without renewal.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "core/control_message.h"
+#include "tools/hyco-relay/response_reader.h"
+#include "tools/hyco-relay/timer.h"
+
+namespace hyco::relay {
+
+class ControlChannel : public ResponseReader {
+public:
+    ControlChannel(Conn& conn, std::string entity, std::string listener_id, std::string request_host,
+                   std::int64_t token_expiry);
+    ~ControlChannel() override;
+
+    const char* kind() const override { return "listener"; }
+    void on_closed(Conn& conn) override;
+
+    /// Sends a control message (and a body as the next binary message,
+    /// atomically: nothing can come between them).
+    void send(const control::Message& message, const std::string* body = nullptr);
+    /// Remembers an exchange sent here, to fail it if the channel goes away.
+    void track(const std::string& exchange_id) { exchanges_.insert(exchange_id); }
+    void untrack(const std::string& exchange_id) { exchanges_.erase(exchange_id); }
+
+    const std::string& entity() const { return entity_; }
+    const std::string& listener_id() const { return listener_id_; }
+    std::int64_t token_expiry() const { return expiry_; }
+
+private:
+    void on_text(std::string message) override;
+    void arm_expiry();
+    void renew(const std::string& token);
+
+    std::string entity_;
+    std::string listener_id_;
+    std::string request_host_;
+    std::int64_t expiry_;
+    std::unique_ptr<Timer> expiry_timer_;
+    std::set<std::string> exchanges_;
+};
+
+}  // namespace hyco::relay

@@ -1,0 +1,243 @@
+// The HTTP exchange state machine: body → (control channel | rendezvous) →
+// response head → streamed body (chunked) → keep-alive or close. A 504 timer
+// runs from the dispatch until the response head arrives.
+#include "tools/hyco-relay/http_exchange.h"
+
+#include <fmt/format.h>
+
+#include "core/text.h"
+#include "tools/hyco-relay/control_channel.h"
+#include "tools/hyco-relay/http_headers.h"
+#include "tools/hyco-relay/http_response.h"
+#include "tools/hyco-relay/relay.h"
+#include "tools/hyco-relay/router.h"
+
+namespace hyco::relay {
+
+HttpExchange::HttpExchange(Conn& sender, HttpRequest request, control::Request message, std::uint64_t listener)
+    : conn_(sender), relay_(sender.relay), request_(std::move(request)), message_(std::move(message)), listener_(listener),
+      timer_(std::make_unique<Timer>(sender.relay.context())) {
+    keep_alive_ = request_.minor_version >= 1 ? !request_.has_token("Connection", "close")
+                                              : request_.has_token("Connection", "keep-alive");
+    conn_.relay.registry().add_exchange(message_.id, this);
+}
+
+HttpExchange::~HttpExchange() { relay_.registry().remove_exchange(message_.id); }
+
+Conn* HttpExchange::channel() const {
+    Conn* c = conn_.relay.find(listener_);
+    return c && !c->closing() ? c : nullptr;
+}
+
+void HttpExchange::start(BodyDecoder body) {
+    body_ = std::move(body);
+    if (body_.kind() == BodyDecoder::Kind::length && request_.head_size + body_.length() > kControlChannelLimit) {
+        send_pointer();
+        return;
+    }
+    if (auto* e = request_.header("Expect"); e && text::iequals(*e, "100-continue"))
+        conn_.write("HTTP/1.1 100 Continue\r\n\r\n");
+    read_body();
+}
+
+void HttpExchange::on_input(Conn&) { read_body(); }
+
+void HttpExchange::read_body() {
+    if (phase_ != Phase::body && phase_ != Phase::streaming) {
+        if (!conn_.in.empty()) conn_.pause_rx(true);  // pipelined: wait for our turn
+        return;
+    }
+    std::string out;
+    std::int64_t n = body_.feed(conn_.in, out);
+    if (n < 0) {
+        fail(400, "BadRequest: " + body_.error());
+        return;
+    }
+    conn_.in.erase(0, static_cast<std::size_t>(n));
+    if (phase_ == Phase::streaming) {
+        send_fragment(out, body_.done());
+        if (body_.done()) {
+            phase_ = Phase::awaiting_response;
+            if (!conn_.in.empty()) conn_.pause_rx(true);
+        }
+        return;
+    }
+    buffer_ += out;
+    if (request_.head_size + buffer_.size() > kControlChannelLimit) send_pointer();
+    else if (body_.done()) send_small();
+}
+
+void HttpExchange::send_small() {
+    ControlChannel* ch = channel() ? dynamic_cast<ControlChannel*>(channel()->handler()) : nullptr;
+    if (!ch) {
+        fail(502, "BadGateway: the listener went away before the request could be delivered.");
+        return;
+    }
+    message_.has_body_field = true;
+    message_.body = !buffer_.empty();
+    ch->track(message_.id);
+    ch->send(message_, message_.body ? &buffer_ : nullptr);
+    buffer_.clear();
+    buffer_.shrink_to_fit();
+    phase_ = Phase::awaiting_response;
+    if (!conn_.in.empty()) conn_.pause_rx(true);
+    auto t = conn_.relay.config().http_timeout;
+    timer_->arm(t, [this, t] {
+        fail(504, fmt::format("GatewayTimeout: The request was routed to the listener but the listener did not "
+                              "respond in the required time ({} ms).",
+                              t.count()));
+    });
+}
+
+void HttpExchange::send_pointer() {
+    ControlChannel* ch = channel() ? dynamic_cast<ControlChannel*>(channel()->handler()) : nullptr;
+    if (!ch) {
+        fail(502, "BadGateway: the listener went away before the request could be delivered.");
+        return;
+    }
+    pointer_ = true;
+    keep_alive_ = false;  // one rendezvous per sender connection, closed after the response
+    control::Request pointer;
+    pointer.address = message_.address;
+    pointer.id = message_.id;
+    ch->send(pointer);
+    phase_ = Phase::awaiting_rendezvous;
+    conn_.pause_rx(true);
+    auto t = conn_.relay.config().http_timeout;
+    timer_->arm(t, [this, t] {
+        fail(504, fmt::format("GatewayTimeout: the listener did not open the rendezvous or respond within {} ms.",
+                              t.count()));
+    });
+}
+
+bool HttpExchange::on_rendezvous(Conn& rv) {
+    if (rendezvous_ || phase_ == Phase::done) return false;
+    rendezvous_ = rv.id;
+    keep_alive_ = false;
+    if (phase_ != Phase::awaiting_rendezvous) return true;  // the listener upgrades its response
+    control::Request full = message_;
+    full.has_body_field = true;
+    full.body = true;
+    std::string text = control::serialize(full);
+    conn_.relay.verbose(fmt::format("{}: -> {}", rv.label, text));
+    rv.ws_frame(ws::Opcode::text, true, text);
+    phase_ = Phase::streaming;
+    send_fragment(buffer_, body_.done());
+    buffer_.clear();
+    if (body_.done()) {
+        phase_ = Phase::awaiting_response;
+    } else {
+        conn_.pause_rx(false);
+        conn_.relay.kick(conn_);
+    }
+    return true;
+}
+
+void HttpExchange::send_fragment(std::string_view data, bool fin) {
+    Conn* rv = conn_.relay.find(rendezvous_);
+    if (!rv) return;
+    if (data.empty() && !fin) return;
+    // One binary message in fragments: binary first, continuations after.
+    rv->ws_frame(fragments_sent_ ? ws::Opcode::continuation : ws::Opcode::binary, fin, data);
+    fragments_sent_ = true;
+    rv->throttle(conn_);
+}
+
+void HttpExchange::on_response(const control::Response& r, Conn& channel) {
+    if (phase_ == Phase::response_body || phase_ == Phase::done) {
+        conn_.relay.verbose(fmt::format("{}: ignoring a second response", conn_.label));
+        return;
+    }
+    timer_->cancel();
+    bool head = request_.method == "HEAD";
+    no_body_ = head || r.status_code == 204 || r.status_code == 304 || r.status_code < 200;
+    std::string framing;
+    if (r.body && !no_body_) {
+        if (request_.minor_version >= 1) {
+            framing = "Transfer-Encoding: chunked\r\n";
+            chunked_ = true;
+        } else {
+            keep_alive_ = false;  // HTTP/1.0: the body ends when the connection does
+        }
+    } else if (!no_body_) {
+        framing = "Content-Length: 0\r\n";
+    }
+    if (!body_.done()) keep_alive_ = false;
+    if (!keep_alive_) framing += "Connection: close\r\n";
+    conn_.write(sender_response_head(r.status_code, r.status_description, r.response_headers,
+                                     conn_.relay.config().ns.host, head, framing));
+    conn_.relay.verbose(fmt::format("{}: {} {} -> {}", conn_.label, request_.method,
+                                    message_.request_target, r.status_code));
+    if (r.body) {
+        phase_ = Phase::response_body;
+        (void)channel;
+    } else {
+        complete();
+    }
+}
+
+void HttpExchange::on_body_data(std::string_view data, Conn& channel) {
+    if (phase_ != Phase::response_body || no_body_ || data.empty()) return;
+    response_bytes_ += data.size();
+    if (chunked_) conn_.write(fmt::format("{:x}\r\n", data.size()));
+    conn_.write(data);
+    if (chunked_) conn_.write("\r\n");
+    conn_.throttle(channel);
+}
+
+void HttpExchange::on_body_end() {
+    if (phase_ != Phase::response_body) return;
+    if (chunked_) conn_.write("0\r\n\r\n");
+    complete();
+}
+
+void HttpExchange::on_channel_lost(std::uint64_t ch) {
+    if (phase_ == Phase::done || (ch != listener_ && ch != rendezvous_)) return;
+    if (phase_ == Phase::response_body) {
+        // Mid-body: closing without the last chunk tells the sender it is cut short.
+        release();
+        conn_.finish();
+        return;
+    }
+    if (ch == listener_ && rendezvous_ && phase_ != Phase::awaiting_rendezvous) return;  // rendezvous carries on
+    fail(502, "BadGateway: the listener went away before it responded.");
+}
+
+void HttpExchange::release() {
+    phase_ = Phase::done;
+    timer_->cancel();
+    conn_.relay.registry().remove_exchange(message_.id);
+    if (Conn* c = conn_.relay.find(listener_))
+        if (auto* ch = dynamic_cast<ControlChannel*>(c->handler())) ch->untrack(message_.id);
+    if (Conn* rv = conn_.relay.find(rendezvous_)) {
+        rv->ws_close(ws::close_code::normal, "");
+        rv->finish();
+    }
+}
+
+void HttpExchange::fail(int status, const std::string& reason) {
+    if (phase_ == Phase::done) return;
+    bool started = phase_ == Phase::response_body;
+    release();
+    conn_.relay.verbose(fmt::format("{}: {} {}", conn_.label, status, reason));
+    if (!started) conn_.write(error_response(status, reason, request_.method == "HEAD"));
+    conn_.finish();
+}
+
+void HttpExchange::complete() {
+    release();
+    if (!keep_alive_ || conn_.closing()) {
+        conn_.finish();
+        return;
+    }
+    conn_.set_handler(make_head_reader());  // the next request on this connection
+    conn_.pause_rx(false);
+    conn_.relay.kick(conn_);
+}
+
+void HttpExchange::on_closed(Conn&) {
+    if (phase_ == Phase::done) return;
+    release();
+}
+
+}  // namespace hyco::relay

@@ -1,0 +1,78 @@
+// One HTTP request from a sender, relayed to a listener and answered: the
+// body goes with the `request` on the control channel when head and body fit
+// in 64 KiB, otherwise over a rendezvous socket the listener opens; the
+// response comes back on either, and is framed for the sender here.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/control_message.h"
+#include "tools/hyco-relay/conn.h"
+#include "tools/hyco-relay/http_body.h"
+#include "tools/hyco-relay/http_request.h"
+#include "tools/hyco-relay/timer.h"
+
+namespace hyco::relay {
+
+class Relay;
+
+class HttpExchange : public Handler {
+public:
+    /// Head plus body up to this size travel on the control channel.
+    static constexpr std::size_t kControlChannelLimit = 64 * 1024;
+
+    /// `message` is the complete `request` (without body flag); `listener`
+    /// the control channel chosen for it.
+    HttpExchange(Conn& sender, HttpRequest request, control::Request message, std::uint64_t listener);
+    ~HttpExchange() override;
+
+    /// Begins reading the body (set up by the caller in `body`).
+    void start(BodyDecoder body);
+
+    void on_input(Conn& conn) override;
+    void on_closed(Conn& conn) override;
+    const char* kind() const override { return "http-sender"; }
+
+    const std::string& id() const { return message_.id; }
+    /// A listener connected to this exchange's rendezvous address; false if
+    /// one already did.
+    bool on_rendezvous(Conn& rendezvous);
+    void on_response(const control::Response& response, Conn& channel);
+    void on_body_data(std::string_view data, Conn& channel);
+    void on_body_end();
+    /// The control channel or rendezvous carrying this exchange went away.
+    void on_channel_lost(std::uint64_t channel);
+
+private:
+    enum class Phase { body, awaiting_rendezvous, streaming, awaiting_response, response_body, done };
+
+    void read_body();
+    void send_small();
+    void send_pointer();
+    void send_fragment(std::string_view data, bool fin);
+    void fail(int status, const std::string& reason);
+    void complete();
+    void release();
+    Conn* channel() const;
+
+    Conn& conn_;
+    Relay& relay_;  ///< outlives the Conn, for the destructor
+    HttpRequest request_;
+    control::Request message_;
+    std::uint64_t listener_;
+    std::uint64_t rendezvous_ = 0;
+    BodyDecoder body_;
+    std::string buffer_;
+    Phase phase_ = Phase::body;
+    bool pointer_ = false;
+    bool fragments_sent_ = false;
+    bool no_body_ = false;   ///< HEAD, 204, 304: the response carries no body
+    bool chunked_ = false;
+    bool keep_alive_ = true;
+    std::uint64_t response_bytes_ = 0;
+    std::unique_ptr<Timer> timer_;
+};
+
+}  // namespace hyco::relay

@@ -1,0 +1,94 @@
+// Registry implementation. Listener choice is uniform at random, as the
+// service documents ("random with best-effort fairness").
+#include "tools/hyco-relay/registry.h"
+
+#include <algorithm>
+
+#include "core/crypto.h"
+
+namespace hyco::relay {
+
+Registry::Registry(const Config& config) {
+    std::string seed = crypto::random_bytes(8);
+    std::uint64_t s = 0;
+    for (char c : seed) s = (s << 8) | static_cast<unsigned char>(c);
+    rng_.seed(s);
+    for (const EntityDecl& d : config.entities) {
+        Entity e;
+        e.path = d.path;
+        e.declared = true;
+        e.anonymous_senders = d.anonymous_senders;
+        entities_[d.path] = std::move(e);
+    }
+}
+
+Entity* Registry::match(const std::vector<std::string>& segments, std::string& suffix) {
+    std::string path;
+    Entity* best = nullptr;
+    std::size_t best_len = 0;
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        if (i) path += '/';
+        path += segments[i];
+        if (auto it = entities_.find(path); it != entities_.end()) {
+            best = &it->second;
+            best_len = i + 1;
+        }
+    }
+    suffix.clear();
+    if (best)
+        for (std::size_t i = best_len; i < segments.size(); ++i) suffix += "/" + segments[i];
+    return best;
+}
+
+Entity* Registry::create(const std::string& path) {
+    if (auto* e = find(path)) return e;
+    if (entities_.size() >= kMaxEntities) return nullptr;
+    Entity& e = entities_[path];
+    e.path = path;
+    return &e;
+}
+
+Entity* Registry::find(std::string_view path) {
+    auto it = entities_.find(std::string(path));
+    return it == entities_.end() ? nullptr : &it->second;
+}
+
+bool Registry::add_listener(Entity& e, ListenerRef ref, int max) {
+    if (static_cast<int>(e.listeners.size()) >= max) return false;
+    e.listeners.push_back(std::move(ref));
+    return true;
+}
+
+void Registry::remove_listener(std::string_view path, std::uint64_t conn) {
+    Entity* e = find(path);
+    if (!e) return;
+    auto& l = e->listeners;
+    l.erase(std::remove_if(l.begin(), l.end(), [&](const ListenerRef& r) { return r.conn == conn; }), l.end());
+}
+
+std::optional<ListenerRef> Registry::pick(Entity& e) {
+    if (e.listeners.empty()) return std::nullopt;
+    std::uniform_int_distribution<std::size_t> d(0, e.listeners.size() - 1);
+    return e.listeners[d(rng_)];
+}
+
+std::optional<PendingAccept> Registry::take_accept(const std::string& id) {
+    auto it = accepts_.find(id);
+    if (it == accepts_.end()) return std::nullopt;
+    PendingAccept p = std::move(it->second);
+    accepts_.erase(it);
+    return p;
+}
+
+HttpExchange* Registry::exchange(const std::string& id) const {
+    auto it = exchanges_.find(id);
+    return it == exchanges_.end() ? nullptr : it->second;
+}
+
+std::string Registry::new_id(std::string_view prefix) {
+    std::string p(prefix);
+    if (p.empty()) p = crypto::uuid4();
+    return p + "_G" + crypto::random_hex(16);
+}
+
+}  // namespace hyco::relay

@@ -1,0 +1,252 @@
+// The loop: one lws context whose vhost adopts every accepted socket in the
+// raw-socket role (so the relay, not lws, answers upgrades), a signalfd
+// adopted into the same loop for SIGINT/SIGTERM/SIGUSR1, and the banner.
+#include "tools/hyco-relay/relay.h"
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "core/duration.h"
+#include "tools/hyco-relay/router.h"
+#include "tools/hyco-relay/timer.h"
+#include "tools/hyco-relay/tls_cert.h"
+#include "tools/hyco-relay/ws_endpoint.h"
+
+namespace hyco::relay {
+namespace {
+
+int lws_callback(lws* wsi, enum lws_callback_reasons reason, void*, void* in, size_t len) {
+    auto* relay = static_cast<Relay*>(lws_context_user(lws_get_context(wsi)));
+    return relay ? relay->on_callback(wsi, static_cast<int>(reason), in, len) : 0;
+}
+
+const lws_protocols kProtocols[] = {
+    {"hyco-relay", lws_callback, 0, 0, 0, nullptr, 0},
+    {nullptr, nullptr, 0, 0, 0, nullptr, 0},
+};
+
+void lws_log(int, const char* line) {
+    std::string_view l = line;
+    if (!l.empty() && l.front() == '[') l.remove_prefix(std::min(l.size(), l.find(']') + 2));
+    std::cerr << "hyco-relay: lws: " << l;
+    if (l.empty() || l.back() != '\n') std::cerr << '\n';
+}
+
+int peer_port(lws* wsi) {
+    sockaddr_storage ss{};
+    socklen_t n = sizeof ss;
+    if (getpeername(lws_get_socket_fd(wsi), reinterpret_cast<sockaddr*>(&ss), &n) != 0) return 0;
+    if (ss.ss_family == AF_INET) return ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+    if (ss.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
+    return 0;
+}
+
+}  // namespace
+
+Relay::Relay(Config config) : config_(std::move(config)), registry_(config_) {}
+
+Relay::~Relay() {
+    if (context_) lws_context_destroy(context_);
+    if (signal_fd_ >= 0) ::close(signal_fd_);
+    if (!tls_dir_.empty()) remove_generated({tls_dir_, tls_dir_ + "/cert.pem", tls_dir_ + "/key.pem"});
+}
+
+Conn* Relay::find(std::uint64_t id) const {
+    auto it = conns_.find(id);
+    return it == conns_.end() ? nullptr : it->second.get();
+}
+
+void Relay::log(std::string_view message) const { std::cerr << "hyco-relay: " << message << "\n"; }
+
+void Relay::verbose(std::string_view message) const {
+    if (config_.verbose) log(message);
+}
+
+void Relay::retire(std::unique_ptr<Handler> handler) { graveyard_.push_back(std::move(handler)); }
+
+void Relay::kick(Conn& conn) { kicks_.push_back(conn.id); }
+
+std::string Relay::base_url(bool websocket) const {
+    Namespace n = config_.ns;
+    n.port = port_;
+    std::string scheme = websocket ? (n.tls ? "wss" : "ws") : (n.tls ? "https" : "http");
+    return scheme + "://" + n.authority();
+}
+
+Status Relay::create_context() {
+    lws_set_log_level(LLL_ERR, lws_log);
+    std::string cert = config_.cert_file, key = config_.key_file;
+    if (config_.ns.tls && cert.empty()) {
+        auto gen = generate_self_signed(config_.ns.host);
+        if (!gen) return gen.error();
+        tls_dir_ = gen->dir;
+        cert = gen->cert_file;
+        key = gen->key_file;
+    }
+    lws_context_creation_info info;
+    std::memset(&info, 0, sizeof info);
+    info.port = config_.port;
+    info.iface = config_.bind_host.c_str();
+    info.protocols = kProtocols;
+    info.vhost_name = "hyco-relay";
+    // Accepted sockets go to the raw role: lws cannot hold a ws upgrade open.
+    info.options = LWS_SERVER_OPTION_ADOPT_APPLY_LISTEN_ACCEPT_CONFIG;
+    info.listen_accept_role = "raw-skt";
+    info.listen_accept_protocol = "hyco-relay";
+    info.user = this;
+    info.pt_serv_buf_size = 64 * 1024;
+    if (config_.ns.tls) {
+        info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+        info.ssl_cert_filepath = cert.c_str();
+        info.ssl_private_key_filepath = key.c_str();
+    }
+    context_ = lws_create_context(&info);
+    if (!context_)
+        return make_error(Exit::failure, fmt::format("cannot listen on {} port {}", config_.bind_host, config_.port),
+                          "the address is in use or not available (or the TLS files are unusable)");
+    vhost_ = lws_get_vhost_by_name(context_, "hyco-relay");
+    if (!vhost_) return make_error(Exit::failure, "starting the relay", "lws created no vhost");
+    int port = lws_get_vhost_listen_port(vhost_);
+    if (port <= 0) return make_error(Exit::failure, "starting the relay", "no listening port");
+    port_ = static_cast<std::uint16_t>(port);
+    return {};
+}
+
+Status Relay::run() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGUSR1);
+    // Signals arrive as readable data on a descriptor in the loop: no handler
+    // and no global flag needed.
+    sigprocmask(SIG_BLOCK, &set, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+    signal_fd_ = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (signal_fd_ < 0) return make_error(Exit::failure, "signalfd", std::strerror(errno));
+    if (auto st = create_context(); !st) return st;
+    lws_sock_file_fd_type fd;
+    fd.filefd = signal_fd_;
+    if (!lws_adopt_descriptor_vhost(vhost_, LWS_ADOPT_RAW_FILE_DESC, fd, "hyco-relay", nullptr))
+        return make_error(Exit::failure, "starting the relay", "cannot watch signals in the loop");
+
+    std::cout << config_.connection_string(port_) << std::endl;
+    log(fmt::format("serving {} on {} port {} (rules: {}{})", base_url(true), config_.bind_host, port_,
+                    config_.rules.size(), config_.declared_only ? ", declared entities only" : ""));
+
+    Timer stop_timer(context_);
+    bool stop_now = false;
+    while (!(stopping_ && (conns_.empty() || stop_now))) {
+        if (lws_service(context_, 0) < 0) break;
+        after_callback();
+        if (stopping_ && !stop_timer.armed() && !stop_now)
+            stop_timer.arm(std::chrono::milliseconds(2000), [&stop_now] { stop_now = true; });
+    }
+    stop_timer.cancel();
+    log("stopped");
+    return {};
+}
+
+void Relay::handle_signals() {
+    signalfd_siginfo si;
+    while (::read(signal_fd_, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
+        if (si.ssi_signo == SIGUSR1) {
+            log("status: " + status_json());
+            continue;
+        }
+        if (stopping_) {
+            log("second signal: closing everything now");
+            for (auto& [id, c] : conns_) c->abort();
+            continue;
+        }
+        log(fmt::format("{} received: closing {} connection(s)", si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM",
+                        conns_.size()));
+        begin_shutdown();
+    }
+}
+
+void Relay::begin_shutdown() {
+    stopping_ = true;
+    for (auto& [id, c] : conns_) {
+        if (dynamic_cast<WsEndpoint*>(c->handler())) c->ws_close(ws::close_code::going_away, "relay shutting down");
+        c->finish();
+    }
+    lws_cancel_service(context_);
+}
+
+void Relay::after_callback() {
+    for (int round = 0; round < 8 && !kicks_.empty(); ++round) {
+        std::vector<std::uint64_t> ids;
+        ids.swap(kicks_);
+        for (std::uint64_t id : ids)
+            if (Conn* c = find(id); c && !c->rx_paused()) c->dispatch();
+    }
+    graveyard_.clear();
+}
+
+int Relay::on_callback(lws* wsi, int reason, void* in, std::size_t len) {
+    ++depth_;
+    int rc = 0;
+    try {
+        Conn* c = static_cast<Conn*>(lws_get_opaque_user_data(wsi));
+        switch (reason) {
+            case LWS_CALLBACK_RAW_ADOPT: {
+                std::uint64_t id = next_id_++;
+                auto conn = std::make_unique<Conn>(*this, wsi, id);
+                char buf[64] = {0};
+                lws_get_peer_simple(wsi, buf, sizeof buf);
+                std::string_view peer = buf;
+                // The listen socket is dual-stack: show IPv4 peers as IPv4.
+                if (peer.rfind("::ffff:", 0) == 0 && peer.find('.') != std::string_view::npos) peer.remove_prefix(7);
+                conn->peer_address = std::string(peer);
+                conn->peer_port = peer_port(wsi);
+                conn->opened_at = unix_now();
+                conn->label = fmt::format("#{} from {}", id, conn->peer_address);
+                conn->set_handler(make_head_reader());
+                lws_set_opaque_user_data(wsi, conn.get());
+                conns_[id] = std::move(conn);
+                if (stopping_) conns_[id]->abort();
+                break;
+            }
+            case LWS_CALLBACK_RAW_RX:
+                if (c && in && len) {
+                    c->in.append(static_cast<const char*>(in), len);
+                    c->bytes_in += len;
+                    c->dispatch();
+                }
+                break;
+            case LWS_CALLBACK_RAW_WRITEABLE:
+                if (c) rc = c->on_writable(scratch_);
+                break;
+            case LWS_CALLBACK_RAW_CLOSE:
+                if (c) {
+                    c->on_closed();
+                    verbose(fmt::format("{}: closed after {}s, {} bytes in, {} bytes out", c->label,
+                                        unix_now() - c->opened_at, c->bytes_in, c->bytes_out));
+                    lws_set_opaque_user_data(wsi, nullptr);
+                    conns_.erase(c->id);
+                }
+                break;
+            case LWS_CALLBACK_RAW_RX_FILE:
+                handle_signals();
+                break;
+            default:
+                break;
+        }
+    } catch (const std::exception& e) {
+        log(fmt::format("internal error: {}; dropping the connection", e.what()));
+        rc = -1;
+    }
+    if (--depth_ == 0) after_callback();
+    return rc;
+}
+
+}  // namespace hyco::relay

@@ -1,0 +1,78 @@
+// The relay service: owns the lws context (one loop, raw-socket role for
+// every accepted connection), the connections, the registry and the
+// signals; routes each request head to a protocol handler.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <libwebsockets.h>
+
+#include "core/error.h"
+#include "tools/hyco-relay/config.h"
+#include "tools/hyco-relay/conn.h"
+#include "tools/hyco-relay/registry.h"
+
+namespace hyco::relay {
+
+class Relay {
+public:
+    explicit Relay(Config config);
+    ~Relay();
+    Relay(const Relay&) = delete;
+    Relay& operator=(const Relay&) = delete;
+
+    /// Serves until SIGINT/SIGTERM; prints the banner line once listening.
+    Status run();
+
+    const Config& config() const { return config_; }
+    Registry& registry() { return registry_; }
+    lws_context* context() const { return context_; }
+
+    Conn* find(std::uint64_t id) const;
+    /// Diagnostics on stderr, "hyco-relay: ..."; verbose() only with --verbose.
+    void log(std::string_view message) const;
+    void verbose(std::string_view message) const;
+    bool is_verbose() const { return config_.verbose; }
+
+    /// Keeps a replaced handler alive until the current callback returns.
+    void retire(std::unique_ptr<Handler> handler);
+    /// Re-runs a connection's handler after the current callback (resume).
+    void kick(Conn& conn);
+
+    /// ws://host:port or wss://host:port as clients reach this relay.
+    std::string base_url(bool websocket) const;
+    /// The status report: entities, listeners, open connections (JSON).
+    std::string status_json() const;
+
+    // lws glue (public for the C callback).
+    int on_callback(lws* wsi, int reason, void* in, std::size_t len);
+
+private:
+    Status create_context();
+    void handle_signals();
+    void begin_shutdown();
+    void after_callback();
+
+    Config config_;
+    Registry registry_;
+    lws_context* context_ = nullptr;
+    lws_vhost* vhost_ = nullptr;
+    std::uint16_t port_ = 0;
+    int signal_fd_ = -1;
+    std::string tls_dir_;  ///< generated certificate files, removed at exit
+    std::map<std::uint64_t, std::unique_ptr<Conn>> conns_;
+    std::uint64_t next_id_ = 1;
+    std::vector<std::unique_ptr<Handler>> graveyard_;
+    std::vector<std::uint64_t> kicks_;
+    std::string scratch_;
+    int depth_ = 0;
+    bool stopping_ = false;
+    lws_usec_t stop_deadline_ = 0;
+};
+
+}  // namespace hyco::relay

@@ -1,0 +1,37 @@
+// Response routing. Binary messages nobody waits for are dropped: node
+// listeners send an empty one after every body-less response.
+#include "tools/hyco-relay/response_reader.h"
+
+#include <fmt/format.h>
+
+#include "tools/hyco-relay/http_exchange.h"
+#include "tools/hyco-relay/relay.h"
+
+namespace hyco::relay {
+
+void ResponseReader::handle_response(const control::Response& r) {
+    end_awaited_body();
+    HttpExchange* x = conn_.relay.registry().exchange(r.request_id);
+    if (!x) {
+        conn_.relay.verbose(fmt::format("{}: response for unknown or finished request {}", conn_.label, r.request_id));
+    } else {
+        x->on_response(r, conn_);
+    }
+    if (r.body) body_for_ = r.request_id;
+}
+
+void ResponseReader::end_awaited_body() {
+    if (body_for_.empty()) return;
+    std::string id;
+    id.swap(body_for_);
+    if (HttpExchange* x = conn_.relay.registry().exchange(id)) x->on_body_end();
+}
+
+void ResponseReader::on_binary_data(std::string_view data) {
+    if (body_for_.empty()) return;
+    if (HttpExchange* x = conn_.relay.registry().exchange(body_for_)) x->on_body_data(data, conn_);
+}
+
+void ResponseReader::on_binary_end() { end_awaited_body(); }
+
+}  // namespace hyco::relay

@@ -1,0 +1,261 @@
+// Request routing and the WebSocket actions. Every refusal answers with the
+// status the service uses and a reason phrase naming the failed check.
+#include "tools/hyco-relay/router.h"
+
+#include <fmt/format.h>
+
+#include "core/crypto.h"
+#include "core/duration.h"
+#include "core/relay_uri.h"
+#include "core/text.h"
+#include "tools/hyco-relay/auth.h"
+#include "tools/hyco-relay/control_channel.h"
+#include "tools/hyco-relay/http_response.h"
+#include "tools/hyco-relay/relay.h"
+#include "tools/hyco-relay/ws_bridge.h"
+
+namespace hyco::relay {
+namespace {
+
+class HeadReader : public Handler {
+public:
+    void on_input(Conn& conn) override {
+        auto r = parse_request_head(conn.in);
+        if (r.state == HeadResult::State::incomplete) return;
+        if (r.state == HeadResult::State::error) {
+            conn.in.clear();
+            refuse(conn, r.status, "BadRequest: " + r.reason);
+            return;
+        }
+        conn.in.erase(0, r.request.head_size);
+        route(conn, std::move(r.request));
+    }
+    const char* kind() const override { return "http"; }
+};
+
+/// Swallows input after a final answer.
+class Discard : public Handler {
+public:
+    void on_input(Conn& conn) override { conn.in.clear(); }
+    const char* kind() const override { return "closing"; }
+};
+
+std::vector<std::string> tokens_of(const HttpRequest& req, const std::vector<QueryParam>& params) {
+    std::vector<std::string> out;
+    if (const std::string* h = req.header("ServiceBusAuthorization")) out.push_back(*h);
+    if (auto q = query_value(params, "sb-hc-token")) out.push_back(*q);
+    return out;
+}
+
+/// Letters, digits and '-' from a client-supplied tracking id, bounded.
+std::string tracking_prefix(const std::vector<QueryParam>& params) {
+    std::string out;
+    if (auto id = query_value(params, "sb-hc-id"))
+        for (char c : *id)
+            if (std::isalnum(static_cast<unsigned char>(c)) || c == '-') out += c;
+    return out.substr(0, 64);
+}
+
+std::string app_query(const std::vector<QueryParam>& params) {
+    std::string out;
+    for (const QueryParam& p : params) {
+        if (p.name.rfind("sb-hc-", 0) == 0 || p.raw.empty()) continue;
+        out += p.raw + "&";
+    }
+    return out;
+}
+
+void route_listen(Conn& conn, const HttpRequest& req, const std::vector<std::string>& segs,
+                  const std::vector<QueryParam>& params) {
+    Relay& relay = conn.relay;
+    std::string joined;
+    for (const auto& s : segs) joined += (joined.empty() ? "" : "/") + s;
+    auto path = normalize_entity_path(joined);
+    if (!path) return refuse(conn, 404, "EndpointNotFound: " + path.error().message());
+    Entity* e = relay.registry().find(*path);
+    if (!e && relay.config().declared_only)
+        return refuse(conn, 404, fmt::format("EndpointNotFound: entity '{}' does not exist.", *path));
+    std::string host = req.header("Host") ? host_of(*req.header("Host")) : std::string();
+    AuthResult a = authorize(relay.config(), tokens_of(req, params), *path, host, kListen, unix_now());
+    if (!a.ok()) return refuse(conn, a.status, a.reason);
+    if (!e) e = relay.registry().create(*path);
+    if (!e) return refuse(conn, 403, "QuotaExceeded: too many entities.");
+    std::string listener_id = tracking_prefix(params);
+    if (listener_id.empty()) listener_id = crypto::uuid4();
+    if (!relay.registry().add_listener(*e, {conn.id, listener_id}, relay.config().max_listeners))
+        return refuse(conn, 403,
+                      fmt::format("ListenerQuotaExceeded: entity '{}' already has the maximum of {} listeners.",
+                                  e->path, relay.config().max_listeners));
+    conn.write(upgrade_response(*req.header("Sec-WebSocket-Key"), ""));
+    conn.label = fmt::format("listener {} #{} ({})", e->path, conn.id, listener_id);
+    relay.verbose(fmt::format("{}: online, token valid until {}", conn.label, format_utc(a.token->expiry)));
+    conn.set_handler(std::make_unique<ControlChannel>(conn, e->path, listener_id, host, a.token->expiry));
+}
+
+void route_connect(Conn& conn, const HttpRequest& req, const std::vector<std::string>& segs,
+                   const std::vector<QueryParam>& params) {
+    Relay& relay = conn.relay;
+    std::string suffix;
+    Entity* e = sender_entity(conn, segs, suffix, false);
+    if (!e) return;
+    std::string host = req.header("Host") ? host_of(*req.header("Host")) : std::string();
+    auto tokens = tokens_of(req, params);
+    if (!e->anonymous_senders) {
+        AuthResult a = authorize(relay.config(), tokens, e->path, host, kSend, unix_now());
+        if (!a.ok()) return refuse(conn, a.status, a.reason);
+    }
+    Conn* listener = pick_listener(conn, *e);
+    if (!listener)
+        return refuse(conn, 404, fmt::format("EndpointNotFound: no listener is connected to '{}'.", e->path));
+    auto* channel = dynamic_cast<ControlChannel*>(listener->handler());
+    std::string id = relay.registry().new_id(tracking_prefix(params));
+    control::Accept accept;
+    std::string suffix_enc = suffix.empty() ? "" : "/" + encode_entity_path(suffix.substr(1));
+    accept.address = fmt::format("{}/$hc/{}{}?{}sb-hc-action=accept&sb-hc-id={}", relay.base_url(true),
+                                 encode_entity_path(e->path), suffix_enc, app_query(params),
+                                 text::encode_component(id));
+    accept.id = id;
+    for (const auto& [k, v] : req.headers) {
+        if (text::iequals(k, "ServiceBusAuthorization")) continue;
+        bool dup = false;
+        for (auto& [k2, v2] : accept.connect_headers)
+            if (text::iequals(k2, k)) {
+                v2 += ", " + v;
+                dup = true;
+            }
+        if (!dup) accept.connect_headers.emplace_back(k, v);
+    }
+    accept.remote = {conn.peer_address, conn.peer_port};
+    relay.registry().add_accept(id, {conn.id, e->path});
+    ++e->connections;
+    conn.label = fmt::format("sender {} #{}", e->path, conn.id);
+    std::string offered = req.joined("Sec-WebSocket-Protocol").value_or("");
+    conn.set_handler(std::make_unique<PendingSender>(conn, id, e->path, *req.header("Sec-WebSocket-Key"), offered));
+    relay.verbose(fmt::format("{}: waiting for {} to accept", conn.label, listener->label));
+    channel->send(accept);
+}
+
+void route_accept(Conn& conn, const HttpRequest& req, const std::vector<QueryParam>& params, const std::string& id) {
+    Relay& relay = conn.relay;
+    auto pending = relay.registry().take_accept(id);
+    if (!pending)
+        return refuse(conn, 403, "Forbidden: the rendezvous address is invalid, expired or already used.");
+    Conn* sender = relay.find(pending->sender);
+    auto* held = sender ? dynamic_cast<PendingSender*>(sender->handler()) : nullptr;
+    if (!held || sender->closing()) return refuse(conn, 404, "EndpointNotFound: the sender has gone away.");
+    auto code_text = query_value(params, "sb-hc-statusCode");
+    if (!code_text) code_text = query_value(params, "statusCode");  // node listeners drop the prefix
+    if (code_text) {
+        int code = 0;
+        std::string_view t = text::trim(*code_text);
+        if (t.size() == 3 && t.find_first_not_of("0123456789") == std::string_view::npos) code = std::stoi(std::string(t));
+        if (code < 200 || code > 599) code = 400;
+        auto desc = query_value(params, "sb-hc-statusDescription");
+        if (!desc) desc = query_value(params, "statusDescription");
+        refuse(conn, 410, "Gone: the rejection was delivered to the sender.");
+        held->reject(code, desc ? *desc : std::string(default_reason(code)));
+        return;
+    }
+    std::string protocol;
+    if (auto p = req.joined("Sec-WebSocket-Protocol")) protocol = std::string(text::trim(text::split(*p, ',')[0]));
+    conn.write(upgrade_response(*req.header("Sec-WebSocket-Key"), protocol));
+    held->accept(conn, protocol);
+}
+
+}  // namespace
+
+std::unique_ptr<Handler> make_head_reader() { return std::make_unique<HeadReader>(); }
+
+void refuse(Conn& conn, int status, const std::string& reason, bool head_only) {
+    conn.relay.verbose(fmt::format("{}: refused {} {}", conn.label, status, reason));
+    conn.write(error_response(status, reason, head_only));
+    conn.set_handler(std::make_unique<Discard>());
+    conn.finish();
+}
+
+bool decode_segments(std::string_view path, std::vector<std::string>& segments) {
+    segments.clear();
+    for (std::string_view s : text::split(path, '/')) {
+        if (s.empty()) continue;
+        auto d = text::percent_decode(s);
+        if (!d || d->empty() || *d == "." || *d == ".." || d->find('/') != std::string::npos) return false;
+        segments.push_back(std::move(*d));
+    }
+    return true;
+}
+
+Entity* sender_entity(Conn& conn, const std::vector<std::string>& segs, std::string& suffix, bool head_only) {
+    Relay& relay = conn.relay;
+    if (segs.empty()) {
+        refuse(conn, 404, "EndpointNotFound: the path names no entity.", head_only);
+        return nullptr;
+    }
+    Entity* e = relay.registry().match(segs, suffix);
+    if (e) return e;
+    std::string joined;
+    for (const auto& s : segs) joined += (joined.empty() ? "" : "/") + s;
+    if (relay.config().declared_only) {
+        refuse(conn, 404, fmt::format("EndpointNotFound: entity '{}' does not exist.", joined), head_only);
+        return nullptr;
+    }
+    auto path = normalize_entity_path(joined);
+    if (!path) {
+        refuse(conn, 404, "EndpointNotFound: " + path.error().message(), head_only);
+        return nullptr;
+    }
+    e = relay.registry().create(*path);
+    if (!e) refuse(conn, 403, "QuotaExceeded: too many entities.", head_only);
+    suffix.clear();
+    return e;
+}
+
+Conn* pick_listener(Conn& conn, Entity& e) {
+    for (int tries = 0; tries < 50 && !e.listeners.empty(); ++tries) {
+        auto ref = conn.relay.registry().pick(e);
+        Conn* c = conn.relay.find(ref->conn);
+        if (c && !c->closing() && dynamic_cast<ControlChannel*>(c->handler())) return c;
+        if (!c) conn.relay.registry().remove_listener(e.path, ref->conn);
+    }
+    return nullptr;
+}
+
+void route(Conn& conn, HttpRequest req) {
+    std::string_view path = req.path();
+    if (path == "/$relay/status" || path == "/%24relay/status") {
+        std::string body = conn.relay.status_json();
+        conn.write(fmt::format("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n"
+                               "Connection: close\r\n\r\n{}",
+                               body.size(), req.method == "HEAD" ? "" : body));
+        conn.set_handler(std::make_unique<Discard>());
+        conn.finish();
+        return;
+    }
+    std::string_view rest;
+    for (std::string_view prefix : {"/$hc/", "/%24hc/", "/%24HC/"})
+        if (path.size() >= prefix.size() && text::iequals(path.substr(0, prefix.size()), prefix))
+            rest = path.substr(prefix.size());
+    bool hc = !rest.empty() || text::iequals(path, "/$hc") || text::iequals(path, "/$hc/");
+    if (!hc) {
+        if (req.method == "CONNECT") return refuse(conn, 405, "MethodNotAllowed: CONNECT is not relayed.");
+        if (req.header("Upgrade"))
+            return refuse(conn, 400, "BadRequest: protocol upgrades are only relayed under /$hc/.");
+        return route_http(conn, std::move(req));
+    }
+    int status = 0;
+    if (std::string why = check_upgrade(req, status); !why.empty()) return refuse(conn, status, "BadRequest: " + why);
+    std::vector<std::string> segs;
+    if (!decode_segments(rest, segs)) return refuse(conn, 400, "BadRequest: malformed entity path.");
+    auto params = parse_query(req.query());
+    std::string action = query_value(params, "sb-hc-action").value_or("connect");
+    if (action == "listen") return route_listen(conn, req, segs, params);
+    if (action == "connect") return route_connect(conn, req, segs, params);
+    if (action == "accept" || action == "request") {
+        auto id = query_value(params, "sb-hc-id");
+        if (!id || id->empty()) return refuse(conn, 400, "BadRequest: the rendezvous address has no sb-hc-id.");
+        if (action == "accept") return route_accept(conn, req, params, *id);
+        return route_http_rendezvous(conn, req, *id);
+    }
+    refuse(conn, 400, fmt::format("BadRequest: unknown sb-hc-action {}.", text::quote(action, 30)));
+}
+
+}  // namespace hyco::relay

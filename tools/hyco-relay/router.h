@@ -1,0 +1,47 @@
+// Routing of request heads: $hc WebSocket actions (listen, connect, accept,
+// request), HTTP senders, and the status endpoint.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tools/hyco-relay/conn.h"
+#include "tools/hyco-relay/http_request.h"
+
+namespace hyco::relay {
+
+/// The handler every new connection starts with: reads one request head,
+/// then routes it.
+std::unique_ptr<Handler> make_head_reader();
+
+/// Routes a parsed request head (the head's bytes already removed from in).
+void route(Conn& conn, HttpRequest request);
+
+/// Answers with a relay error and closes after sending it.
+void refuse(Conn& conn, int status, const std::string& reason, bool head_only = false);
+
+/// HTTP senders at /{entity}[/suffix] (http_gateway.cpp).
+void route_http(Conn& conn, HttpRequest request);
+
+/// A listener's HTTP rendezvous at sb-hc-action=request (http_gateway.cpp).
+void route_http_rendezvous(Conn& conn, const HttpRequest& request, const std::string& id);
+
+}  // namespace hyco::relay
+
+namespace hyco::relay {
+
+struct Entity;
+
+/// Decoded path segments; false on a malformed %-escape or a bad segment.
+bool decode_segments(std::string_view path, std::vector<std::string>& segments);
+
+/// The entity a sender addresses (longest existing prefix, else created on
+/// first use); refuses with 404 in declared-only mode. nullptr if refused.
+Entity* sender_entity(Conn& conn, const std::vector<std::string>& segments, std::string& suffix, bool head_only);
+
+/// A listener to route to (skipping ones that are closing), or nullptr.
+Conn* pick_listener(Conn& conn, Entity& entity);
+
+}  // namespace hyco::relay

@@ -1,0 +1,24 @@
+// A self-signed certificate for `hyco-relay --tls` without --cert/--key:
+// an EC P-256 key and a certificate for the namespace host (as DNS name or
+// IP address in subjectAltName), written as PEM files.
+#pragma once
+
+#include <string>
+
+#include "core/error.h"
+
+namespace hyco::relay {
+
+struct GeneratedCert {
+    std::string dir;        ///< private temporary directory holding both files
+    std::string cert_file;
+    std::string key_file;
+};
+
+/// Generates the pair in a new mode-0700 temporary directory.
+Result<GeneratedCert> generate_self_signed(const std::string& host);
+
+/// Removes the files and directory created by generate_self_signed().
+void remove_generated(const GeneratedCert& cert);
+
+}  // namespace hyco::relay

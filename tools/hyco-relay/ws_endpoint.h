@@ -1,0 +1,58 @@
+// Server-side WebSocket endpoints on a Conn: the common part (decoding,
+// Ping/Pong, the Close handshake, protocol errors) and a message-level
+// variant that collects text messages and streams binary ones.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "tools/hyco-relay/conn.h"
+#include "tools/hyco-relay/ws_frame.h"
+
+namespace hyco::relay {
+
+class WsEndpoint : public Handler, protected ws::FrameSink {
+public:
+    WsEndpoint(Conn& conn, ws::DecodeLimits limits) : conn_(conn), decoder_(limits) {}
+    void on_input(Conn& conn) override;
+
+protected:
+    /// The peer sent Close. Default: answer it and close the connection.
+    virtual void on_peer_close(std::uint16_t code, const std::string& reason);
+    /// The peer broke the protocol. Default: Close with `code` and hang up.
+    virtual void on_protocol_error(std::uint16_t code, const std::string& why);
+    void control_frame(ws::Opcode op, std::string_view payload) override;
+    /// Finishes the connection once Close went both ways.
+    void finish_if_closed_both_ways();
+
+    Conn& conn_;
+    ws::FrameDecoder decoder_;
+    bool close_received_ = false;
+};
+
+/// Collects text messages (up to `max_text`, else 1009) and streams binary
+/// messages piecewise, for the control channel and HTTP rendezvous.
+class WsMessageEndpoint : public WsEndpoint {
+public:
+    WsMessageEndpoint(Conn& conn, std::size_t max_text, std::uint64_t max_frame)
+        : WsEndpoint(conn, ws::DecodeLimits{max_frame, true}), max_text_(max_text) {}
+
+protected:
+    virtual void on_text(std::string message) = 0;
+    virtual void on_binary_data(std::string_view data) = 0;
+    virtual void on_binary_end() = 0;
+
+private:
+    void frame_begin(const ws::FrameHeader& h) override;
+    void frame_data(std::string_view payload) override;
+    void frame_end() override;
+
+    bool text_ = false;
+    bool final_ = false;
+    bool too_big_ = false;
+    std::string message_;
+    std::size_t max_text_;
+};
+
+}  // namespace hyco::relay
