@@ -4,22 +4,24 @@
 #   . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
 #   relay_start [extra hyco-relay options...]   # e.g. --token-grace 0 -v
 #   ... $HYCO_CONNECTION_STRING, $HYCO_RELAY_PORT, $HYCO_RELAY_HOST,
-#       $HYCO_RELAY_PID, $HYCO_RELAY_LOG (its stderr) ...
+#       $HYCO_RELAY_PID, $HYCO_RELAY_LOG (its stderr), $HYCO_RELAY_OUT ...
 #   hyco_cleanup_add 'kill $mypid'   # more cleanup, run on EXIT in reverse
 # relay_start can be called more than once; the exports name the last one.
 
 HYCO_TEST_TMP=${HYCO_TEST_TMP:-$(mktemp -d "${TMPDIR:-/tmp}/hyco-test.XXXXXX")}
 _hyco_cleanups=()
+_hyco_failed=0
 
 hyco_cleanup_add() { _hyco_cleanups+=("$1"); }
 
 _hyco_cleanup_run() {
     local rc=$? i
     for ((i = ${#_hyco_cleanups[@]} - 1; i >= 0; i--)); do
-        eval "${_hyco_cleanups[$i]}" >/dev/null 2>&1 || true
+        eval "${_hyco_cleanups[$i]}" >/dev/null || true
     done
     rm -rf "$HYCO_TEST_TMP"
-    return $rc
+    [ "$rc" = 0 ] && [ "$_hyco_failed" != 0 ] && rc=1
+    exit $rc
 }
 trap _hyco_cleanup_run EXIT
 trap 'exit 130' INT TERM
@@ -36,14 +38,33 @@ hyco_stop_pid() {
     wait "$pid" 2>/dev/null || true
 }
 
+# Stops a relay and checks it shut down cleanly: exit status 0 after SIGTERM
+# (a sanitizer report or a hang makes the test fail).
+_hyco_relay_stop() {
+    local pid=$1 log=$2 rc=0 i
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || rc=$?
+    if [ "$rc" != 0 ] && [ "$rc" != 127 ]; then
+        echo "FAIL: hyco-relay (pid $pid) exited with status $rc; its stderr:" >&2
+        tail -n 60 "$log" >&2
+        _hyco_failed=1
+    fi
+}
+
 relay_start() {
     local n=${#_hyco_cleanups[@]}
     local out="$HYCO_TEST_TMP/relay$n.out"
+    HYCO_RELAY_OUT=$out
     HYCO_RELAY_LOG="$HYCO_TEST_TMP/relay$n.err"
     : >"$out"
     hyco-relay --host 127.0.0.1 --port 0 "$@" >"$out" 2>"$HYCO_RELAY_LOG" &
     HYCO_RELAY_PID=$!
-    hyco_cleanup_add "hyco_stop_pid $HYCO_RELAY_PID"
+    hyco_cleanup_add "_hyco_relay_stop $HYCO_RELAY_PID $HYCO_RELAY_LOG"
     local i line=""
     for ((i = 0; i < 100; i++)); do  # at most 10 s
         if [ "$(wc -l <"$out")" -ge 1 ]; then  # a whole line, not a partial write
@@ -61,7 +82,7 @@ relay_start() {
     HYCO_CONNECTION_STRING=$line
     HYCO_RELAY_HOST=127.0.0.1
     HYCO_RELAY_PORT=$(printf '%s\n' "$line" | sed -E 's|^Endpoint=sb://[^/]*:([0-9]+)/.*|\1|')
-    export HYCO_CONNECTION_STRING HYCO_RELAY_HOST HYCO_RELAY_PORT HYCO_RELAY_PID HYCO_RELAY_LOG
+    export HYCO_CONNECTION_STRING HYCO_RELAY_HOST HYCO_RELAY_PORT HYCO_RELAY_PID HYCO_RELAY_LOG HYCO_RELAY_OUT
 }
 
 # Node interop prerequisites: exits 77 (skipped) without node_modules.

@@ -72,8 +72,10 @@ Result<unsigned> parse_rights(std::string_view t) {
 std::string generate_key() { return text::base64_encode(crypto::random_bytes(32)); }
 
 Result<Rule> parse_rule(std::string_view spec) {
+    // Name only: the spec may hold a key, which must not reach stderr.
     auto fail = [&](std::string why) {
-        return make_error(Exit::usage, "invalid --rule " + text::quote(sas::redact_in(spec), 40), std::move(why));
+        return make_error(Exit::usage, "invalid --rule " + text::quote(spec.substr(0, spec.find(':')), 40),
+                          std::move(why));
     };
     auto first = spec.find(':');
     auto last = spec.rfind(':');

@@ -3,6 +3,8 @@
 // bridged connection stays bounded by the water marks plus one read.
 #include "tools/hyco-relay/conn.h"
 
+#include <sys/socket.h>
+
 #include <cstring>
 
 #include "tools/hyco-relay/relay.h"
@@ -29,7 +31,7 @@ void Conn::write(std::string_view bytes) { push_out(std::string(bytes)); }
 void Conn::finish() {
     if (closing()) return;
     finishing_ = true;
-    pause_rx(true);
+    pause_rx(false);  // keep reading (and discarding) until the peer closes
     lws_callback_on_writable(wsi);
 }
 
@@ -89,6 +91,10 @@ void Conn::set_handler(std::unique_ptr<Handler> h) {
 }
 
 void Conn::dispatch() {
+    if (finishing_) {
+        in.clear();  // nothing more is read from a connection being closed
+        return;
+    }
     for (int guard = 0; guard < 16 && !closed_ && !aborted_; ++guard) {
         Handler* h = handler_.get();
         if (!h) return;
@@ -99,7 +105,17 @@ void Conn::dispatch() {
 
 int Conn::on_writable(std::string& scratch) {
     if (aborted_) return -1;
-    if (out_.empty()) return finishing_ ? -1 : 0;
+    if (out_.empty()) {
+        if (finishing_ && !shut_wr_) {
+            // Everything is written (lws drained its own buffer before this
+            // callback): send FIN, then wait for the peer's.
+            shut_wr_ = true;
+            ::shutdown(lws_get_socket_fd(wsi), SHUT_WR);
+            linger_ = std::make_unique<Timer>(relay.context());
+            linger_->arm(kLinger, [this] { abort(); });
+        }
+        return 0;
+    }
     scratch.resize(LWS_PRE + kMaxWrite);
     std::size_t n = 0;
     while (!out_.empty() && n < kMaxWrite) {

@@ -12,6 +12,7 @@
 
 #include <libwebsockets.h>
 
+#include "tools/hyco-relay/timer.h"
 #include "tools/hyco-relay/ws_frame.h"
 
 namespace hyco::relay {
@@ -57,8 +58,11 @@ public:
     void write(std::string_view bytes);
     std::size_t queued() const { return out_bytes_; }
     bool over_high_water() const { return out_bytes_ > kHighWater; }
-    /// Close once everything queued has been written.
+    /// Close once everything queued has been written: half-close (FIN) and
+    /// discard input until the peer closes too (at most kLinger), so the
+    /// peer reads our last answer instead of a reset.
     void finish();
+    static constexpr std::chrono::milliseconds kLinger{2000};
     /// Drop the connection now (queued output is lost).
     void abort();
     bool closing() const { return finishing_ || aborted_; }
@@ -104,6 +108,8 @@ private:
     bool aborted_ = false;
     bool rx_paused_ = false;
     bool closed_ = false;
+    bool shut_wr_ = false;
+    std::unique_ptr<Timer> linger_;
     std::vector<std::uint64_t> throttled_;
     std::unique_ptr<Handler> handler_;
 };

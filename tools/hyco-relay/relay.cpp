@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 
@@ -82,7 +83,9 @@ std::string Relay::base_url(bool websocket) const {
 }
 
 Status Relay::create_context() {
-    lws_set_log_level(LLL_ERR, lws_log);
+    // HYCO_RELAY_LWS_LOG=<lws level bits> shows lws's own diagnostics.
+    const char* lws_level = std::getenv("HYCO_RELAY_LWS_LOG");
+    lws_set_log_level(lws_level ? std::atoi(lws_level) : LLL_ERR, lws_log);
     std::string cert = config_.cert_file, key = config_.key_file;
     if (config_.ns.tls && cert.empty()) {
         auto gen = generate_self_signed(config_.ns.host);
@@ -107,6 +110,8 @@ Status Relay::create_context() {
         info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
         info.ssl_cert_filepath = cert.c_str();
         info.ssl_private_key_filepath = key.c_str();
+        // Offer only HTTP/1.1: an h2 ALPN choice would hand the socket to lws's h2 role.
+        info.alpn = "http/1.1";
     }
     context_ = lws_create_context(&info);
     if (!context_)

@@ -1,0 +1,34 @@
+// Settings every relay client connection shares (TLS, extra headers,
+// subprotocols, timeouts), and the WebSocket target for a relay URI with
+// a freshly minted token in its ServiceBusAuthorization header.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/credentials.h"
+#include "core/event_loop.h"
+#include "core/relay_uri.h"
+#include "core/ws_client.h"
+
+namespace hyco {
+
+struct ClientOptions {
+    TlsOptions tls;
+    std::vector<std::pair<std::string, std::string>> headers;  ///< -H, on relay handshakes
+    std::vector<std::string> subprotocols;                     ///< offered (sender) / accepted (listener)
+    WsTimeouts timeouts;
+    int verbose = 0;
+};
+
+/// A relay URI as a WebSocket target, with the token header (when the
+/// credentials give one) and the user's extra headers.
+WsTarget relay_ws_target(const RelayTarget& target, Action action, const UriParams& params,
+                         const ClientOptions& options, std::int64_t now);
+
+/// Progress and status lines go through this (stderr in the tools).
+using LogSink = std::function<void(const std::string&)>;
+
+}  // namespace hyco

@@ -1,0 +1,235 @@
+// File-descriptor endpoints (see fd_stream.h). The lws raw-file role closes
+// on POLLHUP without reading what is left in a pipe, so the close handler
+// drains the descriptor before reporting end of input (lws notes §7.7).
+#include "core/fd_stream.h"
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace hyco {
+
+/// One adopted descriptor: the read side, the write side, or both (socket).
+class FdStream::Side final : public LwsHandler {
+public:
+    Side(FdStream& stream, bool reads, bool writes) : stream_(stream), reads_(reads), writes_(writes) {}
+
+    int on_lws(lws* wsi, lws_callback_reasons reason, void*, std::size_t) override {
+        switch (reason) {
+        case LWS_CALLBACK_RAW_RX_FILE:
+            return reads_ ? stream_.on_readable() : 0;
+        case LWS_CALLBACK_RAW_WRITEABLE_FILE:
+            return writes_ ? stream_.on_writeable() : 0;
+        case LWS_CALLBACK_RAW_CLOSE_FILE:
+            lws_set_opaque_user_data(wsi, nullptr);
+            if (reads_) stream_.on_read_closed(true);
+            if (writes_) stream_.on_write_closed();
+            return 0;
+        default:
+            return 0;
+        }
+    }
+
+private:
+    FdStream& stream_;
+    bool reads_;
+    bool writes_;
+};
+
+namespace {
+
+lws* adopt(EventLoop& loop, int fd, LwsHandler* handler) {
+    lws_adopt_desc_t desc;
+    std::memset(&desc, 0, sizeof desc);
+    desc.vh = loop.vhost();
+    desc.type = LWS_ADOPT_RAW_FILE_DESC;
+    desc.fd.filefd = fd;
+    desc.vh_prot_name = EventLoop::protocol_name();
+    desc.opaque = handler;
+    return lws_adopt_descriptor_vhost_via_info(&desc);
+}
+
+void release(lws*& wsi) {
+    if (!wsi) return;
+    lws_set_opaque_user_data(wsi, nullptr);
+    lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    wsi = nullptr;
+}
+
+}  // namespace
+
+FdStream::FdStream(EventLoop& loop, Events& events, int read_fd, int write_fd, std::string name)
+    : loop_(loop), events_(events), read_fd_(read_fd), write_fd_(write_fd), name_(std::move(name)), rearm_(loop) {}
+
+FdStream::~FdStream() {
+    bool same = reader_ && reader_ == writer_;
+    release(reader_);
+    if (same) writer_ = nullptr;
+    release(writer_);
+    delete read_side_;
+    if (write_side_ != read_side_) delete write_side_;
+}
+
+Status FdStream::start() {
+    if (read_fd_ >= 0 && read_fd_ == write_fd_) {
+        read_side_ = write_side_ = new Side(*this, true, true);
+        reader_ = writer_ = adopt(loop_, read_fd_, read_side_);
+        if (!reader_) return make_error(Exit::failure, name_, "cannot add it to the event loop");
+        return {};
+    }
+    if (read_fd_ >= 0) {
+        read_side_ = new Side(*this, true, false);
+        reader_ = adopt(loop_, read_fd_, read_side_);
+        if (!reader_) return make_error(Exit::failure, name_, "cannot add its input to the event loop");
+    }
+    if (write_fd_ >= 0) {
+        write_side_ = new Side(*this, false, true);
+        writer_ = adopt(loop_, write_fd_, write_side_);
+        if (!writer_) return make_error(Exit::failure, name_, "cannot add its output to the event loop");
+        // A terminal on fd 1 is often readable too: never wait for input here.
+        lws_rx_flow_control(writer_, 0);
+    }
+    return {};
+}
+
+void FdStream::pause(bool paused) {
+    if (paused_ == paused) return;
+    paused_ = paused;
+    if (reader_ && !eof_sent_) lws_rx_flow_control(reader_, paused ? 0 : 1);
+}
+
+int FdStream::on_readable() {
+    if (paused_ || eof_sent_) return 0;
+    char buf[kReadChunk];
+    ssize_t n = ::read(reader_ ? lws_get_socket_fd(reader_) : read_fd_, buf, sizeof buf);
+    if (n > 0) {
+        bytes_read_ += static_cast<std::size_t>(n);
+        events_.stream_data(*this, std::string_view(buf, static_cast<std::size_t>(n)));
+        return 0;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return 0;
+    if (reader_ == writer_) {
+        // A socket: end of input must not close our sending half.
+        lws_rx_flow_control(reader_, 0);
+        eof_sent_ = true;
+        events_.stream_eof(*this);
+        return 0;
+    }
+    return -1;  // close; on_read_closed() reports the end of input
+}
+
+void FdStream::on_read_closed(bool drain) {
+    int fd = reader_ ? lws_get_socket_fd(reader_) : -1;
+    bool same = reader_ == writer_;
+    reader_ = nullptr;
+    if (same) writer_ = nullptr;
+    if (eof_sent_ || read_closed_by_us_) return;
+    if (drain && fd >= 0) {
+        // Whatever is still in the pipe after the writer hung up: at most one
+        // pipe buffer, so this loop ends and never blocks (non-blocking fd).
+        char buf[kReadChunk];
+        for (;;) {
+            ssize_t n = ::read(fd, buf, sizeof buf);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            bytes_read_ += static_cast<std::size_t>(n);
+            events_.stream_data(*this, std::string_view(buf, static_cast<std::size_t>(n)));
+        }
+    }
+    eof_sent_ = true;
+    events_.stream_eof(*this);
+}
+
+void FdStream::close_read() {
+    read_closed_by_us_ = true;
+    eof_sent_ = true;
+    if (reader_ && reader_ != writer_) release(reader_);
+}
+
+void FdStream::write(std::string_view bytes) {
+    if (write_done_ || !writer_ || bytes.empty()) return;
+    if (!queue_.empty() && queue_.back().size() < kReadChunk)
+        queue_.back().append(bytes);
+    else
+        queue_.emplace_back(bytes);
+    queued_ += bytes.size();
+    lws_callback_on_writable(writer_);
+}
+
+void FdStream::close_write() {
+    if (write_done_) return;
+    close_write_requested_ = true;
+    if (writer_) lws_callback_on_writable(writer_);
+    else finish_write(nullptr);
+}
+
+int FdStream::on_writeable() {
+    if (write_done_) return 0;
+    int fd = lws_get_socket_fd(writer_);
+    bool was_high = queued_ >= kLowWater;
+    std::size_t budget = 4 * kReadChunk;  // keep other connections served
+    while (!queue_.empty() && budget > 0) {
+        std::string& front = queue_.front();
+        std::size_t left = front.size() - head_offset_;
+        ssize_t n = ::write(fd, front.data() + head_offset_, left);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR) break;
+            if (errno == EPIPE) {
+                finish_write(nullptr);  // the reader went away: a normal end
+            } else {
+                Error e = make_error(Exit::failure, "write to " + name_, std::strerror(errno));
+                finish_write(&e);
+            }
+            if (writer_ == reader_) return 0;
+            writer_ = nullptr;
+            return -1;
+        }
+        std::size_t w = static_cast<std::size_t>(n);
+        bytes_written_ += w;
+        queued_ -= w;
+        budget = w >= budget ? 0 : budget - w;
+        head_offset_ += w;
+        if (head_offset_ == front.size()) {
+            queue_.pop_front();
+            head_offset_ = 0;
+        }
+    }
+    if (queue_.empty() && close_write_requested_) {
+        if (writer_ == reader_) {
+            ::shutdown(fd, SHUT_WR);
+            finish_write(nullptr);
+            return 0;
+        }
+        writer_ = nullptr;
+        finish_write(nullptr);
+        return -1;  // lws closes the descriptor: the consumer sees EOF
+    }
+    if (!queue_.empty()) {
+        // The raw-file role clears POLLOUT right after this callback returns,
+        // so asking for another WRITEABLE here would be lost: ask from a timer.
+        rearm_.start(std::chrono::milliseconds(0), [this] {
+            if (writer_) lws_callback_on_writable(writer_);
+        });
+    }
+    if (was_high && queued_ < kLowWater) events_.stream_drained(*this);
+    return 0;
+}
+
+void FdStream::on_write_closed() {
+    writer_ = nullptr;
+    finish_write(nullptr);  // hung up under us: the consumer is gone
+}
+
+void FdStream::finish_write(const Error* error) {
+    if (write_done_) return;
+    write_done_ = true;
+    queue_.clear();
+    queued_ = 0;
+    head_offset_ = 0;
+    events_.stream_write_closed(*this, error);
+}
+
+}  // namespace hyco

@@ -1,0 +1,93 @@
+// A byte-stream endpoint on the event loop built from file descriptors:
+// stdin/stdout, a child's pipes, or (one fd for both directions) a socket.
+// Reads pause and resume on request; writes queue and go out on WRITEABLE.
+// Together with Session (the copier) this is the "endpoint" half of the
+// socat-style design.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+#include "core/event_loop.h"
+
+namespace hyco {
+
+class FdStream final {
+public:
+    class Events {
+    public:
+        virtual ~Events() = default;
+        virtual void stream_data(FdStream&, std::string_view bytes) = 0;
+        /// The read side reached end of input (after delivering all data).
+        virtual void stream_eof(FdStream&) = 0;
+        /// The write queue fell below the low-water mark.
+        virtual void stream_drained(FdStream&) {}
+        /// The write side is finished: flushed and closed after
+        /// close_write(), or broken (`error` set; EPIPE is not an error).
+        virtual void stream_write_closed(FdStream&, const Error* error) = 0;
+    };
+
+    static constexpr std::size_t kReadChunk = 64 * 1024;
+    static constexpr std::size_t kHighWater = 1024 * 1024;
+    static constexpr std::size_t kLowWater = 256 * 1024;
+
+    /// Takes ownership of `read_fd` and `write_fd` (-1: no such side). They
+    /// may be the same descriptor (a socket). Callers adopt dups of 0 and 1.
+    FdStream(EventLoop& loop, Events& events, int read_fd, int write_fd, std::string name);
+    ~FdStream();
+    FdStream(const FdStream&) = delete;
+    FdStream& operator=(const FdStream&) = delete;
+
+    /// Adopts the descriptors into the loop (they become non-blocking).
+    Status start();
+    /// Stops (true) or resumes (false) reading.
+    void pause(bool paused);
+    void write(std::string_view bytes);
+    /// Closes the write side once everything queued has been written.
+    void close_write();
+    /// Stops reading for good (no further data or eof events).
+    void close_read();
+
+    std::size_t queued() const { return queued_; }
+    bool writable() const { return queued_ < kHighWater; }
+    bool has_reader() const { return reader_ != nullptr; }
+    bool write_open() const { return writer_ != nullptr || (write_fd_ >= 0 && !write_done_); }
+    const std::string& name() const { return name_; }
+    std::size_t bytes_read() const { return bytes_read_; }
+    std::size_t bytes_written() const { return bytes_written_; }
+
+private:
+    class Side;
+    friend class Side;
+    int on_readable();
+    void on_read_closed(bool drain);
+    int on_writeable();
+    void on_write_closed();
+    void finish_write(const Error* error);
+
+    EventLoop& loop_;
+    Events& events_;
+    int read_fd_;
+    int write_fd_;
+    std::string name_;
+    lws* reader_ = nullptr;
+    lws* writer_ = nullptr;
+    Side* read_side_ = nullptr;
+    Side* write_side_ = nullptr;
+    std::deque<std::string> queue_;
+    std::size_t head_offset_ = 0;
+    std::size_t queued_ = 0;
+    bool paused_ = false;
+    bool eof_sent_ = false;
+    bool read_closed_by_us_ = false;
+    bool close_write_requested_ = false;
+    bool write_done_ = false;
+    std::size_t bytes_read_ = 0;
+    std::size_t bytes_written_ = 0;
+    Timer rearm_;
+};
+
+}  // namespace hyco

@@ -1,0 +1,76 @@
+// Message framing for byte streams (see framing.h).
+#include "core/framing.h"
+
+namespace hyco {
+
+std::optional<Framing> parse_framing(std::string_view name) {
+    if (name == "text") return Framing::text;
+    if (name == "binary") return Framing::binary;
+    if (name == "nul") return Framing::nul;
+    return std::nullopt;
+}
+
+std::string_view framing_name(Framing f) {
+    switch (f) {
+    case Framing::text: return "text";
+    case Framing::binary: return "binary";
+    case Framing::nul: return "nul";
+    }
+    return "text";
+}
+
+MessageSplitter::MessageSplitter(Framing framing, std::size_t max_fragment)
+    : framing_(framing), max_(max_fragment ? max_fragment : 1) {}
+
+void MessageSplitter::emit(std::string data, bool final, std::vector<Fragment>& out) {
+    Fragment f;
+    f.data = std::move(data);
+    f.binary = framing_ == Framing::binary;
+    f.first = !in_message_;
+    f.final = final;
+    in_message_ = !final;
+    out.push_back(std::move(f));
+}
+
+void MessageSplitter::feed(std::string_view bytes, std::vector<Fragment>& out) {
+    if (framing_ == Framing::binary) {
+        // Binary data has no message boundaries of its own: each chunk read
+        // is a message, cut to the fragment size.
+        while (!bytes.empty()) {
+            std::size_t n = bytes.size() < max_ ? bytes.size() : max_;
+            emit(std::string(bytes.substr(0, n)), true, out);
+            bytes.remove_prefix(n);
+        }
+        return;
+    }
+    const char sep = framing_ == Framing::text ? '\n' : '\0';
+    while (!bytes.empty()) {
+        std::size_t at = bytes.find(sep);
+        bool found = at != std::string_view::npos;
+        pending_.append(found ? bytes.substr(0, at) : bytes);
+        // Never hold more than one fragment: a long line leaves in pieces.
+        while (pending_.size() > max_ || (!found && pending_.size() >= max_)) {
+            emit(pending_.substr(0, max_), false, out);
+            pending_.erase(0, max_);
+        }
+        if (!found) return;
+        bytes.remove_prefix(at + 1);
+        emit(std::move(pending_), true, out);
+        pending_.clear();
+    }
+}
+
+void MessageSplitter::finish(std::vector<Fragment>& out) {
+    if (framing_ == Framing::binary) return;
+    if (!pending_.empty() || in_message_) {
+        emit(std::move(pending_), true, out);
+        pending_.clear();
+    }
+}
+
+void append_incoming(Framing framing, std::string_view piece, bool final, std::string& out) {
+    out.append(piece);
+    if (final && framing != Framing::binary) out.push_back(framing == Framing::text ? '\n' : '\0');
+}
+
+}  // namespace hyco

@@ -1,0 +1,59 @@
+// How a byte stream maps to WebSocket messages and back: text lines (one
+// line = one text message), raw binary chunks, or NUL-separated text.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hyco {
+
+enum class Framing {
+    text,    ///< '\n' ends a message; received messages get a '\n' appended
+    binary,  ///< every read is one binary message; received payloads are written raw
+    nul,     ///< like text, with '\0' as the separator
+};
+
+/// Parses "text", "binary", "nul"; nullopt otherwise.
+std::optional<Framing> parse_framing(std::string_view name);
+std::string_view framing_name(Framing f);
+
+/// One WebSocket frame to send: a whole message, or one piece of a message
+/// too long to hold (first piece: text/binary opcode; later: continuation).
+struct Fragment {
+    std::string data;
+    bool binary = false;
+    bool first = true;
+    bool final = true;
+};
+
+/// Cuts outgoing bytes into messages. Memory is bounded by `max_fragment`:
+/// a line longer than that leaves as a fragmented message instead of being
+/// buffered whole.
+class MessageSplitter {
+public:
+    explicit MessageSplitter(Framing framing, std::size_t max_fragment = 64 * 1024);
+
+    /// Appends the fragments `bytes` completes to `out`.
+    void feed(std::string_view bytes, std::vector<Fragment>& out);
+    /// End of input: an unterminated last line still becomes a message.
+    void finish(std::vector<Fragment>& out);
+    /// Bytes held back waiting for a separator.
+    std::size_t pending() const { return pending_.size(); }
+
+private:
+    void emit(std::string data, bool final, std::vector<Fragment>& out);
+
+    Framing framing_;
+    std::size_t max_;
+    std::string pending_;
+    bool in_message_ = false;  ///< a non-final fragment of this message went out
+};
+
+/// Appends a received piece of a message to `out` as the stream should see
+/// it: the bytes, plus the separator after the message's last piece.
+void append_incoming(Framing framing, std::string_view piece, bool final, std::string& out);
+
+}  // namespace hyco

@@ -1,0 +1,26 @@
+// What a refused or failed relay connection means for the user: the HTTP
+// status of a refused upgrade mapped to hyco's exit codes (401/403 -> 3,
+// 404 -> 4, timeouts -> 5, a listener's rejection -> 6).
+#pragma once
+
+#include <string>
+
+#include "core/error.h"
+#include "core/ws_client.h"
+
+namespace hyco {
+
+/// True when a refused sender upgrade carries the listener's own status
+/// (a rejection) rather than an error of the relay itself. See
+/// docs/design.md: hyco-relay marks relay errors; Azure puts a TrackingId
+/// in every reason phrase it writes itself.
+bool is_listener_rejection(const WsClose& close);
+
+/// The error a sender reports for a connection that never opened.
+Error sender_connect_error(const WsClose& close, const std::string& what);
+
+/// The error a listener reports when its control channel is refused;
+/// `fatal` is set for 404 (the entity does not exist: stop retrying).
+Error listener_connect_error(const WsClose& close, const std::string& what, bool& fatal);
+
+}  // namespace hyco

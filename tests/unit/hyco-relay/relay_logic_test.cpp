@@ -1,0 +1,184 @@
+// Tests of the relay's pure logic: rule and entity options, token checks
+// with their statuses, entity matching and listener choice, and the header
+// and target rewriting of the HTTP gateway.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "core/sas.h"
+#include "tools/hyco-relay/auth.h"
+#include "tools/hyco-relay/config.h"
+#include "tools/hyco-relay/http_headers.h"
+#include "tools/hyco-relay/registry.h"
+
+using namespace hyco;
+using namespace hyco::relay;
+
+namespace {
+
+Config config_with_rules() {
+    Options o;
+    o.rules = {"root:RootKey0123456789:manage", "sender:SendKey0123456789:send", "lis:ListenKey0123456789:listen"};
+    auto c = resolve(o);
+    REQUIRE(c.ok());
+    return *c;
+}
+
+const std::int64_t kNow = 1'800'000'000;
+
+}  // namespace
+
+TEST_CASE("rule specs") {
+    auto r = parse_rule("app:secret-key:listen,send");
+    REQUIRE(r.ok());
+    CHECK(r->name == "app");
+    CHECK(r->key == "secret-key");
+    CHECK(r->allows(kListen));
+    CHECK(r->allows(kSend));
+    auto g = parse_rule("gen:manage");
+    REQUIRE(g.ok());
+    CHECK(g->key.size() == 44);  // base64 of 32 bytes
+    CHECK(g->allows(kListen | kSend));
+    CHECK(parse_rule("gen::Send+Listen")->rights == (kSend | kListen));
+    CHECK(parse_rule("k:a:b:listen")->key == "a:b");  // keys may contain ':'
+    CHECK(!parse_rule("nocolon").ok());
+    CHECK(!parse_rule("x::fly").ok());
+    CHECK(!parse_rule(":k:listen").ok());
+    auto bad = parse_rule("x:SECRETKEY:fly");
+    REQUIRE(!bad.ok());
+    CHECK(bad.error().message().find("SECRETKEY") == std::string::npos);  // keys never echoed
+}
+
+TEST_CASE("entity specs and resolution defaults") {
+    CHECK(parse_entity("a/b")->path == "a/b");
+    CHECK(parse_entity("pub:anonymous")->anonymous_senders);
+    CHECK(!parse_entity("x:open").ok());
+    CHECK(!parse_entity("a//b").ok());
+    auto c = resolve(Options{});
+    REQUIRE(c.ok());
+    REQUIRE(c->rules.size() == 1);
+    CHECK(c->banner_rule().name == "RootManageSharedAccessKey");
+    CHECK(c->connection_string(9000).find("Endpoint=sb://127.0.0.1:9000/;SharedAccessKeyName=RootManageSharedAccessKey;"
+                                          "SharedAccessKey=") == 0);
+    CHECK(c->connection_string(9000).find(";UseDevelopmentEmulator=true") != std::string::npos);
+    Options t;
+    t.tls = true;
+    CHECK(resolve(t)->connection_string(443).find("UseDevelopmentEmulator") == std::string::npos);
+    Options d;
+    d.declared_only = true;
+    CHECK(!resolve(d).ok());
+    Options z;
+    z.token_grace = "0";
+    CHECK(resolve(z)->token_grace.count() == 0);
+    z.rendezvous_timeout = "0";
+    CHECK(!resolve(z).ok());
+}
+
+TEST_CASE("token checks report the status and the failed check") {
+    Config c = config_with_rules();
+    auto tok = [&](const std::string& res, const std::string& name, const std::string& key, std::int64_t exp) {
+        return sas::mint(res, name, key, exp);
+    };
+    std::string good = tok("http://127.0.0.1:9000/hyco", "root", "RootKey0123456789", kNow + 60);
+    CHECK(check_token(c, good, "hyco", "127.0.0.1", kListen, kNow).ok());
+    CHECK(check_token(c, good, "hyco/sub", "127.0.0.1", kSend, kNow).ok());
+    auto r = check_token(c, good, "other", "127.0.0.1", kListen, kNow);
+    CHECK(r.status == 401);
+    CHECK(r.reason.rfind("InvalidAudience", 0) == 0);
+    r = check_token(c, tok("http://127.0.0.1/hyco", "root", "WrongKey0123456", kNow + 60), "hyco", "127.0.0.1",
+                    kListen, kNow);
+    CHECK(r.status == 401);
+    CHECK(r.reason.rfind("InvalidSignature", 0) == 0);
+    r = check_token(c, tok("http://127.0.0.1/hyco", "root", "RootKey0123456789", kNow - 5), "hyco", "127.0.0.1",
+                    kListen, kNow);
+    CHECK(r.reason == "ExpiredToken: The token expired 5 seconds ago.");
+    r = check_token(c, tok("http://127.0.0.1/hyco", "sender", "SendKey0123456789", kNow + 5), "hyco", "127.0.0.1",
+                    kListen, kNow);
+    CHECK(r.status == 403);
+    CHECK(check_token(c, tok("http://127.0.0.1/hyco", "sender", "SendKey0123456789", kNow + 5), "hyco", "127.0.0.1",
+                      kSend, kNow)
+              .ok());
+    // The Host the client dialled is an acceptable audience host too.
+    std::string local = tok("http://localhost/hyco", "root", "RootKey0123456789", kNow + 60);
+    CHECK(check_token(c, local, "hyco", "localhost", kListen, kNow).ok());
+    CHECK(check_token(c, local, "hyco", "127.0.0.1", kListen, kNow).status == 401);
+    CHECK(check_token(c, "SharedAccessSignature garbage", "hyco", "", kListen, kNow).reason.rfind("MalformedToken", 0) ==
+          0);
+    CHECK(authorize(c, {}, "hyco", "", kListen, kNow).reason.rfind("MissingToken", 0) == 0);
+    // Any valid candidate wins; otherwise the first failure is reported.
+    auto a = authorize(c, {"bad", good}, "hyco", "127.0.0.1", kListen, kNow);
+    CHECK(a.ok());
+    CHECK(a.rule->name == "root");
+    CHECK(host_of("[::1]:8080") == "::1");
+    CHECK(host_of("Example.COM:80") == "example.com");
+}
+
+TEST_CASE("entities match on whole segments and listeners are capped") {
+    Options o;
+    o.entities = {"a", "a/b"};
+    Config c = *resolve(o);
+    Registry reg(c);
+    std::string suffix;
+    CHECK(reg.match({"a", "b", "c"}, suffix)->path == "a/b");
+    CHECK(suffix == "/c");
+    CHECK(reg.match({"a", "bc"}, suffix)->path == "a");
+    CHECK(suffix == "/bc");
+    CHECK(reg.match({"ab"}, suffix) == nullptr);
+    Entity* e = reg.find("a");
+    for (std::uint64_t i = 1; i <= 3; ++i) CHECK(reg.add_listener(*e, {i, "l"}, 3));
+    CHECK(!reg.add_listener(*e, {4, "l"}, 3));
+    std::set<std::uint64_t> seen;
+    for (int i = 0; i < 200; ++i) seen.insert(reg.pick(*e)->conn);
+    CHECK(seen.size() == 3);  // random choice reaches every listener
+    reg.remove_listener("a", 2);
+    CHECK(e->listeners.size() == 2);
+    reg.add_accept("id1", {7, "a"});
+    CHECK(reg.take_accept("id1")->sender == 7);
+    CHECK(!reg.take_accept("id1"));  // single use
+    std::string id = reg.new_id("abc");
+    CHECK(id.rfind("abc_G", 0) == 0);
+    CHECK(id.size() == 5 + 32);
+    CHECK(reg.new_id("abc") != id);
+}
+
+TEST_CASE("listener request headers and target") {
+    HttpRequest req;
+    req.headers = {{"Host", "ns:9000"},           {"Connection", "keep-alive, X-Hop"},
+                   {"X-Hop", "1"},                {"Content-Length", "5"},
+                   {"ServiceBusAuthorization", "t"}, {"Authorization", "Bearer x"},
+                   {"X-Custom", "a"},             {"x-custom", "b"},
+                   {"Via", "1.0 proxy"}};
+    auto h = listener_request_headers(req, false, "ns");
+    CHECK(*control::find_header(h, "Host") == "ns:9000");
+    CHECK(*control::find_header(h, "X-Custom") == "a, b");
+    CHECK(*control::find_header(h, "Via") == "1.0 proxy, 1.1 ns");
+    CHECK(*control::find_header(h, "Authorization") == "Bearer x");
+    CHECK(!control::find_header(h, "X-Hop"));
+    CHECK(!control::find_header(h, "Connection"));
+    CHECK(!control::find_header(h, "Content-Length"));
+    CHECK(!control::find_header(h, "ServiceBusAuthorization"));
+    CHECK(!control::find_header(listener_request_headers(req, true, "ns"), "Authorization"));
+
+    CHECK(listener_request_target("/hyco/a?x=1&sb-hc-token=abc&sb-hc-foo&&y=%2B") == "/hyco/a?x=1&sb-hc-foo&&y=%2B");
+    CHECK(listener_request_target("/hyco?sb-hc-token=abc") == "/hyco");
+    CHECK(listener_request_target("/hyco") == "/hyco");
+}
+
+TEST_CASE("sender response head drops framing, merges Via, refuses header injection") {
+    control::Headers h = {{"content-type", "text/plain"},
+                          {"content-length", "10"},
+                          {"transfer-encoding", "chunked"},
+                          {"x-evil", "a\r\nSet-Cookie: x=1"},
+                          {"via", "1.1 upstream"}};
+    std::string head = sender_response_head(418, "I'm a\r\n teapot", h, "ns", false, "Content-Length: 0\r\n");
+    CHECK(head.rfind("HTTP/1.1 418 I'm a   teapot\r\n", 0) == 0);
+    CHECK(head.find("content-type: text/plain\r\n") != std::string::npos);
+    CHECK(head.find("content-length: 10") == std::string::npos);
+    CHECK(head.find("transfer-encoding") == std::string::npos);
+    CHECK(head.find("Set-Cookie") == std::string::npos);
+    CHECK(head.find("via: 1.1 upstream, 1.1 ns\r\n") != std::string::npos);
+    CHECK(head.find("Content-Length: 0\r\n\r\n") != std::string::npos);
+    std::string for_head = sender_response_head(200, "", h, "ns", true, "");
+    CHECK(for_head.find("HTTP/1.1 200 OK\r\n") == 0);
+    CHECK(for_head.find("content-length: 10") != std::string::npos);
+}

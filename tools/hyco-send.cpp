@@ -1,0 +1,112 @@
+// hyco-send: connect to a Hybrid Connection as a sender and copy stdin and
+// stdout to and from it, or send a few messages and print the replies.
+#include <iostream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/fd_guard.h"
+#include "core/sender.h"
+#include "tools/common/client_flags.h"
+#include "tools/common/connect_flags.h"
+#include "tools/common/tool.h"
+#include "tools/hyco-send/send_info.h"
+
+using namespace hyco;
+
+namespace {
+
+struct SendFlags {
+    cli::ConnectFlags conn;
+    cli::ClientFlags client;
+    cli::DataFlags data;
+    std::vector<std::string> messages;
+    std::string wait;
+    std::string linger;
+    std::uint64_t max_messages = 0;
+    bool no_close = false;
+    std::string suffix;
+    std::string query;
+};
+
+Result<SenderConfig> configure(const SendFlags& f) {
+    SenderConfig c;
+    auto target = f.conn.resolve(true);
+    if (!target) return target.error();
+    c.target = *target;
+    auto client = f.client.resolve("hyco-send");
+    if (!client) return client.error();
+    c.client = *client;
+    c.session.framing = f.data.framing();
+    c.session.close_on_eof = !f.no_close;
+    c.session.max_messages = f.max_messages;
+    if (!f.linger.empty()) {
+        auto l = cli::parse_duration_option("--linger", f.linger);
+        if (!l) return l.error();
+        c.session.linger = *l;
+    }
+    c.messages = f.messages;
+    if (!f.wait.empty()) {
+        if (f.messages.empty()) return make_error(Exit::usage, "--wait", "only makes sense with -m/--message");
+        auto w = cli::parse_duration_option("--wait", f.wait);
+        if (!w) return w.error();
+        c.wait = *w;
+    }
+    c.suffix = f.suffix;
+    c.query = f.query;
+    c.progress = f.messages.empty() && f.data.show_progress();
+    c.log = [](const std::string& line) { std::cerr << "hyco-send: " << line << "\n"; };
+    c.progress_sink = [](const std::string& s) { std::cerr << s << std::flush; };
+    struct stat st;
+    if (fstat(0, &st) == 0 && S_ISREG(st.st_mode)) c.input_size = static_cast<std::uint64_t>(st.st_size);
+    return c;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    ensure_std_fds_open();
+    FdFlagsGuard fd_flags({0, 1});
+    EventLoop::install_signal_handlers();
+
+    cli::Tool tool(send_tool::info());
+    CLI::App& app = tool.app();
+    SendFlags f;
+    f.conn.declare(tool, app, true);
+    f.client.declare(tool, app, "Offer this subprotocol (repeatable, in order of preference)");
+    f.data.declare(app);
+    app.add_option("-m,--message", f.messages,
+                   "Send TEXT as one message instead of reading stdin (repeatable); exit after the reply")
+        ->type_name("TEXT")
+        ->group("Data");
+    app.add_option("--wait", f.wait, "With -m: close after DURATION instead of after the first reply")
+        ->type_name("DURATION")
+        ->group("Data");
+    app.add_option("--max-messages", f.max_messages, "Close after receiving N messages")->type_name("N")->group("Data");
+    app.add_flag("--no-close", f.no_close,
+                 "At end of input do not send Close: keep printing what arrives until the listener closes")
+        ->group("Data");
+    app.add_option("--linger", f.linger,
+                   "After our Close, wait at most DURATION for the listener's (default: until it closes)")
+        ->type_name("DURATION")
+        ->group("Data");
+    app.add_option("--suffix", f.suffix, "Path below the entity, passed to the listener")->type_name("PATH");
+    app.add_option("--query", f.query, "Query string passed to the listener (already URL-encoded, no '?')")
+        ->type_name("QUERY");
+
+    int rc = tool.main(argc, argv, [&]() -> Status {
+        auto config = configure(f);
+        if (!config) return config.error();
+        int in = fcntl(0, F_DUPFD_CLOEXEC, 3);
+        int out = fcntl(1, F_DUPFD_CLOEXEC, 3);
+        Status st = run_sender(*config, in, out);
+        if (!st && st.error().code == Exit::interrupted) {
+            fd_flags.restore();
+            return make_error(Exit::interrupted, "", "interrupted");
+        }
+        return st;
+    });
+    fd_flags.restore();
+    return rc;
+}
