@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <optional>
 
+#include "core/client_config.h"
 #include "core/credentials.h"
 #include "core/error.h"
 #include "tools/hyco-pipe/address.h"
@@ -34,6 +35,7 @@ struct PipeConfig {
     int verbose = 0;                   ///< -v: connection open/close and byte counts
     bool hexdump = false;              ///< -X: hex dump of the traffic on stderr
     std::optional<RelayTarget> relay;  ///< set when an address is on the relay
+    ClientOptions client;              ///< TLS, headers, timeouts (also for tcp: connects)
 
     /// The listening address, if any (server mode).
     const Address* listener() const;

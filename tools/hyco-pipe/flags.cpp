@@ -77,10 +77,9 @@ void PipeFlags::declare(cli::Tool& tool) {
         ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
         ->group("Streams");
     app.add_flag("-1,--once", once, "Server mode: serve one connection, then exit with its status")->group("Streams");
-    app.add_flag("-v,--verbose", verbose, "Log each connection's open and close with byte counts on stderr")
-        ->group("Diagnostics");
     app.add_flag("-X,--hexdump", hexdump, "Hex dump the traffic of each direction on stderr")->group("Diagnostics");
     conn.declare(tool, app, true);
+    client.declare(tool, app, "Offer this WebSocket subprotocol on relay-connect (repeatable)");
 }
 
 Result<PipeConfig> PipeFlags::resolve() const {
@@ -102,8 +101,11 @@ Result<PipeConfig> PipeFlags::resolve() const {
     c.idle = *i;
     c.max_connections = max_connections;
     c.once = once;
-    c.verbose = verbose;
     c.hexdump = hexdump;
+    auto options = client.resolve("hyco-pipe");
+    if (!options) return options.error();
+    c.client = std::move(*options);
+    c.verbose = c.client.verbose;
     if (c.first.is_relay() || c.second.is_relay()) {
         auto t = conn.resolve(false);
         if (!t) return t.error();

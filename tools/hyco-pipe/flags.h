@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "tools/common/client_flags.h"
 #include "tools/common/connect_flags.h"
 #include "tools/common/tool.h"
 #include "tools/hyco-pipe/config.h"
@@ -23,8 +24,8 @@ struct PipeFlags {
     std::size_t max_connections = 64;
     bool once = false;
     bool hexdump = false;
-    int verbose = 0;
     cli::ConnectFlags conn;
+    cli::ClientFlags client;  ///< TLS, -H, timeouts, pings, -v
 
     void declare(cli::Tool& tool);
     Result<PipeConfig> resolve() const;
