@@ -82,6 +82,12 @@ void RelayStream::ws_closed(WsClient&, const WsClose& close) {
     Status st = close.established ? close_status(close, what_) : Status(open_error(close));
     if (!st && close.established && close.kind == WsClose::Kind::failed)
         st = make_error(st.error().code, what_, "relay connection lost: " + st.error().why);
+    // A Close other than 1000 (the relay going away, 1001) while our side
+    // was still sending cuts the stream short: say so rather than end quietly.
+    if (st && close.kind == WsClose::Kind::peer && close.code != 1000 && !write_ended_ && !finishing_)
+        st = make_error(Exit::failure, what_,
+                        fmt::format("the relay closed the connection ({}{}{}) before our side had finished",
+                                    close.code, close.reason.empty() ? "" : ": ", close.reason));
     close_status_ = st;
     if (finishing_) {
         finish_timer_.cancel();
