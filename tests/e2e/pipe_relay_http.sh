@@ -6,6 +6,7 @@ set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/common.sh"
 . "$HYCO_SOURCE_DIR/tests/lib/pipe.sh"
 . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
+on_exit "rm -rf \"$T\""  # relay.sh replaced common.sh's EXIT trap
 relay_start
 BIG_MB=${HYCO_PIPE_BIG_MB:-100}
 N=${HYCO_PIPE_CONCURRENT:-50}
