@@ -1,0 +1,17 @@
+// hyco-pipe: socat-style byte streams and port forwarding over Azure Relay.
+#include "tools/common/tool.h"
+#include "tools/hyco-pipe/flags.h"
+#include "tools/hyco-pipe/pipe.h"
+
+using namespace hyco;
+
+int main(int argc, char** argv) {
+    cli::Tool tool(pipe::tool_info());
+    pipe::PipeFlags flags;
+    flags.declare(tool);
+    return tool.main(argc, argv, [&]() -> Status {
+        auto config = flags.resolve();
+        if (!config) return config.error();
+        return pipe::run(*config);
+    });
+}

@@ -1,0 +1,65 @@
+// hyco-pipe addresses: the one registry of address types (which feeds the
+// parser, --help and the man page's ADDRESS TYPES section) and the parser
+// that turns `tcp-listen:127.0.0.1:8080` into a typed Address.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace hyco::pipe {
+
+enum class AddressKind {
+    stdio,
+    tcp,
+    tcp_listen,
+    unix_connect,
+    unix_listen,
+    exec,
+    relay_listen,
+    relay_connect,
+    mirror,
+    literal,
+};
+
+/// One entry of the registry.
+struct AddressType {
+    AddressKind kind;
+    std::string_view name;                  ///< canonical prefix, e.g. "tcp-listen"
+    std::vector<std::string_view> aliases;  ///< other accepted prefixes
+    std::string_view syntax;                ///< e.g. "tcp-listen:[HOST:]PORT"
+    std::string_view help;                  ///< one paragraph for the man page
+    bool listens;                           ///< accepts many connections (server mode)
+    bool takes_argument;                    ///< something follows the ':'
+};
+
+/// Every address type, in the order the documentation lists them.
+const std::vector<AddressType>& address_types();
+const AddressType& address_type(AddressKind kind);
+
+/// A parsed address. Only the fields its kind uses are set.
+struct Address {
+    AddressKind kind = AddressKind::stdio;
+    std::string text;        ///< as the user wrote it (for messages and logs)
+    std::string host;        ///< tcp, tcp-listen (brackets of IPv6 removed)
+    std::uint16_t port = 0;  ///< tcp (1-65535), tcp-listen (0: any free port)
+    std::string path;        ///< unix socket path; relay entity (may be empty)
+    std::string argument;    ///< exec: the shell command; literal: the text
+
+    bool listens() const { return address_type(kind).listens; }
+    bool is_relay() const { return kind == AddressKind::relay_listen || kind == AddressKind::relay_connect; }
+};
+
+/// Parses one address. Errors are Exit::usage and name the address:
+/// `address 'tcp:x': expected tcp:HOST:PORT`.
+Result<Address> parse_address(std::string_view text);
+
+/// The ADDRESS TYPES man section body (paragraphs, generated from the registry).
+std::string address_types_help();
+/// One line per type for --help: `  tcp:HOST:PORT  connect to ...`.
+std::string address_types_summary();
+
+}  // namespace hyco::pipe

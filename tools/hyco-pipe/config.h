@@ -1,0 +1,50 @@
+// What one hyco-pipe run does, resolved from the command line: two parsed
+// addresses, the copy direction, timeouts, server limits and (when an
+// address is on the relay) the relay target. Immutable once built.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+
+#include "core/client_config.h"
+#include "core/credentials.h"
+#include "core/error.h"
+#include "tools/hyco-pipe/address.h"
+
+namespace hyco::pipe {
+
+/// Which way bytes flow (socat's -u / -U).
+enum class Direction {
+    both,
+    forward,  ///< -u: ADDRESS1 -> ADDRESS2 only
+    reverse,  ///< -U: ADDRESS2 -> ADDRESS1 only
+};
+
+struct PipeConfig {
+    Address first;
+    Address second;
+    Direction direction = Direction::both;
+    /// After one direction ends, end the session this long later even if the
+    /// other direction is still open (-t). Zero: wait for both.
+    std::chrono::milliseconds linger{0};
+    /// End a session after this long without a byte either way (-T). Zero: never.
+    std::chrono::milliseconds idle{0};
+    std::size_t max_connections = 64;  ///< server mode: sessions at once
+    bool once = false;                 ///< server mode: serve one connection, then exit
+    int verbose = 0;                   ///< -v: connection open/close and byte counts
+    bool hexdump = false;              ///< -X: hex dump of the traffic on stderr
+    std::optional<RelayTarget> relay;  ///< set when an address is on the relay
+    ClientOptions client;              ///< TLS, headers, timeouts (also for tcp: connects)
+
+    /// The listening address, if any (server mode).
+    const Address* listener() const;
+    /// The address instantiated per connection in server mode.
+    const Address& other(const Address& a) const { return &a == &first ? second : first; }
+};
+
+/// Checks combinations that cannot work (two listeners, stdio twice, ...).
+/// Errors are Exit::usage.
+Status check_addresses(const Address& first, const Address& second);
+
+}  // namespace hyco::pipe

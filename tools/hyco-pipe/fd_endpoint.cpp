@@ -1,0 +1,234 @@
+// Descriptor-backed streams (see fd_endpoint.h). Events from FdIo are
+// passed on as Stream events; opened() is always reported from a deferred
+// call so that the copier never sees an event inside its own open() call.
+#include "tools/hyco-pipe/fd_endpoint.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+extern char** environ;
+
+namespace hyco::pipe {
+
+FdEndpoint::FdEndpoint(EventLoop& loop, int read_fd, int write_fd, std::string name)
+    : loop_(loop), name_(std::move(name)), read_fd_(read_fd), write_fd_(write_fd) {}
+
+FdEndpoint::FdEndpoint(EventLoop& loop, std::string name) : loop_(loop), name_(std::move(name)) {}
+
+FdEndpoint::~FdEndpoint() {
+    *alive_ = false;
+    stream_.reset();
+}
+
+void FdEndpoint::open(Stream::Events& events) {
+    events_ = &events;
+    int r = read_fd_, w = write_fd_;
+    read_fd_ = write_fd_ = -1;
+    loop_.defer([this, alive = alive_, r, w] {
+        if (*alive) start(r, w);
+        else {
+            if (r >= 0) ::close(r);
+            if (w >= 0 && w != r) ::close(w);
+        }
+    });
+}
+
+void FdEndpoint::start(int read_fd, int write_fd) {
+    FdIo::Events& self = *this;  // a private base: convert here, inside the class
+    stream_ = std::make_unique<FdIo>(loop_, self, read_fd, write_fd, name_);
+    if (auto st = stream_->start(); !st) {
+        fail(st.error());
+        return;
+    }
+    events_->opened(*this);
+}
+
+void FdEndpoint::finish(bool, std::function<void(Status)> done) {
+    dead_ = true;
+    stream_.reset();  // closes the descriptors now, not when the session is freed
+    done({});
+}
+
+void FdEndpoint::fail(const Error& e) {
+    if (dead_) return;
+    dead_ = true;
+    events_->failed(*this, e);
+}
+
+void FdEndpoint::write(std::string_view bytes) {
+    if (stream_ && !dead_) stream_->write(bytes);
+}
+
+bool FdEndpoint::writable() const { return !stream_ || stream_->writable(); }
+
+void FdEndpoint::close_write() {
+    if (stream_ && !dead_) stream_->close_write();
+}
+
+void FdEndpoint::pause(bool paused) {
+    if (stream_ && !dead_) stream_->pause(paused);
+}
+
+void FdEndpoint::close_read() {
+    if (!stream_ || dead_) return;
+    stream_->close_read();
+}
+
+void FdEndpoint::io_data(std::string_view bytes) {
+    if (!dead_) events_->data(*this, bytes);
+}
+
+void FdEndpoint::io_eof() {
+    if (!dead_) events_->read_end(*this);
+}
+
+void FdEndpoint::io_drained() {
+    if (!dead_) events_->drained(*this);
+}
+
+void FdEndpoint::io_write_closed() {
+    if (!dead_) events_->write_end(*this);
+}
+
+void FdEndpoint::io_failed(const Error& error) { fail(error); }
+
+ConnectEndpoint::ConnectEndpoint(EventLoop& loop, SocketAddress target, std::chrono::milliseconds timeout)
+    : FdEndpoint(loop, target.label()), target_(std::move(target)), timeout_(timeout) {}
+
+void ConnectEndpoint::open(Stream::Events& events) {
+    events_ = &events;
+    connector_ = std::make_unique<SocketConnector>(loop_, target_, timeout_, [this](Result<int> fd) {
+        if (!fd) {
+            fail(fd.error());
+            return;
+        }
+        name_ = fmt::format("{} (from {})", target_.label(), socket_name(*fd, false));
+        start(*fd, *fd);
+    });
+    connector_->connect();
+}
+
+ExecEndpoint::ExecEndpoint(EventLoop& loop, std::string command)
+    : FdEndpoint(loop, "exec:" + command), command_(std::move(command)), reap_timer_(loop) {}
+
+ExecEndpoint::~ExecEndpoint() {
+    if (pid_ > 0) {
+        // Destroyed before finish(): never leave the command running.
+        ::kill(-pid_, SIGTERM);
+        ::waitpid(pid_, nullptr, WNOHANG);
+    }
+}
+
+std::string ExecEndpoint::describe() const {
+    return pid_ > 0 ? fmt::format("{} (pid {})", name_, pid_) : name_;
+}
+
+void ExecEndpoint::open(Stream::Events& events) {
+    events_ = &events;
+    int in[2], out[2];
+    if (::pipe2(in, O_CLOEXEC) != 0) {
+        fail(make_error(Exit::failure, name_, std::strerror(errno)));
+        return;
+    }
+    if (::pipe2(out, O_CLOEXEC) != 0) {
+        int err = errno;
+        ::close(in[0]);
+        ::close(in[1]);
+        fail(make_error(Exit::failure, name_, std::strerror(err)));
+        return;
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    // We ignore SIGPIPE, and an ignored signal stays ignored across exec.
+    sigset_t defaults, empty;
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGTERM);
+    sigemptyset(&empty);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setsigmask(&attr, &empty);
+    // Its own process group, so that stopping it stops a whole pipeline.
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
+    const char* argv[] = {"/bin/sh", "-c", command_.c_str(), nullptr};
+    int rc = ::posix_spawn(&pid_, "/bin/sh", &fa, &attr, const_cast<char* const*>(argv), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    ::close(in[0]);
+    ::close(out[1]);
+    if (rc != 0) {
+        pid_ = -1;
+        ::close(in[1]);
+        ::close(out[0]);
+        fail(make_error(Exit::failure, name_, std::string("cannot start /bin/sh: ") + std::strerror(rc)));
+        return;
+    }
+    int r = out[0], w = in[1];
+    loop_.defer([this, alive = alive_, r, w] {
+        if (*alive) start(r, w);
+        else ::close(r), ::close(w);
+    });
+}
+
+Status ExecEndpoint::verdict(int wstatus) const {
+    // 141 is a shell's report of SIGPIPE: the command wrote after its reader went away.
+    if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0 && WEXITSTATUS(wstatus) != 128 + SIGPIPE)
+        return make_error(Exit::failure, name_, fmt::format("exited with status {}", WEXITSTATUS(wstatus)));
+    if (WIFSIGNALED(wstatus) && WTERMSIG(wstatus) != SIGTERM && WTERMSIG(wstatus) != SIGPIPE)
+        return make_error(Exit::failure, name_, fmt::format("killed by signal {}", WTERMSIG(wstatus)));
+    return {};
+}
+
+void ExecEndpoint::finish(bool clean, std::function<void(Status)> done) {
+    FdEndpoint::finish(clean, [](Status) {});
+    if (pid_ <= 0) {
+        done({});
+        return;
+    }
+    // A clean end gives the command two seconds to exit by itself (its
+    // input is closed); otherwise it is stopped now.
+    if (!clean) ::kill(-pid_, SIGTERM);
+    poll_exit(clean ? 100 : 50, std::move(done));
+}
+
+void ExecEndpoint::poll_exit(int attempts_left, std::function<void(Status)> done) {
+    int wstatus = 0;
+    pid_t r = ::waitpid(pid_, &wstatus, WNOHANG);
+    if (r == pid_ || (r < 0 && errno == ECHILD)) {
+        bool exited = r == pid_;
+        pid_ = -1;
+        done(exited ? verdict(wstatus) : Status());
+        return;
+    }
+    if (attempts_left == 0) {
+        ::kill(-pid_, SIGTERM);
+        attempts_left = -1;  // keep polling; SIGKILL after a second more
+    } else if (attempts_left == -50) {
+        ::kill(-pid_, SIGKILL);
+    }
+    reap_timer_.start(std::chrono::milliseconds(20), [this, attempts_left, done = std::move(done)]() mutable {
+        poll_exit(attempts_left - 1, std::move(done));
+    });
+}
+
+std::unique_ptr<Stream> make_stdio_endpoint(EventLoop& loop) {
+    int r = ::fcntl(0, F_DUPFD_CLOEXEC, 3);
+    int w = ::fcntl(1, F_DUPFD_CLOEXEC, 3);
+    return std::make_unique<FdEndpoint>(loop, r, w, "stdio");
+}
+
+}  // namespace hyco::pipe

@@ -1,0 +1,125 @@
+// The hyco-pipe option table and its prose; flags become a PipeConfig here
+// so that nothing past this file sees a string option.
+#include "tools/hyco-pipe/flags.h"
+
+#include <fmt/format.h>
+
+#include "core/duration.h"
+
+namespace hyco::pipe {
+namespace {
+
+Result<std::chrono::milliseconds> duration_flag(const char* option, const std::string& value) {
+    if (value.empty()) return std::chrono::milliseconds(0);
+    auto d = parse_duration(value);
+    if (!d) return make_error(Exit::usage, option, d.error().message());
+    return *d;
+}
+
+}  // namespace
+
+cli::ToolInfo tool_info() {
+    return {
+        "hyco-pipe",
+        "copy byte streams between two addresses, one or both on an Azure Relay Hybrid Connection",
+        "hyco-pipe opens ADDRESS1 and ADDRESS2 and copies bytes both ways until both directions are finished, "
+        "the way socat does, so that any TCP program can be reached through a Hybrid Connection without code. "
+        "An address is a socket, a listening socket, a command, standard input and output, or a relay "
+        "endpoint (see ADDRESS TYPES).\n\n"
+        "A listening address makes hyco-pipe a server: each accepted connection gets a fresh instance of the "
+        "other address, many at once (--max-connections), and one failing connection never disturbs the "
+        "others. Without a listening address hyco-pipe copies one stream and exits.\n\n"
+        "End of input on one side shuts down only that direction: a TCP socket gets shutdown(SHUT_WR), a "
+        "command's standard input is closed, a relay connection sends a WebSocket Close frame while it keeps "
+        "reading (as Microsoft's .NET client does). The session ends when both directions are done, after -t "
+        "once one is, or after -T without traffic.\n\n"
+        "Relay streams carry the bytes as binary WebSocket messages with no framing of hyco-pipe's own, so a "
+        "hyco-pipe listener serves any WebSocket sender and a relay-connect address talks to any listener. "
+        "Backpressure holds end to end: a slow reader slows the writer, and each connection buffers at most "
+        "about 2.5 MiB per direction however large the stream.\n\n"
+        "Errors: a failure opening the second address closes the first and exits with the status of the "
+        "failure (for example 1 for a refused TCP connection, 3 when the relay refuses the token, 4 when the "
+        "entity has no listener). A stream cut short (the relay connection lost mid-transfer, a write error) "
+        "exits 1, never 0.",
+        {
+            {"hyco-pipe -x @cs.txt relay-listen:db tcp:127.0.0.1:5432",
+             "On the database host: accept relay connections on 'db' and forward each to PostgreSQL."},
+            {"hyco-pipe -x @cs.txt tcp-listen:127.0.0.1:15432 relay-connect:db",
+             "On the client machine: forward local port 15432 through the relay; then psql -p 15432."},
+            {"hyco-pipe -x @cs.txt relay-listen:shell 'exec:sh -i 2>&1'",
+             "Serve a command: every sender gets its own shell process."},
+            {"echo hello | hyco-pipe - relay-connect:echo", "Send stdin through the relay and print the reply."},
+            {"hyco-pipe -v tcp-listen:8080 mirror:", "A local echo server that logs each connection."},
+        },
+        {{"ADDRESS TYPES", address_types_help()}, cli::environment_section()},
+    };
+}
+
+void PipeFlags::declare(cli::Tool& tool) {
+    CLI::App& app = tool.app();
+    app.footer(address_types_summary() + "\n" + app.get_footer());
+    app.add_option("ADDRESS1", address1, "First address (see ADDRESS TYPES)")->required();
+    app.add_option("ADDRESS2", address2, "Second address")->required();
+    app.add_flag("-u,--unidirectional", unidirectional, "Copy only from ADDRESS1 to ADDRESS2")->group("Streams");
+    app.add_flag("-U,--reverse", reverse, "Copy only from ADDRESS2 to ADDRESS1")->group("Streams");
+    app.add_option("-t,--linger", linger,
+                   "Once one direction has ended, end the session after DURATION even if the other is still "
+                   "open (default: wait for both)")
+        ->type_name("DURATION")
+        ->group("Streams");
+    app.add_option("-T,--idle-timeout", idle, "End a session after DURATION without a byte in either direction")
+        ->type_name("DURATION")
+        ->group("Streams");
+    app.add_option("--max-connections", max_connections,
+                   "Server mode: at most N sessions at once; further connections wait")
+        ->type_name("N")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
+        ->group("Streams");
+    app.add_flag("-1,--once", once, "Server mode: serve one connection, then exit with its status")->group("Streams");
+    app.add_flag("-X,--hexdump", hexdump, "Hex dump the traffic of each direction on stderr")->group("Diagnostics");
+    conn.declare(tool, app, true);
+    client.declare(tool, app, "Offer this WebSocket subprotocol on relay-connect (repeatable)");
+}
+
+Result<PipeConfig> PipeFlags::resolve() const {
+    PipeConfig c;
+    auto a1 = parse_address(address1);
+    if (!a1) return a1.error();
+    auto a2 = parse_address(address2);
+    if (!a2) return a2.error();
+    if (auto st = check_addresses(*a1, *a2); !st) return st.error();
+    c.first = std::move(*a1);
+    c.second = std::move(*a2);
+    if (unidirectional && reverse) return make_error(Exit::usage, "-u and -U", "choose one direction");
+    c.direction = unidirectional ? Direction::forward : reverse ? Direction::reverse : Direction::both;
+    auto l = duration_flag("-t", linger);
+    if (!l) return l.error();
+    c.linger = *l;
+    auto i = duration_flag("-T", idle);
+    if (!i) return i.error();
+    c.idle = *i;
+    c.max_connections = max_connections;
+    c.once = once;
+    c.hexdump = hexdump;
+    auto options = client.resolve("hyco-pipe");
+    if (!options) return options.error();
+    c.client = std::move(*options);
+    c.verbose = c.client.verbose;
+    if (c.first.is_relay() || c.second.is_relay()) {
+        auto t = conn.resolve(false);
+        if (!t) return t.error();
+        for (Address* a : {&c.first, &c.second}) {
+            if (!a->is_relay()) continue;
+            if (a->path.empty()) a->path = t->entity;
+            if (a->path.empty())
+                return make_error(Exit::usage, fmt::format("address '{}'", a->text),
+                                  "no Hybrid Connection named: write it after the colon, or use --path or "
+                                  "EntityPath");
+        }
+        c.relay = std::move(*t);
+    }
+    return c;
+}
+
+}  // namespace hyco::pipe

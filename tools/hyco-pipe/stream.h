@@ -1,0 +1,62 @@
+// The copier's view of one endpoint: a byte stream that opens (possibly
+// asynchronously), delivers bytes until end of input, accepts bytes until
+// its write side is closed, and can pause reading for backpressure.
+// Implementations: fd_endpoint (stdio, sockets, commands), test_endpoints
+// (mirror:, literal:), relay_endpoint (a relay WebSocket).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace hyco::pipe {
+
+class Stream {
+public:
+    /// What a stream reports; the copier implements it. Calls may arrive
+    /// from lws callbacks; implementations must not throw.
+    class Events {
+    public:
+        virtual ~Events() = default;
+        /// The stream is open: reads and writes may begin.
+        virtual void opened(Stream&) = 0;
+        virtual void data(Stream&, std::string_view bytes) = 0;
+        /// End of input, after all data was delivered.
+        virtual void read_end(Stream&) = 0;
+        /// The write queue went below its low-water mark (resume the producer).
+        virtual void drained(Stream&) = 0;
+        /// The write side is finished: flushed after close_write(), or the
+        /// consumer went away (EPIPE, a peer's Close). Not an error.
+        virtual void write_end(Stream&) = 0;
+        /// Opening failed, or the stream broke mid-way (a write error, the
+        /// relay connection lost). Terminal: no further events.
+        virtual void failed(Stream&, const Error& error) = 0;
+    };
+
+    virtual ~Stream() = default;
+
+    /// Starts opening; reports opened() or failed(), never synchronously.
+    virtual void open(Events& events) = 0;
+    /// Queues bytes. Producers stop when writable() is false and resume on drained().
+    virtual void write(std::string_view bytes) = 0;
+    virtual bool writable() const = 0;
+    /// No more bytes will be written: half-close once the queue is flushed.
+    virtual void close_write() = 0;
+    /// Stops (true) or resumes (false) delivery of data.
+    virtual void pause(bool paused) = 0;
+    /// Input is not wanted any more (one-way modes, consumer gone).
+    virtual void close_read() = 0;
+    /// For logs: the peer or resource, e.g. "127.0.0.1:5432" or "pid 1234".
+    virtual std::string describe() const = 0;
+    /// The session is over: release resources and report a final verdict
+    /// (a command's exit status) through `done`, possibly later. `clean`:
+    /// both directions finished normally (else stop a command at once).
+    virtual void finish(bool clean, std::function<void(Status)> done) {
+        (void)clean;
+        done({});
+    }
+};
+
+}  // namespace hyco::pipe
