@@ -1,13 +1,16 @@
 // Frame codec. The decoder keeps at most one frame header (14 bytes) and one
 // control payload (125 bytes); data payloads are unmasked in place and passed
 // on, so memory does not grow with frame size.
-#include "tools/hyco-relay/ws_frame.h"
+#include "core/ws_frame.h"
+
+#include <cstring>
 
 #include <openssl/evp.h>
 
+#include "core/crypto.h"
 #include "core/text.h"
 
-namespace hyco::relay::ws {
+namespace hyco::ws {
 namespace {
 
 bool known_opcode(std::uint8_t op) { return op <= 2 || (op >= 8 && op <= 10); }
@@ -30,8 +33,14 @@ bool FrameDecoder::fail(std::uint16_t code, std::string why) {
 }
 
 bool FrameDecoder::feed(std::string_view data, FrameSink& sink) {
+    consumed_ = 0;
     if (error_code_) return false;
     std::size_t pos = 0;
+    struct Mark {  // consumed() is right on every return path
+        std::size_t& out;
+        const std::size_t& pos;
+        ~Mark() { out = pos; }
+    } mark{consumed_, pos};
     while (pos < data.size() && !stopped_) {
         if (!in_frame_) {
             // Collect the two fixed bytes, then the rest of the header.
@@ -64,8 +73,10 @@ bool FrameDecoder::feed(std::string_view data, FrameSink& sink) {
             if (cur_.masked)
                 for (int k = 0; k < 4; ++k) cur_.mask[static_cast<std::size_t>(k)] = h[i + static_cast<std::size_t>(k)];
             cur_.length = len;
-            if (limits_.require_mask && !cur_.masked)
+            if (limits_.role == Role::server && !cur_.masked)
                 return fail(close_code::protocol_error, "client frames must be masked");
+            if (limits_.role == Role::client && cur_.masked)
+                return fail(close_code::protocol_error, "server frames must not be masked");
             if (is_control(cur_.opcode)) {
                 if (!cur_.fin) return fail(close_code::protocol_error, "fragmented control frame");
                 if (len > 125) return fail(close_code::protocol_error, "control frame longer than 125 bytes");
@@ -86,9 +97,12 @@ bool FrameDecoder::feed(std::string_view data, FrameSink& sink) {
         }
         // Payload (possibly empty).
         std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, data.size() - pos));
-        std::string piece(data.substr(pos, n));
-        if (cur_.masked)
-            for (std::size_t k = 0; k < n; ++k) piece[k] = static_cast<char>(piece[k] ^ cur_.mask[(offset_ + k) & 3]);
+        std::string_view piece = data.substr(pos, n);
+        if (cur_.masked) {
+            scratch_.resize(n);
+            mask_copy(scratch_.data(), piece.data(), n, cur_.mask, offset_);
+            piece = scratch_;
+        }
         pos += n;
         remaining_ -= n;
         offset_ += n;
@@ -162,12 +176,50 @@ std::string accept_key(std::string_view key) {
     return text::base64_encode(std::string_view(reinterpret_cast<const char*>(md), len));
 }
 
-std::string client_frame(Opcode op, bool fin, std::string_view payload, std::array<std::uint8_t, 4> mask) {
-    std::string f = frame_header(op, fin, payload.size());
-    f[1] = static_cast<char>(f[1] | 0x80);
-    for (std::uint8_t m : mask) f += static_cast<char>(m);
-    for (std::size_t k = 0; k < payload.size(); ++k) f += static_cast<char>(payload[k] ^ mask[k & 3]);
+std::string masked_frame_header(Opcode op, bool fin, std::uint64_t length, MaskKey mask) {
+    std::string h = frame_header(op, fin, length);
+    h[1] = static_cast<char>(h[1] | 0x80);
+    for (std::uint8_t m : mask) h += static_cast<char>(m);
+    return h;
+}
+
+void mask_copy(char* dst, const char* src, std::size_t n, MaskKey mask, std::uint64_t offset) {
+    // Rotate the key to the payload position, then XOR eight bytes at a
+    // time: masking is on the send path of every byte a client writes.
+    std::array<std::uint8_t, 8> key8{};
+    for (std::size_t k = 0; k < 8; ++k) key8[k] = mask[(offset + k) & 3];
+    std::uint64_t word_key = 0;
+    std::memcpy(&word_key, key8.data(), 8);
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, src + i, 8);
+        w ^= word_key;
+        std::memcpy(dst + i, &w, 8);
+    }
+    for (; i < n; ++i) dst[i] = static_cast<char>(src[i] ^ static_cast<char>(key8[i & 7]));
+}
+
+std::string client_frame(Opcode op, bool fin, std::string_view payload, MaskKey mask) {
+    std::string f = masked_frame_header(op, fin, payload.size(), mask);
+    std::size_t at = f.size();
+    f.resize(at + payload.size());
+    mask_copy(f.data() + at, payload.data(), payload.size(), mask, 0);
     return f;
 }
 
-}  // namespace hyco::relay::ws
+MaskKeys::MaskKeys() {
+    std::string seed = crypto::random_bytes(sizeof state_);
+    std::memcpy(&state_, seed.data(), sizeof state_);
+}
+
+MaskKey MaskKeys::next() {
+    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return {static_cast<std::uint8_t>(z), static_cast<std::uint8_t>(z >> 8), static_cast<std::uint8_t>(z >> 16),
+            static_cast<std::uint8_t>(z >> 24)};
+}
+
+}  // namespace hyco::ws

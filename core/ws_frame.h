@@ -1,6 +1,7 @@
-// RFC 6455 framing, server side: a streaming decoder for masked client frames
-// (payload handed on in pieces, so frames of any size pass in bounded memory)
-// and encoders for unmasked server frames.
+// RFC 6455 framing for both roles: a streaming decoder (payload handed on in
+// pieces, so frames of any size pass in bounded memory) that checks the
+// masking rule of its role, encoders for unmasked server frames and masked
+// client frames, and the masking-key source a client needs.
 #pragma once
 
 #include <array>
@@ -8,13 +9,13 @@
 #include <string>
 #include <string_view>
 
-namespace hyco::relay::ws {
+namespace hyco::ws {
 
 enum class Opcode : std::uint8_t { continuation = 0, text = 1, binary = 2, close = 8, ping = 9, pong = 10 };
 
 constexpr bool is_control(Opcode op) { return static_cast<std::uint8_t>(op) >= 8; }
 
-/// Close codes the relay uses (RFC 6455 §7.4.1).
+/// Close codes hyco uses (RFC 6455 §7.4.1).
 namespace close_code {
 constexpr std::uint16_t normal = 1000;
 constexpr std::uint16_t going_away = 1001;
@@ -43,9 +44,13 @@ public:
     virtual void control_frame(Opcode op, std::string_view payload) = 0;
 };
 
+/// Which end of the connection decodes: a server reads masked frames only,
+/// a client unmasked frames only (RFC 6455 §5.1); the other kind is a 1002.
+enum class Role : std::uint8_t { server, client };
+
 struct DecodeLimits {
     std::uint64_t max_frame = std::uint64_t(1) << 32;  ///< larger data frames are refused (1009)
-    bool require_mask = true;                          ///< clients must mask (RFC 6455 §5.1)
+    Role role = Role::server;
 };
 
 /// Streaming decoder: feed() any split of the byte stream. Checks reserved
@@ -56,10 +61,14 @@ public:
     explicit FrameDecoder(DecodeLimits limits = {}) : limits_(limits) {}
 
     /// Returns false on a protocol violation (see error_code()/error()).
-    /// A sink may call stop() to make feed() return early (e.g. after a Close).
+    /// A sink may call stop() to make feed() return early (after a Close, or
+    /// to pause); consumed() then says how much of `data` was used, and
+    /// resume() lets the next feed() continue with the rest.
     bool feed(std::string_view data, FrameSink& sink);
     void stop() { stopped_ = true; }
+    void resume() { stopped_ = false; }
     bool stopped() const { return stopped_; }
+    std::size_t consumed() const { return consumed_; }
 
     std::uint16_t error_code() const { return error_code_; }
     const std::string& error() const { return error_; }
@@ -77,6 +86,8 @@ private:
     std::uint64_t remaining_ = 0;
     std::uint64_t offset_ = 0;  ///< payload bytes seen, for the mask phase
     std::string control_;
+    std::string scratch_;  ///< unmasked copy of a masked piece
+    std::size_t consumed_ = 0;
     bool in_message_ = false;
     bool stopped_ = false;
     std::uint16_t error_code_ = 0;
@@ -100,7 +111,28 @@ bool parse_close_payload(std::string_view payload, std::uint16_t& code, std::str
 /// Sec-WebSocket-Accept for a Sec-WebSocket-Key (RFC 6455 §4.2.2).
 std::string accept_key(std::string_view key);
 
-/// A masked client frame (for tests and fakes).
-std::string client_frame(Opcode op, bool fin, std::string_view payload, std::array<std::uint8_t, 4> mask);
+using MaskKey = std::array<std::uint8_t, 4>;
 
-}  // namespace hyco::relay::ws
+/// The header of a masked (client-to-server) frame carrying `mask`.
+std::string masked_frame_header(Opcode op, bool fin, std::uint64_t length, MaskKey mask);
+
+/// Writes `n` bytes of `src` XOR the mask to `dst`, starting at payload
+/// position `offset` (so a frame can be masked in several pieces).
+void mask_copy(char* dst, const char* src, std::size_t n, MaskKey mask, std::uint64_t offset);
+
+/// A whole masked client frame.
+std::string client_frame(Opcode op, bool fin, std::string_view payload, MaskKey mask);
+
+/// Masking keys for one client connection. RFC 6455 §5.3 wants keys the
+/// application cannot predict, not secrets: a splitmix64 sequence seeded
+/// from the CSPRNG gives a fresh key per frame without a syscall each.
+class MaskKeys {
+public:
+    MaskKeys();
+    MaskKey next();
+
+private:
+    std::uint64_t state_;
+};
+
+}  // namespace hyco::ws

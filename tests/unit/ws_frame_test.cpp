@@ -1,12 +1,13 @@
-// Tests of the relay's WebSocket frame codec: every split point, masking,
-// fragmentation rules, control frames, 16/64-bit lengths and limits.
+// Tests of the WebSocket frame codec in both roles: every split point,
+// masking rules, fragmentation rules, control frames, 16/64-bit lengths,
+// limits, and client-encoded frames decoding back.
 #include <doctest/doctest.h>
 
 #include <vector>
 
-#include "tools/hyco-relay/ws_frame.h"
+#include "core/ws_frame.h"
 
-using namespace hyco::relay::ws;
+using namespace hyco::ws;
 
 namespace {
 
@@ -104,7 +105,7 @@ TEST_CASE("protocol violations fail with 1002 or 1009") {
 }
 
 TEST_CASE("a configurable frame limit") {
-    FrameDecoder d(DecodeLimits{10, true});
+    FrameDecoder d(DecodeLimits{10, Role::server});
     Recorder r;
     CHECK(d.feed(client_frame(Opcode::binary, true, std::string(10, 'a'), kMask), r));
     CHECK(!d.feed(client_frame(Opcode::binary, true, std::string(11, 'a'), kMask), r));
@@ -129,7 +130,7 @@ TEST_CASE("server frame headers use minimal lengths") {
     CHECK(frame_header(Opcode::text, true, 5) == std::string("\x81\x05"));
     CHECK(frame_header(Opcode::binary, false, 126) == std::string("\x02\x7e\x00\x7e", 4));
     CHECK(frame_header(Opcode::binary, true, 65536) == std::string("\x82\x7f\x00\x00\x00\x00\x00\x01\x00\x00", 10));
-    FrameDecoder d(DecodeLimits{1u << 20, false});
+    FrameDecoder d(DecodeLimits{1u << 20, Role::client});
     Recorder r;
     CHECK(d.feed(frame(Opcode::pong, true, "abc"), r));
     REQUIRE(r.events.size() == 1);
@@ -154,4 +155,81 @@ TEST_CASE("close payloads") {
 
 TEST_CASE("Sec-WebSocket-Accept matches RFC 6455's example") {
     CHECK(accept_key("dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+}
+
+TEST_CASE("client role: unmasked frames decode at every split point, masked ones are refused") {
+    std::string wire = frame(Opcode::binary, false, "abc") + frame(Opcode::ping, true, "p") +
+                       frame(Opcode::continuation, true, std::string(300, 'z')) + frame(Opcode::close, true, "");
+    for (std::size_t cut = 0; cut <= wire.size(); ++cut) {
+        FrameDecoder d(DecodeLimits{1u << 20, Role::client});
+        Recorder r;
+        REQUIRE(d.feed(wire.substr(0, cut), r));
+        REQUIRE(d.feed(wire.substr(cut), r));
+        REQUIRE(r.events.size() == 8);
+        CHECK(r.events[1].data == "abc");
+        CHECK(r.events[3].op == Opcode::ping);
+        CHECK(r.events[5].data == std::string(300, 'z'));
+        CHECK(r.events[7].op == Opcode::close);
+    }
+    FrameDecoder d(DecodeLimits{1u << 20, Role::client});
+    Recorder r;
+    CHECK(!d.feed(client_frame(Opcode::text, true, "x", kMask), r));
+    CHECK(d.error_code() == 1002);
+    CHECK(r.events.empty());
+}
+
+TEST_CASE("server role refuses unmasked frames") {
+    FrameDecoder d;
+    Recorder r;
+    CHECK(!d.feed(frame(Opcode::text, true, "x"), r));
+    CHECK(d.error_code() == 1002);
+}
+
+TEST_CASE("client-encoded frames decode back at every split point") {
+    MaskKeys keys;
+    std::string big(70000, '\0');
+    for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 7);
+    MaskKey k1 = keys.next(), k2 = keys.next();
+    CHECK(k1 != k2);  // a fresh key per frame
+    // A frame masked in uneven pieces equals one masked in one go.
+    std::string header = masked_frame_header(Opcode::binary, true, big.size(), k2);
+    std::string body(big.size(), '\0');
+    mask_copy(body.data(), big.data(), 13, k2, 0);
+    mask_copy(body.data() + 13, big.data() + 13, big.size() - 13, k2, 13);
+    CHECK(header + body == client_frame(Opcode::binary, true, big, k2));
+    std::string wire = client_frame(Opcode::text, true, "hello", k1) + header + body +
+                       client_frame(Opcode::close, true, close_payload(1000, "bye"), keys.next());
+    for (std::size_t cut = 0; cut <= wire.size(); ++cut) {
+        // Every cut through the headers and the small frames; a sample of
+        // the 64 KiB payload, where one cut is like another.
+        if (cut > 40 && wire.size() - cut > 40 && cut % 997) continue;
+        FrameDecoder d;  // server role: masked input
+        Recorder r;
+        REQUIRE(d.feed(wire.substr(0, cut), r));
+        REQUIRE(d.feed(wire.substr(cut), r));
+        REQUIRE(r.events.size() == 7);
+        CHECK(r.events[1].data == "hello");
+        CHECK(r.events[4].data == big);
+        CHECK(r.events[6].data == close_payload(1000, "bye"));
+    }
+}
+
+TEST_CASE("stop() reports how much was consumed and resume() continues") {
+    struct Pauser : Recorder {
+        FrameDecoder* d = nullptr;
+        void frame_end() override {
+            Recorder::frame_end();
+            d->stop();
+        }
+    } s;
+    FrameDecoder d(DecodeLimits{1u << 20, Role::client});
+    s.d = &d;
+    std::string one = frame(Opcode::text, true, "a");
+    std::string wire = one + frame(Opcode::text, true, "b");
+    CHECK(d.feed(wire, s));
+    CHECK(d.consumed() == one.size());
+    d.resume();
+    CHECK(d.feed(std::string_view(wire).substr(d.consumed()), s));
+    REQUIRE(s.events.size() == 6);
+    CHECK(s.events[4].data == "b");
 }

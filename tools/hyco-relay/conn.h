@@ -13,7 +13,7 @@
 #include <libwebsockets.h>
 
 #include "tools/hyco-relay/timer.h"
-#include "tools/hyco-relay/ws_frame.h"
+#include "core/ws_frame.h"
 
 namespace hyco::relay {
 

@@ -8,7 +8,7 @@
 
 #include "core/crypto.h"
 #include "core/text.h"
-#include "tools/hyco-relay/ws_frame.h"
+#include "core/ws_frame.h"
 
 namespace hyco::relay {
 

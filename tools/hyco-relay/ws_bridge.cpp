@@ -64,7 +64,7 @@ void PendingSender::reject(int status, const std::string& description) {
 }
 
 BridgeEnd::BridgeEnd(Conn& conn, std::uint64_t partner, std::string role)
-    : WsEndpoint(conn, ws::DecodeLimits{std::uint64_t(1) << 40, true}), partner_(partner), role_(std::move(role)) {}
+    : WsEndpoint(conn, ws::DecodeLimits{std::uint64_t(1) << 40, ws::Role::server}), partner_(partner), role_(std::move(role)) {}
 
 Conn* BridgeEnd::partner() const {
     Conn* p = conn_.relay.find(partner_);

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "tools/hyco-relay/conn.h"
-#include "tools/hyco-relay/ws_frame.h"
+#include "core/ws_frame.h"
 
 namespace hyco::relay {
 
@@ -36,7 +36,7 @@ protected:
 class WsMessageEndpoint : public WsEndpoint {
 public:
     WsMessageEndpoint(Conn& conn, std::size_t max_text, std::uint64_t max_frame)
-        : WsEndpoint(conn, ws::DecodeLimits{max_frame, true}), max_text_(max_text) {}
+        : WsEndpoint(conn, ws::DecodeLimits{max_frame, ws::Role::server}), max_text_(max_text) {}
 
 protected:
     virtual void on_text(std::string message) = 0;
