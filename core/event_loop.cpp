@@ -72,6 +72,9 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create(const TlsOptions& tls) {
     info.gid = -1;
     info.uid = -1;
     info.timeout_secs = 120;  // our own timers enforce the connect timeout
+    // Raw sockets read at most this much per RX callback (4 KiB by
+    // default): large reads are what WebSocket throughput rests on.
+    info.pt_serv_buf_size = 256 * 1024;
     if (!loop->tls_.ca_file.empty()) info.client_ssl_ca_filepath = loop->tls_.ca_file.c_str();
     loop->context_ = lws_create_context(&info);
     if (!loop->context_)

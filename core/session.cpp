@@ -88,10 +88,11 @@ void Session::stream_eof(FdStream&) {
     std::vector<Fragment> fragments;
     splitter_.finish(fragments);
     send_fragments(fragments);
-    // Empty input (stdin at /dev/null) means "receive only": a Close now
-    // would end the peer's sending too (lws cannot send after a Close
-    // arrives), so keep reading until the peer closes.
-    if (options_.close_on_eof && options_.read_input && stream_->bytes_read() > 0) begin_close();
+    // Empty input (stdin at /dev/null) means "receive only": keep reading
+    // until the peer closes, then answer. Once the peer has closed, our end
+    // of input is the end of the conversation whatever the options.
+    if (ws_->peer_closed() || (options_.close_on_eof && options_.read_input && stream_->bytes_read() > 0))
+        begin_close();
 }
 
 void Session::stream_drained(FdStream&) { ws_->receive(true); }
@@ -99,9 +100,10 @@ void Session::stream_drained(FdStream&) { ws_->receive(true); }
 void Session::stream_write_closed(FdStream&, const Error* error) {
     output_done_ = true;
     if (error) write_error_ = *error;
-    if (ws_result_ || (!error && !options_.output_close_ends)) {
-        // A child that closed its stdin may still be writing its answer:
-        // its end of output ends the session.
+    if (ws_result_ || (!error && (!options_.output_close_ends || ws_->peer_closed()))) {
+        // A child that closed its stdin may still be writing its answer,
+        // and after the peer's Close our input may still be flowing: the
+        // end of that input ends the session.
         maybe_done();
         return;
     }
@@ -137,6 +139,13 @@ void Session::ws_data(WsClient&, std::string_view piece, bool final, bool) {
 
 void Session::ws_drained(WsClient&) {
     if (!input_ended_) stream_->pause(false);
+}
+
+void Session::ws_peer_closed(WsClient&, int, const std::string&) {
+    // The peer sends no more: flush what arrived and give the consumer its
+    // EOF, but keep sending our input until it ends (half-close).
+    stream_->close_write();
+    if (input_ended_ || !options_.read_input) begin_close();
 }
 
 void Session::ws_closed(WsClient&, const WsClose& close) {

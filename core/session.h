@@ -1,7 +1,8 @@
 // The copier: joins one byte-stream endpoint (FdStream) and one WebSocket
 // connection, framing bytes into messages one way and messages into bytes
-// the other, with backpressure both ways, half-close on end of input, a
-// linger limit and a message limit.
+// the other, with backpressure both ways, half-close both ways (end of input
+// sends our Close; the peer's Close ends our output while input still
+// flows), a linger limit and a message limit.
 #pragma once
 
 #include <chrono>
@@ -71,6 +72,7 @@ private:
     void ws_open(WsClient&) override;
     void ws_data(WsClient&, std::string_view piece, bool final, bool binary) override;
     void ws_drained(WsClient&) override;
+    void ws_peer_closed(WsClient&, int code, const std::string& reason) override;
     void ws_closed(WsClient&, const WsClose& close) override;
 
     void send_fragments(std::vector<Fragment>& fragments);

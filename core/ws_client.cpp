@@ -1,8 +1,7 @@
-// WebSocket client on lws (see ws_client.h). Notes on lws 4.1.6 behaviour
-// this relies on are in /work/shared/libwebsockets-4.1.6.md and docs/design.md:
-// header names need their colon, a refused upgrade is read inside
-// CLIENT_CONNECTION_ERROR, and a timeout before the 101 arrives as
-// CLOSED_CLIENT_HTTP.
+// WebSocket client over an lws raw socket (see ws_client.h). lws connects
+// (TCP, TLS with the context's trust store) and carries bytes; the upgrade
+// request, the answer's checks (ws_handshake.*), framing (ws_frame.*,
+// ws_send_queue.*), pings and the Close handshake are done here.
 #include "core/ws_client.h"
 
 #include <cstring>
@@ -11,27 +10,9 @@
 
 #include "core/sas.h"
 #include "core/uri.h"
+#include "core/ws_handshake.h"
 
 namespace hyco {
-namespace {
-
-// Response headers worth keeping from a refused upgrade: relays explain
-// themselves in these.
-// lws 4.1.6 keeps the Close opcode private (lib/roles/ws/private-lib-roles-ws.h
-// defines LWS_WRITE_CLOSE 4); lws_write() frames it like PING/PONG.
-constexpr auto kWriteClose = static_cast<lws_write_protocol>(4);
-
-constexpr const char* kFailureHeaders[] = {"x-ms-error:", "hyco-error:", "hyco-rejected-by:",
-                                           "x-hyco-rejected:", "trackingid:"};
-
-std::string trim_copy(std::string s) {
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\r' || s.back() == '\n')) s.pop_back();
-    std::size_t i = 0;
-    while (i < s.size() && s[i] == ' ') ++i;
-    return s.substr(i);
-}
-
-}  // namespace
 
 std::string WsTarget::url() const {
     std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
@@ -56,7 +37,7 @@ Result<WsTarget> parse_ws_url(std::string_view url) {
 
 WsClient::WsClient(EventLoop& loop, Events& events, WsTarget target, WsTimeouts timeouts)
     : loop_(loop), events_(events), target_(std::move(target)), timeouts_(timeouts), connect_timer_(loop),
-      ping_timer_(loop), pong_timer_(loop) {}
+      ping_timer_(loop), pong_timer_(loop), resume_timer_(loop) {}
 
 WsClient::~WsClient() {
     if (wsi_) {
@@ -66,23 +47,23 @@ WsClient::~WsClient() {
     }
 }
 
-void WsClient::connect() {
-    for (std::size_t i = 0; i < target_.subprotocols.size(); ++i)
-        protocols_ += (i ? ", " : "") + target_.subprotocols[i];
-    host_header_ = target_.host;
-    if (target_.port != (target_.tls ? 443 : 80)) host_header_ += ":" + std::to_string(target_.port);
+std::string WsClient::what() const { return "connect to " + sas::redact_in(target_.url()); }
 
+void WsClient::connect() {
+    key_ = new_websocket_key();
     lws_client_connect_info ci;
     std::memset(&ci, 0, sizeof ci);
     ci.context = loop_.context();
     ci.vhost = loop_.vhost();
     ci.address = target_.host.c_str();
     ci.port = target_.port;
-    ci.path = target_.path.c_str();
-    ci.host = host_header_.c_str();
-    ci.protocol = protocols_.empty() ? nullptr : protocols_.c_str();
+    ci.path = "";
+    ci.host = target_.host.c_str();  // SNI and the certificate's name
+    ci.method = "RAW";
+    // Only HTTP/1.1 may be negotiated: an "h2" pick would move the socket
+    // into lws's h2 role (see tools/hyco-relay/README.md).
+    ci.alpn = "http/1.1";
     ci.local_protocol_name = EventLoop::protocol_name();
-    ci.ietf_version_or_minus_one = -1;
     ci.opaque_user_data = this;
     ci.pwsi = &wsi_;
     if (target_.tls) {
@@ -93,46 +74,34 @@ void WsClient::connect() {
     }
     connect_timer_.start(timeouts_.connect, [this] {
         if (!open_)
-            abort(make_error(Exit::timeout, "connect to " + sas::redact_in(target_.url()),
+            abort(make_error(Exit::timeout, what(),
                              fmt::format("no WebSocket upgrade within {} ms", timeouts_.connect.count())));
     });
     if (!lws_client_connect_via_info(&ci) && !closed_) {
         // lws reported the failure synchronously (CONNECTION_ERROR already
         // ran in that case); otherwise report it here.
         wsi_ = nullptr;
-        terminal(nullptr, make_error(Exit::failure, "connect to " + sas::redact_in(target_.url()),
-                                     "cannot start the connection"));
+        terminal(make_error(Exit::failure, what(), "cannot start the connection"));
     }
 }
 
 void WsClient::want_write() {
-    if (wsi_ && open_) lws_callback_on_writable(wsi_);
+    if (wsi_ && transport_up_ && !closed_) lws_callback_on_writable(wsi_);
 }
 
 void WsClient::send(Fragment f) {
     if (finishing_ || closed_) return;
-    Out o;
-    o.buf.resize(LWS_PRE + f.data.size());
-    std::memcpy(o.buf.data() + LWS_PRE, f.data.data(), f.data.size());
-    o.flags = lws_write_ws_flags(f.binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT, f.first, f.final);
-    queued_bytes_ += f.data.size();
-    queue_.push_back(std::move(o));
-    want_write();
+    queue_.push(std::move(f));
+    if (open_) want_write();
 }
 
 void WsClient::finish(int code, std::string reason) {
     if (finishing_ || closed_) return;
     finishing_ = true;
-    if (reason.size() > 120) reason.resize(120);
-    close_frame_.assign(LWS_PRE + 2 + reason.size(), 0);
-    close_frame_[LWS_PRE] = static_cast<unsigned char>((code >> 8) & 0xff);
-    close_frame_[LWS_PRE + 1] = static_cast<unsigned char>(code & 0xff);
-    std::memcpy(close_frame_.data() + LWS_PRE + 2, reason.data(), reason.size());
-    if (!open_) {
-        abort();
-        return;
-    }
-    want_write();
+    // Before the upgrade completes this just queues: the Close follows the
+    // queued data once the connection is open (input may end that early).
+    queue_.close(static_cast<std::uint16_t>(code), reason);
+    if (open_) want_write();
 }
 
 void WsClient::abort(std::optional<Error> why) {
@@ -140,20 +109,46 @@ void WsClient::abort(std::optional<Error> why) {
     if (why && !abort_reason_) abort_reason_ = std::move(why);
     if (!why) user_abort_ = true;
     if (!wsi_) {
-        terminal(nullptr, abort_reason_);
+        terminal(abort_reason_);
         return;
     }
     lws_set_timeout(wsi_, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
 }
 
+void WsClient::fail(Error e) {
+    if (!abort_reason_) abort_reason_ = std::move(e);
+    hangup_ = true;
+}
+
 void WsClient::receive(bool on) {
-    if (wsi_ && open_) lws_rx_flow_control(wsi_, on ? 1 : 0);
+    if (paused_ == !on || closed_) return;
+    paused_ = !on;
+    if (!wsi_ || !open_) return;  // applied when the connection opens
+    if (paused_) {
+        lws_rx_flow_control(wsi_, 0);
+        return;
+    }
+    // Bytes held back go first, outside the caller's callback.
+    if (!rx_stash_.empty()) resume_timer_.start(std::chrono::milliseconds(0), [this] { resume_rx(); });
+    else lws_rx_flow_control(wsi_, 1);
+}
+
+void WsClient::resume_rx() {
+    if (closed_ || paused_ || !wsi_) return;
+    std::string held = std::move(rx_stash_);
+    rx_stash_.clear();
+    feed(held);
+    if (hangup_) {
+        abort();
+        return;
+    }
+    if (!paused_) lws_rx_flow_control(wsi_, 1);
 }
 
 void WsClient::arm_ping() {
     if (timeouts_.ping_interval.count() <= 0) return;
     ping_timer_.start(timeouts_.ping_interval, [this] {
-        ping_due_ = true;
+        queue_.ping();
         want_write();
         if (!pong_timer_.pending())
             pong_timer_.start(timeouts_.ping_timeout, [this] {
@@ -165,171 +160,209 @@ void WsClient::arm_ping() {
 }
 
 int WsClient::on_writeable() {
-    if (ping_due_) {
-        ping_due_ = false;
-        unsigned char buf[LWS_PRE + 4] = {};
-        if (lws_write(wsi_, buf + LWS_PRE, 0, LWS_WRITE_PING) < 0) return -1;
-        if (!queue_.empty() || (finishing_ && !close_sent_)) lws_callback_on_writable(wsi_);
-        return 0;
+    if (closed_ || hangup_) return -1;  // hangup: our last bytes are flushed
+    if (!open_) {
+        if (request_sent_) return 0;
+        request_sent_ = true;
+        out_.assign(LWS_PRE, '\0');
+        out_ += upgrade_request(target_, key_);
+        auto* p = reinterpret_cast<unsigned char*>(out_.data()) + LWS_PRE;
+        return lws_write(wsi_, p, out_.size() - LWS_PRE, LWS_WRITE_RAW) < 0 ? -1 : 0;
     }
-    if (!queue_.empty()) {
-        Out& o = queue_.front();
-        std::size_t n = o.buf.size() - LWS_PRE;
-        if (lws_write(wsi_, o.buf.data() + LWS_PRE, n, static_cast<lws_write_protocol>(o.flags)) < 0) {
-            abort_reason_ = make_error(Exit::failure, "send", "the connection failed while writing");
+    bool was_high = queue_.data_bytes() >= kLowWater;
+    out_.assign(LWS_PRE, '\0');
+    queue_.fill(out_, kWriteBatch);
+    if (out_.size() > LWS_PRE) {
+        auto* p = reinterpret_cast<unsigned char*>(out_.data()) + LWS_PRE;
+        if (lws_write(wsi_, p, out_.size() - LWS_PRE, LWS_WRITE_RAW) < 0) {
+            if (!abort_reason_)
+                abort_reason_ = make_error(Exit::failure, "send", "the connection failed while writing");
             return -1;
         }
-        bool was_high = queued_bytes_ >= kLowWater;
-        queued_bytes_ -= n;
-        queue_.pop_front();
-        if (!queue_.empty() || finishing_) lws_callback_on_writable(wsi_);
-        if (was_high && queued_bytes_ < kLowWater) events_.ws_drained(*this);
-        return 0;
     }
-    if (finishing_ && !close_sent_) {
-        // Written by hand rather than through lws_close_reason(): that path
-        // stops delivering data, while a half-close must keep reading.
+    if (queue_.close_taken() && !close_sent_) {
         close_sent_ = true;
-        if (lws_write(wsi_, close_frame_.data() + LWS_PRE, close_frame_.size() - LWS_PRE, kWriteClose) < 0)
-            return -1;
+        // Both Closes done: hang up once lws has flushed ours (the next
+        // WRITEABLE comes only after its buffered remainder went out).
+        if (peer_closed_) hangup_ = true;
     }
+    if (queue_.pending() || hangup_) lws_callback_on_writable(wsi_);
+    if (was_high && queue_.data_bytes() < kLowWater) events_.ws_drained(*this);
     return 0;
 }
 
-void WsClient::capture_http_failure(lws* wsi, const char* why) {
-    result_.http_status = static_cast<int>(lws_http_client_http_response(wsi));
-    char buf[512];
-    if (lws_hdr_copy(wsi, buf, sizeof buf, WSI_TOKEN_HTTP) > 0) {
-        // The status line's value is "404 Not Found": keep the phrase.
-        std::string line = trim_copy(buf);
-        auto sp = line.find(' ');
-        result_.http_reason = sp == std::string::npos ? "" : trim_copy(line.substr(sp + 1));
+int WsClient::on_handshake_rx(std::string_view bytes) {
+    head_.append(bytes);
+    ResponseHeadResult r = parse_response_head(head_);
+    if (r.state == ResponseHeadResult::State::incomplete) return 0;
+    if (r.state == ResponseHeadResult::State::error) {
+        fail(make_error(Exit::failure, what(), "malformed answer to the WebSocket upgrade: " + r.error));
+        return -1;
     }
-    for (const char* name : kFailureHeaders) {
-        int n = lws_hdr_custom_copy(wsi, buf, sizeof buf, name, static_cast<int>(std::strlen(name)));
-        if (n > 0) {
-            std::string h(name);
-            h.pop_back();
-            result_.http_headers.emplace_back(h, trim_copy(std::string(buf, static_cast<std::size_t>(n))));
-        }
+    const HttpResponseHead& head = r.head;
+    if (head.status != 101) {
+        result_.http_status = head.status;
+        result_.http_reason = head.reason;
+        result_.http_headers = failure_headers(head);
+        std::string detail = fmt::format("HTTP {}", head.status);
+        if (!head.reason.empty()) detail += " " + head.reason;
+        fail(make_error(Exit::failure, what(), "relay answered " + detail));
+        return -1;
     }
-    std::string what = "connect to " + sas::redact_in(target_.url());
-    std::string text = why ? why : "connection failed";
-    if (result_.http_status > 0) {
-        std::string detail = fmt::format("HTTP {}", result_.http_status);
-        if (!result_.http_reason.empty()) detail += " " + result_.http_reason;
-        result_.error = make_error(Exit::failure, what, "relay answered " + detail);
-    } else {
-        result_.error = make_error(Exit::failure, what, text);
+    UpgradeAnswer a = check_upgrade(head, key_, target_.subprotocols);
+    if (!a.ok) {
+        fail(make_error(Exit::failure, what(), "invalid WebSocket upgrade answer: " + a.error));
+        return -1;
+    }
+    std::string rest = head_.substr(head.head_size);
+    head_.clear();
+    head_.shrink_to_fit();
+    open_ = true;
+    result_.established = true;
+    subprotocol_ = a.subprotocol;
+    connect_timer_.cancel();
+    arm_ping();
+    if (paused_) lws_rx_flow_control(wsi_, 0);
+    events_.ws_open(*this);
+    if (closed_) return -1;
+    if (queue_.pending()) want_write();
+    if (!rest.empty()) feed(rest);
+    return hangup_ ? -1 : 0;
+}
+
+int WsClient::on_rx(std::string_view bytes) {
+    pong_timer_.cancel();  // any traffic proves the peer is alive
+    if (!open_) return on_handshake_rx(bytes);
+    feed(bytes);
+    return hangup_ ? -1 : 0;
+}
+
+void WsClient::feed(std::string_view bytes) {
+    if (peer_closed_ || hangup_ || closed_) return;  // nothing may follow the peer's Close
+    if (paused_) {
+        // lws delivered more after we paused (e.g. TLS records already
+        // decrypted): hold it, bounded by one read.
+        rx_stash_.append(bytes);
+        return;
+    }
+    if (!decoder_.feed(bytes, *this)) {
+        // Tell the peer why, then hang up (RFC 6455 §7.1.7).
+        queue_.clear();
+        queue_.close(decoder_.error_code(), decoder_.error());
+        finishing_ = true;
+        abort_reason_ = make_error(Exit::failure, "connection to " + sas::redact_in(target_.url()),
+                                   "the peer broke the WebSocket protocol: " + decoder_.error());
+        if (close_sent_) hangup_ = true;
+        peer_closed_ = true;  // read no more; hang up once the Close is out
+        want_write();
+        return;
+    }
+    if (decoder_.stopped()) {
+        decoder_.resume();
+        if (paused_ && !peer_closed_) rx_stash_.assign(bytes.substr(decoder_.consumed()));
     }
 }
 
-void WsClient::terminal(lws* wsi, std::optional<Error> failure) {
+void WsClient::frame_begin(const ws::FrameHeader& h) {
+    if (h.opcode != ws::Opcode::continuation) msg_binary_ = h.opcode == ws::Opcode::binary;
+    frame_fin_ = h.fin;
+    frame_left_ = h.length;
+    frame_empty_ = h.length == 0;
+}
+
+void WsClient::frame_data(std::string_view payload) {
+    frame_left_ -= payload.size();
+    events_.ws_data(*this, payload, frame_fin_ && frame_left_ == 0, msg_binary_);
+    if (paused_ || closed_ || hangup_) decoder_.stop();
+}
+
+void WsClient::frame_end() {
+    if (frame_empty_) {
+        events_.ws_data(*this, {}, frame_fin_, msg_binary_);
+        if (paused_ || closed_ || hangup_) decoder_.stop();
+    }
+}
+
+void WsClient::control_frame(ws::Opcode op, std::string_view payload) {
+    if (op == ws::Opcode::ping) {
+        queue_.pong(std::string(payload));
+        want_write();
+        return;
+    }
+    if (op == ws::Opcode::pong) return;
+    std::uint16_t code = 0;
+    std::string reason;
+    decoder_.stop();
+    if (!ws::parse_close_payload(payload, code, reason)) {
+        fail(make_error(Exit::failure, "connection to " + sas::redact_in(target_.url()), "malformed Close frame"));
+        return;
+    }
+    peer_closed_ = true;
+    result_.code = code;
+    result_.reason = reason;
+    if (close_sent_) {
+        result_.kind = WsClose::Kind::ours;  // the answer to our Close: done
+        hangup_ = true;
+        return;
+    }
+    result_.kind = WsClose::Kind::peer;
+    events_.ws_peer_closed(*this, code, reason);
+}
+
+void WsClient::terminal(std::optional<Error> failure) {
     if (closed_) return;
     closed_ = true;
-    if (wsi) lws_set_opaque_user_data(wsi, nullptr);
+    if (wsi_) lws_set_opaque_user_data(wsi_, nullptr);
     wsi_ = nullptr;
     open_ = false;
     connect_timer_.cancel();
     ping_timer_.cancel();
     pong_timer_.cancel();
+    resume_timer_.cancel();
     if (abort_reason_) failure = abort_reason_;
     if (failure) {
         result_.kind = WsClose::Kind::failed;
         if (!result_.error || failure->code == Exit::timeout) result_.error = failure;
     } else if (result_.error) {
         result_.kind = WsClose::Kind::failed;
-    } else if (result_.kind == WsClose::Kind::failed) {
-        if (user_abort_)
-            result_.kind = WsClose::Kind::ours;
-        else
-            result_.error = make_error(Exit::failure, "connection to " + sas::redact_in(target_.url()), "closed");
+    } else if (!peer_closed_) {
+        result_.kind = user_abort_ ? WsClose::Kind::ours : WsClose::Kind::failed;
+        if (!user_abort_)
+            result_.error = make_error(Exit::failure, "connection to " + sas::redact_in(target_.url()),
+                                       result_.established ? "the peer vanished without a Close frame"
+                                       : transport_up_     ? "the server hung up before answering the WebSocket upgrade"
+                                                           : "closed");
     }
     queue_.clear();
-    queued_bytes_ = 0;
     events_.ws_closed(*this, result_);
 }
 
 int WsClient::on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len) {
     switch (reason) {
-    case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER: {
-        auto** p = static_cast<unsigned char**>(in);
-        unsigned char* end = *p + len;
-        for (const auto& [name, value] : target_.headers) {
-            std::string n = name + ":";
-            if (lws_add_http_header_by_name(wsi, reinterpret_cast<const unsigned char*>(n.c_str()),
-                                            reinterpret_cast<const unsigned char*>(value.data()),
-                                            static_cast<int>(value.size()), p, end))
-                return -1;
-        }
-        return 0;
-    }
-    case LWS_CALLBACK_CLIENT_ESTABLISHED: {
+    case LWS_CALLBACK_RAW_CONNECTED:  // plain TCP connected
+    case LWS_CALLBACK_RAW_ADOPT:      // the TLS path reports the connection this way
+        if (closed_ || transport_up_) return 0;
         wsi_ = wsi;
-        open_ = true;
-        result_.established = true;
-        connect_timer_.cancel();
-        char buf[256];
-        if (lws_hdr_copy(wsi, buf, sizeof buf, WSI_TOKEN_PROTOCOL) > 0) subprotocol_ = buf;
-        arm_ping();
-        events_.ws_open(*this);
-        if (!queue_.empty() || finishing_) lws_callback_on_writable(wsi);
+        transport_up_ = true;
+        lws_callback_on_writable(wsi);
         return 0;
-    }
-    case LWS_CALLBACK_CLIENT_RECEIVE: {
-        pong_timer_.cancel();  // any traffic proves the peer is alive
-        bool final = lws_is_final_fragment(wsi) != 0;
-        bool binary = lws_frame_is_binary(wsi) != 0;
-        events_.ws_data(*this, std::string_view(static_cast<const char*>(in), len), final, binary);
-        return 0;
-    }
-    case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
-        pong_timer_.cancel();
-        return 0;
-    case LWS_CALLBACK_CLIENT_WRITEABLE:
+    case LWS_CALLBACK_RAW_RX:
         if (closed_) return -1;
+        return on_rx(std::string_view(static_cast<const char*>(in), len));
+    case LWS_CALLBACK_RAW_WRITEABLE:
         return on_writeable();
-    case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE: {
-        const auto* p = static_cast<const unsigned char*>(in);
-        if (len >= 2) {
-            result_.code = (p[0] << 8) | p[1];
-            result_.reason.assign(reinterpret_cast<const char*>(p + 2), len - 2);
-        } else {
-            result_.code = 1005;  // no status received
-        }
-        if (close_sent_) {
-            // The answer to our Close: the handshake is complete, hang up
-            // without echoing (lws would send a second Close).
-            result_.kind = WsClose::Kind::ours;
-            return -1;
-        }
-        result_.kind = WsClose::Kind::peer;
-        return 0;  // lws echoes the Close and then closes
+    case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
+        std::string why = in ? std::string(static_cast<const char*>(in), strnlen(static_cast<const char*>(in), len ? len : 256))
+                             : "connection failed";
+        if (!result_.error) result_.error = make_error(Exit::failure, what(), why);
+        terminal(std::nullopt);
+        return 0;
     }
-    case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-        capture_http_failure(wsi, static_cast<const char*>(in));
-        terminal(wsi, std::nullopt);
-        return 0;
-    case LWS_CALLBACK_CLOSED_CLIENT_HTTP:
-        if (!open_) {
-            if (!result_.error)
-                result_.error = make_error(Exit::timeout, "connect to " + sas::redact_in(target_.url()),
-                                           "no answer to the WebSocket upgrade");
-            terminal(wsi, std::nullopt);
-        }
-        return 0;
-    case LWS_CALLBACK_CLIENT_CLOSED:
-        if (!abort_reason_ && result_.kind == WsClose::Kind::failed) {
-            if (user_abort_)
-                result_.kind = WsClose::Kind::ours;
-            else
-                result_.error = make_error(Exit::failure, "connection to " + sas::redact_in(target_.url()),
-                                           "the peer vanished without a Close frame");
-        }
-        terminal(wsi, std::nullopt);
+    case LWS_CALLBACK_RAW_CLOSE:
+        terminal(std::nullopt);
         return 0;
     case LWS_CALLBACK_WSI_DESTROY:
-        if (!closed_) terminal(wsi, make_error(Exit::failure, "connection", "closed"));
+        if (!closed_) terminal(make_error(Exit::failure, "connection", "closed"));
         return 0;
     default:
         return lws_callback_http_dummy(wsi, reason, nullptr, in, len);

@@ -1,7 +1,10 @@
 // A WebSocket client connection on the event loop: handshake with extra
-// headers and subprotocols, a bounded send queue written one frame per
-// WRITEABLE, streamed receive, ping-based dead-peer detection, and a
-// half-close (our Close frame goes out while we keep reading).
+// headers and subprotocols, a bounded send queue written in batches, streamed
+// receive with flow control, ping-based dead-peer detection, and half-close
+// both ways: after our Close we keep reading until the peer's, and after the
+// peer's Close we keep sending until our side ends. lws only carries the
+// bytes (raw socket, TLS); the WebSocket protocol is ours, because lws
+// 4.1.6's ws role answers a peer's Close at once and hangs up.
 #pragma once
 
 #include <chrono>
@@ -16,6 +19,8 @@
 #include "core/error.h"
 #include "core/event_loop.h"
 #include "core/framing.h"
+#include "core/ws_frame.h"
+#include "core/ws_send_queue.h"
 
 namespace hyco {
 
@@ -43,8 +48,8 @@ struct WsTimeouts {
 /// How a connection ended.
 struct WsClose {
     enum class Kind {
-        peer,    ///< the peer sent Close (we answered it)
-        ours,    ///< we sent Close and the peer answered, or we aborted on purpose
+        peer,    ///< the peer sent Close first (and we sent ours after it)
+        ours,    ///< we sent Close first and the peer answered, or we aborted on purpose
         failed,  ///< handshake refused, network error, timeout, ping timeout
     } kind = Kind::failed;
     int code = 0;        ///< WebSocket close code, if a Close frame arrived
@@ -56,7 +61,7 @@ struct WsClose {
     bool established = false;    ///< the upgrade had succeeded
 };
 
-class WsClient final : public LwsHandler {
+class WsClient final : public LwsHandler, private ws::FrameSink {
 public:
     class Events {
     public:
@@ -66,6 +71,12 @@ public:
         virtual void ws_data(WsClient&, std::string_view piece, bool final, bool binary) = 0;
         /// The send queue fell below the low-water mark.
         virtual void ws_drained(WsClient&) {}
+        /// The peer sent Close: it sends nothing more, but we may. Call
+        /// finish() when our side is done too. The default answers at once.
+        virtual void ws_peer_closed(WsClient& ws, int code, const std::string& reason) {
+            (void)reason;
+            ws.finish(code == 1005 ? 1000 : code);
+        }
         /// Terminal; called once. Do not destroy the client inside it (defer).
         virtual void ws_closed(WsClient&, const WsClose&) = 0;
     };
@@ -85,56 +96,77 @@ public:
     void send(Fragment fragment);
     void send_text(std::string text) { send(Fragment{std::move(text), false, true, true}); }
     /// After the queue drains, send Close(code) and keep receiving until the
-    /// peer answers with its own Close.
+    /// peer answers with its own Close (or, if the peer's Close came first,
+    /// end the connection once ours is out).
     void finish(int code = 1000, std::string reason = {});
     /// Ends the connection now; ws_closed reports `why` (or Kind::ours).
     void abort(std::optional<Error> why = std::nullopt);
     /// Stops (false) or resumes (true) delivery of received data.
     void receive(bool on);
 
-    std::size_t queued() const { return queued_bytes_; }
-    bool writable() const { return queued_bytes_ < kHighWater; }
+    std::size_t queued() const { return queue_.data_bytes(); }
+    bool writable() const { return queue_.data_bytes() < kHighWater; }
     bool is_open() const { return open_; }
     bool close_sent() const { return close_sent_; }
+    /// The peer's Close has arrived (it sends no more).
+    bool peer_closed() const { return peer_closed_; }
     const std::string& subprotocol() const { return subprotocol_; }
     const WsTarget& target() const { return target_; }
 
     int on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len) override;
 
 private:
-    struct Out {
-        std::vector<unsigned char> buf;  ///< LWS_PRE headroom + payload
-        int flags;
-    };
+    /// Largest batch of frame payload per lws_write (one write per WRITEABLE).
+    static constexpr std::size_t kWriteBatch = 512 * 1024;
+
     int on_writeable();
-    void terminal(lws* wsi, std::optional<Error> failure);
-    void capture_http_failure(lws* wsi, const char* why);
+    int on_rx(std::string_view bytes);
+    int on_handshake_rx(std::string_view bytes);
+    void feed(std::string_view bytes);
+    void resume_rx();
+    void terminal(std::optional<Error> failure);
+    void fail(Error e);
     void want_write();
     void arm_ping();
+    std::string what() const;
+
+    void frame_begin(const ws::FrameHeader& h) override;
+    void frame_data(std::string_view payload) override;
+    void frame_end() override;
+    void control_frame(ws::Opcode op, std::string_view payload) override;
 
     EventLoop& loop_;
     Events& events_;
     WsTarget target_;
     WsTimeouts timeouts_;
-    std::string protocols_;  // comma list, kept alive for lws
-    std::string host_header_;
     lws* wsi_ = nullptr;
-    std::deque<Out> queue_;
-    std::size_t queued_bytes_ = 0;
+    std::string key_;           // our Sec-WebSocket-Key
+    std::string head_;          // the upgrade answer so far
+    std::string out_;           // the batch being written (LWS_PRE headroom first)
+    std::string rx_stash_;      // received bytes held back while receive(false)
+    WsSendQueue queue_;
+    ws::FrameDecoder decoder_{ws::DecodeLimits{std::uint64_t(1) << 62, ws::Role::client}};
+    bool transport_up_ = false;  // TCP (and TLS) connected
+    bool request_sent_ = false;
     bool open_ = false;
     bool finishing_ = false;
     bool close_sent_ = false;
+    bool peer_closed_ = false;
+    bool hangup_ = false;        // end the connection at the next chance
     bool closed_ = false;
     bool user_abort_ = false;
-    bool ping_due_ = false;
-    bool in_message_ = false;
-    std::vector<unsigned char> close_frame_;
+    bool paused_ = false;
+    bool msg_binary_ = false;
+    bool frame_fin_ = false;
+    std::uint64_t frame_left_ = 0;
+    bool frame_empty_ = false;
     std::string subprotocol_;
     WsClose result_;
     std::optional<Error> abort_reason_;
     Timer connect_timer_;
     Timer ping_timer_;
     Timer pong_timer_;
+    Timer resume_timer_;
 };
 
 }  // namespace hyco

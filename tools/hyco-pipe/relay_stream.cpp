@@ -71,6 +71,18 @@ void RelayStream::ws_drained(WsClient&) {
     if (!finishing_ && !write_ended_) events_->drained(*this);
 }
 
+void RelayStream::ws_peer_closed(WsClient&, int code, const std::string&) {
+    if (code != 1000 && code != 1005) {
+        // Not a half-close: the relay going away (1001) or an error. Answer
+        // and end; ws_closed() judges whether our side was cut short.
+        ws_->finish(code);
+        return;
+    }
+    if (read_ended_ || finishing_) return;
+    read_ended_ = true;
+    events_->read_end(*this);
+}
+
 Error RelayStream::open_error(const WsClose& close) const {
     if (sender_) return sender_connect_error(close, what_);
     bool fatal = false;
@@ -102,8 +114,8 @@ void RelayStream::ws_closed(WsClient&, const WsClose& close) {
         events_->failed(*this, st.error());
         return;
     }
-    // A normal close: the peer's Close (or its answer to ours) ends our
-    // input, and lws has hung up, so our output is over too.
+    // A normal close: both Closes were exchanged (or the peer hung up after
+    // its own), so both directions are over.
     if (!read_ended_) {
         read_ended_ = true;
         events_->read_end(*this);

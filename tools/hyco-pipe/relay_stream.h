@@ -1,12 +1,9 @@
 // One relay WebSocket as a Stream. Outgoing bytes leave as binary
 // messages (one per chunk read); incoming messages, binary or text, are
-// written out as bytes. End of our input sends a Close frame while reading
-// goes on; the peer's Close is our end of input.
-//
-// lws 4.1.6 answers a peer's Close at once and hangs up, so after the peer
-// half-closes nothing more can be sent on that connection: bytes still
-// queued towards it are dropped, as a socket's would be after the reader
-// closed (see docs/design.md).
+// written out as bytes. Both directions half-close independently: end of
+// our input sends a Close frame while reading goes on, and the peer's Close
+// (1000) is our end of input while writing goes on until the copier closes
+// our write side. Any other close code from the peer ends both directions.
 #pragma once
 
 #include <memory>
@@ -38,6 +35,7 @@ private:
     void ws_open(WsClient&) override;
     void ws_data(WsClient&, std::string_view piece, bool final, bool binary) override;
     void ws_drained(WsClient&) override;
+    void ws_peer_closed(WsClient&, int code, const std::string& reason) override;
     void ws_closed(WsClient&, const WsClose& close) override;
     Error open_error(const WsClose& close) const;
 
