@@ -58,19 +58,18 @@ void WsClient::connect() {
     ci.address = target_.host.c_str();
     ci.port = target_.port;
     ci.path = "";
-    ci.host = target_.host.c_str();  // SNI and the certificate's name
-    ci.method = "RAW";
-    // Only HTTP/1.1 may be negotiated: an "h2" pick would move the socket
-    // into lws's h2 role (see tools/hyco-relay/README.md).
-    ci.alpn = "http/1.1";
+    ci.host = target_.host.c_str();
+    ci.method = "RAW";  // plain TCP from lws; TLS is tls_ (see tls_client.h)
     ci.local_protocol_name = EventLoop::protocol_name();
     ci.opaque_user_data = this;
     ci.pwsi = &wsi_;
     if (target_.tls) {
-        ci.ssl_connection = LCCSCF_USE_SSL;
-        if (loop_.tls().insecure)
-            ci.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED | LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK |
-                                 LCCSCF_ALLOW_EXPIRED | LCCSCF_ALLOW_INSECURE;
+        auto t = TlsClient::create(loop_.tls(), target_.host);
+        if (!t) {
+            terminal(Error{t.error().code, what(), t.error().why});
+            return;
+        }
+        tls_ = std::move(*t);
     }
     connect_timer_.start(timeouts_.connect, [this] {
         if (!open_)
@@ -159,27 +158,41 @@ void WsClient::arm_ping() {
     });
 }
 
-int WsClient::on_writeable() {
-    if (closed_ || hangup_) return -1;  // hangup: our last bytes are flushed
-    if (!open_) {
-        if (request_sent_) return 0;
-        request_sent_ = true;
-        out_.assign(LWS_PRE, '\0');
-        out_ += upgrade_request(target_, key_);
-        auto* p = reinterpret_cast<unsigned char*>(out_.data()) + LWS_PRE;
-        return lws_write(wsi_, p, out_.size() - LWS_PRE, LWS_WRITE_RAW) < 0 ? -1 : 0;
-    }
-    bool was_high = queue_.data_bytes() >= kLowWater;
-    out_.assign(LWS_PRE, '\0');
-    queue_.fill(out_, kWriteBatch);
-    if (out_.size() > LWS_PRE) {
-        auto* p = reinterpret_cast<unsigned char*>(out_.data()) + LWS_PRE;
-        if (lws_write(wsi_, p, out_.size() - LWS_PRE, LWS_WRITE_RAW) < 0) {
-            if (!abort_reason_)
-                abort_reason_ = make_error(Exit::failure, "send", "the connection failed while writing");
+int WsClient::write_out(std::string& buf) {
+    // `buf` is LWS_PRE headroom plus plaintext; with TLS the ciphertext
+    // (including any handshake or post-handshake messages) goes instead.
+    std::string* wire = &buf;
+    if (tls_) {
+        tls_out_.assign(LWS_PRE, '\0');
+        if (auto st = tls_->send(std::string_view(buf).substr(LWS_PRE), tls_out_); !st) {
+            if (!abort_reason_) abort_reason_ = Error{st.error().code, what(), st.error().why};
             return -1;
         }
+        wire = &tls_out_;
     }
+    if (wire->size() <= LWS_PRE) return 0;
+    auto* p = reinterpret_cast<unsigned char*>(wire->data()) + LWS_PRE;
+    if (lws_write(wsi_, p, wire->size() - LWS_PRE, LWS_WRITE_RAW) < 0) {
+        if (!abort_reason_) abort_reason_ = make_error(Exit::failure, "send", "the connection failed while writing");
+        return -1;
+    }
+    return 0;
+}
+
+int WsClient::on_writeable() {
+    if (closed_ || hangup_) return -1;  // hangup: our last bytes are flushed
+    out_.assign(LWS_PRE, '\0');
+    if (!open_) {
+        // TLS handshake messages, then (once it is done) the upgrade request.
+        if (!request_sent_ && (!tls_ || tls_->handshake_done())) {
+            request_sent_ = true;
+            out_ += upgrade_request(target_, key_);
+        }
+        return write_out(out_);
+    }
+    bool was_high = queue_.data_bytes() >= kLowWater;
+    queue_.fill(out_, kWriteBatch);
+    if (write_out(out_) < 0) return -1;
     if (queue_.close_taken() && !close_sent_) {
         close_sent_ = true;
         // Both Closes done: hang up once lws has flushed ours (the next
@@ -228,6 +241,22 @@ int WsClient::on_handshake_rx(std::string_view bytes) {
     if (queue_.pending()) want_write();
     if (!rest.empty()) feed(rest);
     return hangup_ ? -1 : 0;
+}
+
+int WsClient::on_raw_rx(std::string_view bytes) {
+    if (!tls_) return on_rx(bytes);
+    bool was_done = tls_->handshake_done();
+    tls_in_.clear();
+    if (auto st = tls_->receive(bytes, tls_in_); !st) {
+        fail(Error{st.error().code, what(), st.error().why});
+        return -1;
+    }
+    // Handshake replies, or the upgrade request now that TLS is up.
+    if (tls_->has_output() || (!was_done && tls_->handshake_done())) lws_callback_on_writable(wsi_);
+    if (tls_in_.empty()) return 0;
+    std::string plain = std::move(tls_in_);
+    tls_in_.clear();
+    return on_rx(plain);
 }
 
 int WsClient::on_rx(std::string_view bytes) {
@@ -339,16 +368,15 @@ void WsClient::terminal(std::optional<Error> failure) {
 
 int WsClient::on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len) {
     switch (reason) {
-    case LWS_CALLBACK_RAW_CONNECTED:  // plain TCP connected
-    case LWS_CALLBACK_RAW_ADOPT:      // the TLS path reports the connection this way
+    case LWS_CALLBACK_RAW_CONNECTED:
         if (closed_ || transport_up_) return 0;
         wsi_ = wsi;
         transport_up_ = true;
-        lws_callback_on_writable(wsi);
+        lws_callback_on_writable(wsi);  // the ClientHello or the upgrade request
         return 0;
     case LWS_CALLBACK_RAW_RX:
         if (closed_) return -1;
-        return on_rx(std::string_view(static_cast<const char*>(in), len));
+        return on_raw_rx(std::string_view(static_cast<const char*>(in), len));
     case LWS_CALLBACK_RAW_WRITEABLE:
         return on_writeable();
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {

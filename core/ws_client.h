@@ -3,13 +3,15 @@
 // receive with flow control, ping-based dead-peer detection, and half-close
 // both ways: after our Close we keep reading until the peer's, and after the
 // peer's Close we keep sending until our side ends. lws only carries the
-// bytes (raw socket, TLS); the WebSocket protocol is ours, because lws
-// 4.1.6's ws role answers a peer's Close at once and hangs up.
+// bytes (raw socket) and TLS is ours too (tls_client.h); the WebSocket
+// protocol is ours because lws 4.1.6's ws role answers a peer's Close at
+// once and hangs up.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +21,7 @@
 #include "core/error.h"
 #include "core/event_loop.h"
 #include "core/framing.h"
+#include "core/tls_client.h"
 #include "core/ws_frame.h"
 #include "core/ws_send_queue.h"
 
@@ -120,6 +123,8 @@ private:
     static constexpr std::size_t kWriteBatch = 512 * 1024;
 
     int on_writeable();
+    int write_out(std::string& buf);
+    int on_raw_rx(std::string_view bytes);
     int on_rx(std::string_view bytes);
     int on_handshake_rx(std::string_view bytes);
     void feed(std::string_view bytes);
@@ -144,6 +149,9 @@ private:
     std::string head_;          // the upgrade answer so far
     std::string out_;           // the batch being written (LWS_PRE headroom first)
     std::string rx_stash_;      // received bytes held back while receive(false)
+    std::unique_ptr<TlsClient> tls_;
+    std::string tls_out_;       // ciphertext being written (LWS_PRE headroom first)
+    std::string tls_in_;        // plaintext just decrypted
     WsSendQueue queue_;
     ws::FrameDecoder decoder_{ws::DecodeLimits{std::uint64_t(1) << 62, ws::Role::client}};
     bool transport_up_ = false;  // TCP (and TLS) connected
