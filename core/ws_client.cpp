@@ -219,6 +219,10 @@ void WsClient::capture_http_failure(lws* wsi, const char* why) {
         std::string detail = fmt::format("HTTP {}", result_.http_status);
         if (!result_.http_reason.empty()) detail += " " + result_.http_reason;
         result_.error = make_error(Exit::failure, what, "relay answered " + detail);
+    } else if (target_.tls && (text.find("SSL") != std::string::npos || text.find("ssl") != std::string::npos)) {
+        result_.error = make_error(Exit::failure, what,
+                                   "TLS handshake failed (" + text +
+                                       "); is the certificate trusted? A private CA can be given with --ca FILE");
     } else {
         result_.error = make_error(Exit::failure, what, text);
     }
