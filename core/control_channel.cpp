@@ -34,6 +34,7 @@ void ControlChannel::connect() {
     WsTimeouts timeouts = options_.timeouts;
     timeouts.ping_interval = keepalive_;
     message_.clear();
+    if (connected_once_ || backoff_.attempts() > 0) events_.channel_reconnecting(backoff_.attempts());
     ws_ = std::make_unique<WsClient>(loop_, *this, std::move(t), timeouts);
     events_.channel_log("connecting to " + sas::redact_in(ws_->target().url()));
     ws_->connect();
@@ -63,6 +64,7 @@ void ControlChannel::renew() {
 
 void ControlChannel::ws_open(WsClient&) {
     backoff_.reset();
+    connected_once_ = true;
     const Credentials& c = target_.credentials;
     if (c.can_mint()) {
         auto every = std::chrono::duration_cast<std::chrono::milliseconds>(c.ttl) * 8 / 10;

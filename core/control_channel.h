@@ -29,6 +29,8 @@ public:
         /// Permanent failure (404): no more retries.
         virtual void channel_fatal(const Error& why) = 0;
         virtual void channel_renewed() {}
+        /// A new attempt after a drop (1, 2, ...).
+        virtual void channel_reconnecting(std::size_t) {}
         virtual void channel_log(const std::string&) {}
     };
 
@@ -66,6 +68,7 @@ private:
     bool message_binary_ = false;
     bool message_too_big_ = false;
     bool stopping_ = false;
+    bool connected_once_ = false;
 };
 
 }  // namespace hyco

@@ -75,6 +75,9 @@ private:
         finish(Error{Exit::not_found, why.what, why.why});
     }
     void channel_renewed() override { status("renewed", {}, "token renewed"); }
+    void channel_reconnecting(std::size_t attempt) override {
+        status("reconnecting", {{"attempt", attempt}}, fmt::format("reconnecting (attempt {})", attempt));
+    }
     void channel_log(const std::string& line) override { verbose(line); }
     void channel_accept(const control::Accept& a) override;
 

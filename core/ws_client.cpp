@@ -248,7 +248,10 @@ int WsClient::on_raw_rx(std::string_view bytes) {
     bool was_done = tls_->handshake_done();
     tls_in_.clear();
     if (auto st = tls_->receive(bytes, tls_in_); !st) {
-        fail(Error{st.error().code, what(), st.error().why});
+        std::string why = st.error().why;
+        if (!tls_->handshake_done())
+            why = "TLS handshake failed (" + why + "); is the certificate trusted? A private CA can be given with --ca FILE";
+        fail(Error{st.error().code, what(), why});
         return -1;
     }
     // Handshake replies, or the upgrade request now that TLS is up.

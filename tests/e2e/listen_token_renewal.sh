@@ -8,9 +8,9 @@ set -euo pipefail
 relay_start --token-grace 0 --verbose
 export HYCO_CONNECTION_STRING=$(entity_cs renew)
 
-listen_start l --token-ttl 10s --exec cat </dev/null
+listen_start l --token-ttl 10s --json --exec cat </dev/null
 sleep 14
-grep -q 'token renewed' "$HYCO_TEST_TMP/l.err" || fail "no renewal: $(cat "$HYCO_TEST_TMP/l.err")"
+grep -q '"event":"renewed"' "$HYCO_TEST_TMP/l.err" || fail "no renewal: $(cat "$HYCO_TEST_TMP/l.err")"
 grep -q 'offline' "$HYCO_TEST_TMP/l.err" && fail "went offline: $(cat "$HYCO_TEST_TMP/l.err")"
 grep -q 'token renewed until' "$HYCO_RELAY_LOG" || fail "relay saw no renewal"
 grep -q '1008' "$HYCO_RELAY_LOG" && fail "relay closed a channel for an expired token"
