@@ -79,7 +79,8 @@ Status run_sender(const SenderConfig& cfg, int stdin_fd, int stdout_fd) {
         return result.has_value() || (interrupted && std::chrono::steady_clock::now() > give_up);
     });
     progress_timer.cancel();
-    if (progress_shown) {
+    // The final line also when the transfer beat the first tick.
+    if (progress_shown || (cfg.progress && cfg.progress_sink && result && result->ok())) {
         show_progress();
         cfg.progress_sink("\n");
     }
