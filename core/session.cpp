@@ -100,6 +100,9 @@ void Session::stream_drained(FdStream&) { ws_->receive(true); }
 void Session::stream_write_closed(FdStream&, const Error* error) {
     output_done_ = true;
     if (error) write_error_ = *error;
+    // Nothing to hold back for any more: what still arrives is discarded,
+    // and reading on is how the peer's Close is found.
+    ws_->receive(true);
     if (ws_result_ || (!error && (!options_.output_close_ends || ws_->peer_closed()))) {
         // A child that closed its stdin may still be writing its answer,
         // and after the peer's Close our input may still be flowing: the

@@ -53,12 +53,14 @@ void RelayStream::pause(bool paused) {
 
 void RelayStream::close_read() {
     read_closed_ = true;
-    if (!closed_) ws_->receive(false);
+    // Read on and discard (ws_data drops it): the peer's Close must still
+    // be seen for the connection to end cleanly.
+    if (!closed_) ws_->receive(true);
 }
 
 void RelayStream::ws_open(WsClient&) {
     opened_ = true;
-    if (paused_ || read_closed_) ws_->receive(false);
+    if (paused_ && !read_closed_) ws_->receive(false);
     if (!finishing_) events_->opened(*this);
 }
 
