@@ -5,8 +5,8 @@ set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
 require_node_modules
 relay_start --rule root::manage --rule sendonly:SendOnlyKey0123456789:send
-T="$HYCO_INTEROP_DIR/relay/ws_tool.js"
-probe() { timeout 20 node "$T" probe "$@"; }
+WS_TOOL="$HYCO_INTEROP_DIR/relay/ws_tool.js"
+probe() { timeout 20 node "$WS_TOOL" probe "$@"; }
 expect() {  # expected-prefix actual what
     case "$2" in "$1"*) echo "ok: $3: $2" ;; *) fail "$3: expected '$1...', got '$2'" ;; esac
 }

@@ -5,11 +5,11 @@ set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
 require_node_modules
 relay_start --entity known --entity open:anonymous --declared-only
-T="$HYCO_INTEROP_DIR/relay/ws_tool.js"
+WS_TOOL="$HYCO_INTEROP_DIR/relay/ws_tool.js"
 S="$HYCO_INTEROP_DIR/relay/http_sender.js"
 field() { node -e 'const j=JSON.parse(process.argv[1]); const v=process.argv[2].split(".").reduce((o,k)=>o==null?o:o[k], j); console.log(v===undefined?"":v)' "$1" "$2"; }
 
-out=$(timeout 20 node "$T" send known)
+out=$(timeout 20 node "$WS_TOOL" send known)
 case "$out" in "status 404 EndpointNotFound: no listener is connected to 'known'"*) ;; *) fail "ws sender: $out" ;; esac
 r=$(timeout 20 node "$S" GET known 0)
 [ "$(field "$r" status)" = 502 ] || fail "http sender: $r"
@@ -21,9 +21,9 @@ r=$(timeout 20 node "$S" GET open 0 token:none)
 r=$(timeout 20 node "$S" GET known 0 token:none)
 [ "$(field "$r" status)" = 401 ] || fail "known entity without token: $r"
 
-out=$(timeout 20 node "$T" probe listen unknown)
+out=$(timeout 20 node "$WS_TOOL" probe listen unknown)
 case "$out" in "status 404 EndpointNotFound: entity 'unknown' does not exist."*) ;; *) fail "listen unknown: $out" ;; esac
-out=$(timeout 20 node "$T" send unknown)
+out=$(timeout 20 node "$WS_TOOL" send unknown)
 case "$out" in "status 404 EndpointNotFound"*) ;; *) fail "send unknown: $out" ;; esac
 r=$(timeout 20 node "$S" POST unknown/x 10)
 [ "$(field "$r" status)" = 404 ] || fail "http unknown: $r"

@@ -5,10 +5,10 @@ set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
 require_node_modules
 relay_start --token-grace 0
-T="$HYCO_INTEROP_DIR/relay/ws_tool.js"
-timeout 30 node "$T" listen exp seconds=2 hold=8000 >"$HYCO_TEST_TMP/plain" &
+WS_TOOL="$HYCO_INTEROP_DIR/relay/ws_tool.js"
+timeout 30 node "$WS_TOOL" listen exp seconds=2 hold=8000 >"$HYCO_TEST_TMP/plain" &
 hyco_cleanup_add "hyco_stop_pid $!"
-timeout 30 node "$T" listen exp seconds=2 renew=700 hold=5000 >"$HYCO_TEST_TMP/renewed" &
+timeout 30 node "$WS_TOOL" listen exp seconds=2 renew=700 hold=5000 >"$HYCO_TEST_TMP/renewed" &
 hyco_cleanup_add "hyco_stop_pid $!"
 timeout 20 bash -c "until grep -q held '$HYCO_TEST_TMP/renewed'; do sleep 0.2; done" || true
 grep -q "^closed 1008 The token has expired and was not renewed." "$HYCO_TEST_TMP/plain" ||

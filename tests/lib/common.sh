@@ -1,23 +1,44 @@
-# Shared helpers for scenario tests: a private temp dir removed on exit, and
-# assertions that print what was expected and what happened.
-# Usage: . "$HYCO_SOURCE_DIR/tests/lib/common.sh"
+# Shared helpers for scenario tests: a private temp dir, cleanups run on exit
+# (last registered first), and assertions that print what was expected and
+# what happened. Usage: . "$HYCO_SOURCE_DIR/tests/lib/common.sh"
+# Other helpers (relay.sh, client.sh, pipe.sh) build on this one.
+[ -n "${_HYCO_COMMON_LOADED:-}" ] && return 0
+_HYCO_COMMON_LOADED=1
 set -u
 TEST_NAME=$(basename "$0" .sh)
 T=$(mktemp -d "${TMPDIR:-/tmp}/hyco-$TEST_NAME.XXXXXX")
+HYCO_TEST_TMP=$T
+_hyco_tmp=$T  # what the exit handler removes, even if a test reuses the name T
 _hyco_cleanups=()
-# Runs registered cleanups (kill processes, ...) then removes $T.
+_hyco_failed=0  # set by a cleanup that finds a problem (e.g. a relay that did not exit 0)
 _hyco_exit() {
-    local rc=$? c
-    for c in "${_hyco_cleanups[@]}"; do eval "$c" || true; done
-    rm -rf "$T"
+    local rc=$? i
+    for ((i = ${#_hyco_cleanups[@]} - 1; i >= 0; i--)); do
+        eval "${_hyco_cleanups[$i]}" >/dev/null || true
+    done
+    rm -rf "$_hyco_tmp"
+    [ "$rc" = 0 ] && [ "$_hyco_failed" != 0 ] && rc=1
     exit "$rc"
 }
 trap _hyco_exit EXIT
 trap 'exit 130' INT TERM
 on_exit() { _hyco_cleanups+=("$1"); }
+hyco_cleanup_add() { on_exit "$1"; }
 
 fail() { echo "FAIL [$TEST_NAME]: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }
+
+# Stops a process: TERM, then KILL after 5 s. Waits so none is left behind.
+hyco_stop_pid() {
+    local pid=$1 i
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
 
 # run CMD...: runs it with stdout in $T/out, stderr in $T/err, status in $RC.
 run() {

@@ -8,35 +8,7 @@
 #   hyco_cleanup_add 'kill $mypid'   # more cleanup, run on EXIT in reverse
 # relay_start can be called more than once; the exports name the last one.
 
-HYCO_TEST_TMP=${HYCO_TEST_TMP:-$(mktemp -d "${TMPDIR:-/tmp}/hyco-test.XXXXXX")}
-_hyco_cleanups=()
-_hyco_failed=0
-
-hyco_cleanup_add() { _hyco_cleanups+=("$1"); }
-
-_hyco_cleanup_run() {
-    local rc=$? i
-    for ((i = ${#_hyco_cleanups[@]} - 1; i >= 0; i--)); do
-        eval "${_hyco_cleanups[$i]}" >/dev/null || true
-    done
-    rm -rf "$HYCO_TEST_TMP"
-    [ "$rc" = 0 ] && [ "$_hyco_failed" != 0 ] && rc=1
-    exit $rc
-}
-trap _hyco_cleanup_run EXIT
-trap 'exit 130' INT TERM
-
-# Stops a process: TERM, then KILL after 5 s. Waits so none is left behind.
-hyco_stop_pid() {
-    local pid=$1 i
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for ((i = 0; i < 50; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
+. "$HYCO_SOURCE_DIR/tests/lib/common.sh"
 
 # Stops a relay and checks it shut down cleanly: exit status 0 after SIGTERM
 # (a sanitizer report or a hang makes the test fail).
@@ -85,19 +57,16 @@ relay_start() {
     export HYCO_CONNECTION_STRING HYCO_RELAY_HOST HYCO_RELAY_PORT HYCO_RELAY_PID HYCO_RELAY_LOG HYCO_RELAY_OUT
 }
 
-# Node interop prerequisites: exits 77 (skipped) without node_modules.
+# Node interop prerequisites (tests/lib/node.sh): skipped (77) without
+# node_modules, a failure instead when HYCO_REQUIRE_INTEROP=1 (CI).
 require_node_modules() {
-    HYCO_INTEROP_DIR="$HYCO_SOURCE_DIR/tests/interop"
-    if ! command -v node >/dev/null || [ ! -d "$HYCO_INTEROP_DIR/node_modules/hyco-ws" ]; then
-        echo "skipped: run 'npm ci' in tests/interop first" >&2
-        exit 77
-    fi
-    export NODE_PATH="$HYCO_INTEROP_DIR/node_modules"
+    . "$HYCO_SOURCE_DIR/tests/lib/node.sh"
+    HYCO_INTEROP_DIR=$INTEROP
 }
 
-# Fails the test with a message.
+# Fails the test with a message and the relay's log.
 fail() {
-    echo "FAIL: $*" >&2
+    echo "FAIL [$TEST_NAME]: $*" >&2
     [ -n "${HYCO_RELAY_LOG:-}" ] && [ -f "$HYCO_RELAY_LOG" ] && { echo "--- relay log:" >&2; tail -n 40 "$HYCO_RELAY_LOG" >&2; }
     exit 1
 }
