@@ -8,7 +8,6 @@ set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/common.sh"
 . "$HYCO_SOURCE_DIR/tests/lib/pipe.sh"
 . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
-on_exit "rm -rf \"$T\""  # relay.sh replaced common.sh's EXIT trap
 relay_start
 
 head -c 3000000 /dev/urandom >"$T/request"

@@ -6,7 +6,6 @@ set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/common.sh"
 . "$HYCO_SOURCE_DIR/tests/lib/pipe.sh"
 . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
-on_exit "rm -rf \"$T\""  # relay.sh replaced common.sh's EXIT trap
 require_node_modules
 relay_start
 I=$HYCO_SOURCE_DIR/tests/interop
