@@ -59,7 +59,9 @@ void PendingSender::accept(Conn& listener, const std::string& protocol) {
 void PendingSender::reject(int status, const std::string& description) {
     timer_->cancel();
     conn_.relay.verbose(fmt::format("{}: rejected by the listener: {} {}", conn_.label, status, description));
-    conn_.write(error_response(status, description));
+    // The header lets clients tell a listener's refusal from the relay's own
+    // errors even when the listener picks a status such as 401 or 404.
+    conn_.write(error_response(status, description, false, "Hyco-Rejected-By: listener\r\n"));
     conn_.finish();
 }
 
