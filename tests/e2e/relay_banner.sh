@@ -26,6 +26,6 @@ err=$(hyco-relay --rule a::fly 2>&1 >/dev/null); rc=$?
 err=$(hyco-relay --declared-only 2>&1 >/dev/null); rc=$?
 [ $rc = 2 ] || fail "--declared-only without entities exited $rc"
 # A port in use is a runtime failure.
-err=$(timeout 5 hyco-relay --port "$HYCO_RELAY_PORT" 2>&1 >/dev/null); rc=$?
-[ $rc = 1 ] && [[ "$err" == *"cannot listen"* ]] || fail "port in use: $rc $err"
+err=$(timeout 5 hyco-relay --host 127.0.0.1 --port "$HYCO_RELAY_PORT" 2>&1 >/dev/null); rc=$?
+[ $rc = 1 ] && [[ "$err" == *"cannot listen on 127.0.0.1 port $HYCO_RELAY_PORT: Address already in use"* ]] || fail "port in use: $rc $err"
 echo ok

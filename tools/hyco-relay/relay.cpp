@@ -3,12 +3,14 @@
 // adopted into the same loop for SIGINT/SIGTERM/SIGUSR1, and the banner.
 #include "tools/hyco-relay/relay.h"
 
+#include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -82,7 +84,43 @@ std::string Relay::base_url(bool websocket) const {
     return scheme + "://" + n.authority();
 }
 
+namespace {
+
+// Checks that host:port can be bound before lws tries: lws 4.1.6 leaks memory
+// when its default vhost fails to bind, and cannot say why. SO_REUSEADDR as
+// lws sets it, so a port in TIME_WAIT is not reported as busy.
+Status check_bindable(const std::string& host, std::uint16_t port) {
+    if (port == 0) return {};
+    std::string what = fmt::format("cannot listen on {} port {}", host, port);
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    addrinfo* res = nullptr;
+    if (int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res); rc != 0)
+        return make_error(Exit::failure, what, gai_strerror(rc));
+    int err = 0;
+    for (addrinfo* a = res; a; a = a->ai_next) {
+        int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0) {
+            err = errno;
+            continue;
+        }
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        int rc = bind(fd, a->ai_addr, a->ai_addrlen);
+        err = rc == 0 ? 0 : errno;
+        close(fd);
+        if (rc == 0) break;
+    }
+    freeaddrinfo(res);
+    if (err) return make_error(Exit::failure, what, std::strerror(err));
+    return {};
+}
+
+}  // namespace
+
 Status Relay::create_context() {
+    if (auto st = check_bindable(config_.bind_host, config_.port); !st) return st;
     // HYCO_RELAY_LWS_LOG=<lws level bits> shows lws's own diagnostics.
     const char* lws_level = std::getenv("HYCO_RELAY_LWS_LOG");
     lws_set_log_level(lws_level ? std::atoi(lws_level) : LLL_ERR, lws_log);
