@@ -14,25 +14,12 @@
 
 #include "core/control_channel.h"
 #include "core/progress.h"
+#include "core/rejections.h"
 
 namespace hyco {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-/// A rejection on its way: connects to the reject URL and expects 410.
-class Rejecter final : public WsClient::Events {
-public:
-    Rejecter(EventLoop& loop, WsTarget target, std::function<void(bool)> done)
-        : ws_(loop, *this, std::move(target), WsTimeouts{}), done_(std::move(done)) {}
-    void start() { ws_.connect(); }
-    void ws_data(WsClient&, std::string_view, bool, bool) override {}
-    void ws_closed(WsClient&, const WsClose& c) override { done_(c.http_status == 410); }
-
-private:
-    WsClient ws_;
-    std::function<void(bool)> done_;
-};
 
 struct Hook {
     Child child;
@@ -57,7 +44,8 @@ struct Orphan {  // a child whose connection ended
 class Listener final : public ControlChannel::Events {
 public:
     Listener(EventLoop& loop, const ListenerConfig& cfg)
-        : loop_(loop), cfg_(cfg), channel_(loop, *this, cfg.target, cfg.client, cfg.keepalive), reaper_(loop),
+        : loop_(loop), cfg_(cfg), channel_(loop, *this, cfg.target, cfg.client, cfg.keepalive), rejections_(loop),
+          reaper_(loop),
           progress_(loop) {}
 
     Status run();
@@ -104,7 +92,7 @@ private:
     ControlChannel channel_;
     std::map<std::uint64_t, std::unique_ptr<Conn>> conns_;
     std::map<std::uint64_t, std::unique_ptr<Hook>> hooks_;
-    std::map<std::uint64_t, std::unique_ptr<Rejecter>> rejecters_;
+    Rejections rejections_;
     std::vector<Orphan> orphans_;
     std::uint64_t next_id_ = 1;
     bool served_ = false;
@@ -141,16 +129,10 @@ void Listener::channel_accept(const control::Accept& a) {
 void Listener::reject(const control::Accept& a, const Verdict& v) {
     status("rejected", {{"id", a.id}, {"status", v.status}, {"description", v.description}},
            fmt::format("rejected {} with {} {}", a.id, v.status, v.description));
-    auto target = parse_ws_url(reject_url(a.address, v.status, v.description));
-    if (!target) return verbose("cannot reject: " + target.error().message());
-    std::uint64_t id = next_id_++;
-    auto r = std::make_unique<Rejecter>(loop_, *target, [this, id](bool delivered) {
+    auto sent = rejections_.send(a.address, v, [this](bool delivered) {
         if (!delivered) verbose("the relay did not confirm a rejection (expected HTTP 410)");
-        loop_.defer([this, id] { rejecters_.erase(id); });
     });
-    Rejecter* raw = r.get();
-    rejecters_[id] = std::move(r);
-    raw->start();
+    if (!sent) verbose("cannot reject: " + sent.error().message());
 }
 
 void Listener::open(const control::Accept& a, const ConnectionInfo& info, const std::string& subprotocol) {
@@ -279,7 +261,7 @@ Status Listener::run() {
         if (EventLoop::interrupted() && !result_) finish(make_error(Exit::interrupted, "", "interrupted"));
         if (!result_) return false;
         if (give_up == Clock::time_point{}) give_up = Clock::now() + std::chrono::seconds(2);
-        bool quiet = channel_.stopped() && conns_.empty() && rejecters_.empty();
+        bool quiet = channel_.stopped() && conns_.empty() && rejections_.empty();
         return quiet || Clock::now() > give_up;
     });
     progress_.cancel();
