@@ -28,7 +28,7 @@ cli::ToolInfo info() {
         "it to stderr). SIGINT and SIGTERM close every connection cleanly (WebSockets with 1001) and exit 0.",
         {
             {"hyco-relay --port 0", "Serve ws:// on 127.0.0.1 on a free port; print its connection string."},
-            {"coproc RELAY { hyco-relay; }; read -r HYCO_CONNECTION_STRING <&\"${RELAY[0]}\"",
+            {"coproc RELAY { exec hyco-relay; }; read -r HYCO_CONNECTION_STRING <&\"${RELAY[0]}\"",
              "Start it in the background of a script and wait for its connection string."},
             {"hyco-relay --rule listener::listen --rule sender::send --entity hyco --declared-only",
              "Two rules with generated keys; only entity 'hyco' exists (others are 404)."},
