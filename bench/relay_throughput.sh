@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Throughput and connection-setup benchmark of hyco-relay (not a test: it
 # prints numbers and asserts nothing). Usage, from the source directory with
-# a build in ./build and tests/interop/node_modules installed:
+# a build in ./build (or HYCO_BIN=dir) and tests/interop/node_modules installed:
 #   bench/relay_throughput.sh [MiB=256] [connections=200]
 set -euo pipefail
 HYCO_SOURCE_DIR=$(cd "$(dirname "$0")/.." && pwd)
-export HYCO_SOURCE_DIR PATH="$HYCO_SOURCE_DIR/build/tools:$PATH"
+export HYCO_SOURCE_DIR PATH="${HYCO_BIN:-$HYCO_SOURCE_DIR/build/tools}:$PATH"  # HYCO_BIN=build-rel/tools for a Release build
 . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
 require_node_modules
 mib=${1:-256}

@@ -9,6 +9,7 @@
 // opts: token=header|query|none keyName=K key=K seconds=S audience=ENTITY
 //       renew=MS hold=MS code=N desc=TEXT unprefixed=1 delay=MS msg=TEXT
 //       id=SB-HC-ID allow=IDS deny=IDS (Microsoft-Relay-*Listeners headers)
+//       ping=1 (send an unsolicited Pong, then a Ping; prints "pong x")
 'use strict';
 const WebSocket = require('ws');
 const { connection, token, die } = require('./common');
@@ -73,6 +74,11 @@ if (cmd === 'probe') {
   const entity = pos[0];
   const ws = open('listen', entity, () => {
     console.log('listening');
+    if (opts.ping) {
+      ws.pong();  // unsolicited, as .NET and hyco-https keep-alives do
+      ws.on('pong', (d) => console.log('pong ' + d));
+      ws.ping('x');
+    }
     if (opts.renew) {
       setInterval(() => ws.send(JSON.stringify({ renewToken: { token: mint(entity) } })), Number(opts.renew));
     }
