@@ -28,8 +28,8 @@ cli::ToolInfo info() {
         "it to stderr). SIGINT and SIGTERM close every connection cleanly (WebSockets with 1001) and exit 0.",
         {
             {"hyco-relay --port 0", "Serve ws:// on 127.0.0.1 on a free port; print its connection string."},
-            {"read -r HYCO_CONNECTION_STRING < <(hyco-relay --port 9090 &)",
-             "Start it in the background of a script and capture the connection string."},
+            {"coproc RELAY { exec hyco-relay; }; read -r HYCO_CONNECTION_STRING <&\"${RELAY[0]}\"",
+             "Start it in the background of a script and wait for its connection string."},
             {"hyco-relay --rule listener::listen --rule sender::send --entity hyco --declared-only",
              "Two rules with generated keys; only entity 'hyco' exists (others are 404)."},
             {"hyco-relay --entity public:anonymous", "Senders to 'public' need no token; listeners still do."},

@@ -9,9 +9,10 @@ relay_start
 WS_TOOL="$HYCO_INTEROP_DIR/relay/ws_tool.js"
 wait_for() { timeout 10 bash -c "until grep -q '$2' '$1'; do sleep 0.1; done" || fail "no '$2' in $1: $(cat "$1")"; }
 
-node "$WS_TOOL" listen rej behavior=reject code=451 "desc=Go away please" >"$HYCO_TEST_TMP/l1" &
+node "$WS_TOOL" listen rej behavior=reject code=451 "desc=Go away please" ping=1 >"$HYCO_TEST_TMP/l1" &
 hyco_cleanup_add "hyco_stop_pid $!"
 wait_for "$HYCO_TEST_TMP/l1" listening
+wait_for "$HYCO_TEST_TMP/l1" "pong x"  # Ping answered; the unsolicited Pong before it did no harm
 out=$(timeout 20 node "$WS_TOOL" send rej)
 case "$out" in "status 451 Go away please"*) ;; *) fail "sender saw: $out" ;; esac
 wait_for "$HYCO_TEST_TMP/l1" "reject answered 410"

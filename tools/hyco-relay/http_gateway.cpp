@@ -82,7 +82,9 @@ void route_http(Conn& conn, HttpRequest req) {
     BodyDecoder body;
     int status = 0;
     if (std::string why = body.init(req, status); !why.empty()) return refuse(conn, status, "BadRequest: " + why, head);
-    Conn* listener = pick_listener(conn, *e);
+    bool filtered = false;
+    Conn* listener = pick_listener(conn, *e, req, filtered);
+    if (filtered) return refuse(conn, 404, kFilteredOut, head);
     if (!listener)
         return refuse(conn, 502,
                       fmt::format("BadGateway: the request could not be routed: no listener is connected to '{}'.",

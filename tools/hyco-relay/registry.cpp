@@ -68,8 +68,12 @@ void Registry::remove_listener(std::string_view path, std::uint64_t conn) {
 
 std::optional<ListenerRef> Registry::pick(Entity& e) {
     if (e.listeners.empty()) return std::nullopt;
-    std::uniform_int_distribution<std::size_t> d(0, e.listeners.size() - 1);
-    return e.listeners[d(rng_)];
+    return e.listeners[random_below(e.listeners.size())];
+}
+
+std::size_t Registry::random_below(std::size_t n) {
+    std::uniform_int_distribution<std::size_t> d(0, n - 1);
+    return d(rng_);
 }
 
 std::optional<PendingAccept> Registry::take_accept(const std::string& id) {

@@ -57,6 +57,8 @@ public:
     void remove_listener(std::string_view path, std::uint64_t conn);
     /// A listener chosen uniformly at random, or nullopt.
     std::optional<ListenerRef> pick(Entity& e);
+    /// Uniform in [0, n); n > 0.
+    std::size_t random_below(std::size_t n);
 
     void add_accept(const std::string& id, PendingAccept p) { accepts_[id] = std::move(p); }
     /// Removes and returns the pending accept: rendezvous addresses are single-use.

@@ -124,7 +124,9 @@ void route_connect(Conn& conn, const HttpRequest& req, const std::vector<std::st
         AuthResult a = authorize(relay.config(), tokens, e->path, host, kSend, unix_now());
         if (!a.ok()) return refuse(conn, a.status, a.reason);
     }
-    Conn* listener = pick_listener(conn, *e);
+    bool filtered = false;
+    Conn* listener = pick_listener(conn, *e, req, filtered);
+    if (filtered) return refuse(conn, 404, kFilteredOut);
     if (!listener)
         return refuse(conn, 404, fmt::format("EndpointNotFound: no listener is connected to '{}'.", e->path));
     auto* channel = dynamic_cast<ControlChannel*>(listener->handler());
@@ -184,6 +186,9 @@ void route_accept(Conn& conn, const HttpRequest& req, const std::vector<QueryPar
 
 }  // namespace
 
+const char* const kFilteredOut =
+    "EndpointNotFound: None of the connected listeners meet the AllowedListeners/DisallowedListeners criteria.";
+
 std::unique_ptr<Handler> make_head_reader(Conn& conn) { return std::make_unique<HeadReader>(conn); }
 
 void refuse(Conn& conn, int status, const std::string& reason, bool head_only) {
@@ -229,14 +234,33 @@ Entity* sender_entity(Conn& conn, const std::vector<std::string>& segs, std::str
     return e;
 }
 
-Conn* pick_listener(Conn& conn, Entity& e) {
-    for (int tries = 0; tries < 50 && !e.listeners.empty(); ++tries) {
-        auto ref = conn.relay.registry().pick(e);
-        Conn* c = conn.relay.find(ref->conn);
-        if (c && !c->closing() && dynamic_cast<ControlChannel*>(c->handler())) return c;
-        if (!c) conn.relay.registry().remove_listener(e.path, ref->conn);
+Conn* pick_listener(Conn& conn, Entity& e, const HttpRequest& req, bool& filtered) {
+    auto list = [&](std::string_view name) {
+        std::vector<std::string> out;
+        if (auto v = req.joined(name))
+            for (std::string_view item : text::split(*v, ','))
+                if (!text::trim(item).empty()) out.emplace_back(text::trim(item));
+        return out;
+    };
+    auto contains = [](const std::vector<std::string>& l, const std::string& id) {
+        for (const std::string& x : l)
+            if (text::iequals(x, id)) return true;
+        return false;
+    };
+    std::vector<std::string> allowed = list("Microsoft-Relay-AllowedListeners");
+    std::vector<std::string> disallowed = list("Microsoft-Relay-DisallowedListeners");
+    std::vector<Conn*> online, eligible;
+    for (const ListenerRef& ref : e.listeners) {
+        Conn* c = conn.relay.find(ref.conn);
+        if (!c || c->closing() || !dynamic_cast<ControlChannel*>(c->handler())) continue;
+        online.push_back(c);
+        if (!allowed.empty() && !contains(allowed, ref.id)) continue;
+        if (contains(disallowed, ref.id)) continue;
+        eligible.push_back(c);
     }
-    return nullptr;
+    filtered = eligible.empty() && !online.empty();
+    if (eligible.empty()) return nullptr;
+    return eligible[conn.relay.registry().random_below(eligible.size())];
 }
 
 void route(Conn& conn, HttpRequest req) {

@@ -34,6 +34,9 @@ namespace hyco::relay {
 
 struct Entity;
 
+/// The 404 reason when sender filters exclude every listener (service text).
+extern const char* const kFilteredOut;
+
 /// Decoded path segments; false on a malformed %-escape or a bad segment.
 bool decode_segments(std::string_view path, std::vector<std::string>& segments);
 
@@ -41,7 +44,10 @@ bool decode_segments(std::string_view path, std::vector<std::string>& segments);
 /// first use); refuses with 404 in declared-only mode. nullptr if refused.
 Entity* sender_entity(Conn& conn, const std::vector<std::string>& segments, std::string& suffix, bool head_only);
 
-/// A listener to route to (skipping ones that are closing), or nullptr.
-Conn* pick_listener(Conn& conn, Entity& entity);
+/// A listener to route to, chosen at random among the online ones that pass
+/// the sender's Microsoft-Relay-AllowedListeners / -DisallowedListeners
+/// filters (lists of listener sb-hc-ids). nullptr if none; `filtered` says
+/// whether the filters excluded every online listener.
+Conn* pick_listener(Conn& conn, Entity& entity, const HttpRequest& request, bool& filtered);
 
 }  // namespace hyco::relay

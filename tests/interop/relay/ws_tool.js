@@ -8,6 +8,8 @@
 //   listeners ENTITY N [opts]   open N control channels, print each result
 // opts: token=header|query|none keyName=K key=K seconds=S audience=ENTITY
 //       renew=MS hold=MS code=N desc=TEXT unprefixed=1 delay=MS msg=TEXT
+//       id=SB-HC-ID allow=IDS deny=IDS (Microsoft-Relay-*Listeners headers)
+//       ping=1 (send an unsolicited Pong, then a Ping; prints "pong x")
 'use strict';
 const WebSocket = require('ws');
 const { connection, token, die } = require('./common');
@@ -33,7 +35,11 @@ function open(action, entity, onOpen) {
   const o = { perMessageDeflate: false };
   const where = opts.token || 'header';
   if (where === 'query') url += '&sb-hc-token=' + encodeURIComponent(mint(entity));
-  if (where === 'header') o.headers = { ServiceBusAuthorization: mint(entity) };
+  o.headers = {};
+  if (where === 'header') o.headers.ServiceBusAuthorization = mint(entity);
+  if (opts.id) url += '&sb-hc-id=' + encodeURIComponent(opts.id);
+  if (opts.allow) o.headers['Microsoft-Relay-AllowedListeners'] = opts.allow;
+  if (opts.deny) o.headers['Microsoft-Relay-DisallowedListeners'] = opts.deny;
   const ws = new WebSocket(url, o);
   ws.on('unexpected-response', (req, res) => {
     console.log(`status ${res.statusCode} ${res.statusMessage}`);
@@ -68,6 +74,11 @@ if (cmd === 'probe') {
   const entity = pos[0];
   const ws = open('listen', entity, () => {
     console.log('listening');
+    if (opts.ping) {
+      ws.pong();  // unsolicited, as .NET and hyco-https keep-alives do
+      ws.on('pong', (d) => console.log('pong ' + d));
+      ws.ping('x');
+    }
     if (opts.renew) {
       setInterval(() => ws.send(JSON.stringify({ renewToken: { token: mint(entity) } })), Number(opts.renew));
     }
