@@ -5,50 +5,21 @@
 
 #include <optional>
 
+#include "core/http_fields.h"
 #include "core/text.h"
 
 namespace hyco {
 namespace {
 
-bool is_tchar(char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool is_token(std::string_view s) {
-    if (s.empty()) return false;
-    for (char c : s)
-        if (!is_tchar(c)) return false;
-    return true;
-}
-
-bool has_bad_value_char(std::string_view s) {
-    for (unsigned char c : s)
-        if ((c < 0x20 && c != '\t') || c == 0x7f) return true;
-    return false;
-}
+using http::has_bad_value_char;
+using http::next_line;
+using http::trim_ows;
 
 ResponseHeadResult fail(std::string why) {
     ResponseHeadResult r;
     r.state = ResponseHeadResult::State::error;
     r.error = std::move(why);
     return r;
-}
-
-/// Next line ending in LF starting at `pos`; the CR before the LF is dropped.
-std::optional<std::string_view> next_line(std::string_view data, std::size_t& pos) {
-    auto lf = data.find('\n', pos);
-    if (lf == std::string_view::npos) return std::nullopt;
-    std::string_view line = data.substr(pos, lf - pos);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    pos = lf + 1;
-    return line;
-}
-
-std::string_view trim_ows(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
 }
 
 /// "HTTP/1.1 404 Not Found": version, three digits, optional phrase.
@@ -71,11 +42,7 @@ bool parse_status_line(std::string_view line, HttpResponseHead& out) {
 
 }  // namespace
 
-const std::string* HttpResponseHead::header(std::string_view name) const {
-    for (const auto& [k, v] : headers)
-        if (text::iequals(k, name)) return &v;
-    return nullptr;
-}
+const std::string* HttpResponseHead::header(std::string_view name) const { return http::find(headers, name); }
 
 std::size_t HttpResponseHead::count(std::string_view name) const {
     std::size_t n = 0;
@@ -85,12 +52,7 @@ std::size_t HttpResponseHead::count(std::string_view name) const {
 }
 
 bool HttpResponseHead::has_token(std::string_view name, std::string_view token) const {
-    for (const auto& [k, v] : headers) {
-        if (!text::iequals(k, name)) continue;
-        for (std::string_view item : text::split(v, ','))
-            if (text::iequals(trim_ows(item), token)) return true;
-    }
-    return false;
+    return http::has_token(headers, name, token);
 }
 
 ResponseHeadResult parse_response_head(std::string_view data, const ResponseHeadLimits& limits) {
@@ -115,15 +77,14 @@ ResponseHeadResult parse_response_head(std::string_view data, const ResponseHead
         }
         if (pos > limits.max_head) return fail("the response head is too large");
         if (line->empty()) break;
-        if (line->front() == ' ' || line->front() == '\t') return fail("obsolete line folding in the response head");
-        auto colon = line->find(':');
-        if (colon == std::string_view::npos) return fail("a header line without ':'");
-        std::string_view name = line->substr(0, colon);
-        std::string_view value = trim_ows(line->substr(colon + 1));
-        if (!is_token(name)) return fail("malformed header name");
-        if (has_bad_value_char(value)) return fail("control characters in a header value");
         if (head.headers.size() >= limits.max_headers) return fail("too many header fields");
-        head.headers.emplace_back(std::string(name), std::string(value));
+        switch (http::parse_field_line(*line, head.headers)) {
+            case http::FieldError::none: break;
+            case http::FieldError::folding: return fail("obsolete line folding in the response head");
+            case http::FieldError::no_colon: return fail("a header line without ':'");
+            case http::FieldError::bad_name: return fail("malformed header name");
+            case http::FieldError::bad_value: return fail("control characters in a header value");
+        }
     }
     head.head_size = pos;
     r.state = ResponseHeadResult::State::complete;

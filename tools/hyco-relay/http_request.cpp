@@ -2,28 +2,15 @@
 // request be read two ways (obs-fold, whitespace before ':', bad versions).
 #include "tools/hyco-relay/http_request.h"
 
+#include "core/http_fields.h"
 #include "core/text.h"
 
 namespace hyco::relay {
 namespace {
 
-bool is_tchar(char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool is_token(std::string_view s) {
-    if (s.empty()) return false;
-    for (char c : s)
-        if (!is_tchar(c)) return false;
-    return true;
-}
-
-bool has_bad_value_char(std::string_view s) {
-    for (unsigned char c : s)
-        if ((c < 0x20 && c != '\t') || c == 0x7f) return true;
-    return false;
-}
+using http::has_bad_value_char;
+using http::is_token;
+using http::next_line;
 
 HeadResult fail(int status, std::string reason) {
     HeadResult r;
@@ -33,23 +20,9 @@ HeadResult fail(int status, std::string reason) {
     return r;
 }
 
-/// Next line ending in LF starting at `pos`; the CR before the LF is dropped.
-std::optional<std::string_view> next_line(std::string_view data, std::size_t& pos) {
-    auto lf = data.find('\n', pos);
-    if (lf == std::string_view::npos) return std::nullopt;
-    std::string_view line = data.substr(pos, lf - pos);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    pos = lf + 1;
-    return line;
-}
-
 }  // namespace
 
-const std::string* HttpRequest::header(std::string_view name) const {
-    for (const auto& [k, v] : headers)
-        if (text::iequals(k, name)) return &v;
-    return nullptr;
-}
+const std::string* HttpRequest::header(std::string_view name) const { return http::find(headers, name); }
 
 std::optional<std::string> HttpRequest::joined(std::string_view name) const {
     std::optional<std::string> out;
@@ -62,12 +35,7 @@ std::optional<std::string> HttpRequest::joined(std::string_view name) const {
 }
 
 bool HttpRequest::has_token(std::string_view name, std::string_view token) const {
-    for (const auto& [k, v] : headers) {
-        if (!text::iequals(k, name)) continue;
-        for (std::string_view item : text::split(v, ','))
-            if (text::iequals(text::trim(item), token)) return true;
-    }
-    return false;
+    return http::has_token(headers, name, token);
 }
 
 std::string_view HttpRequest::path() const {
@@ -128,17 +96,14 @@ HeadResult parse_request_head(std::string_view data, const HeadLimits& limits) {
         }
         if (too_big(pos)) return fail(431, "the request head is larger than 32 KiB");
         if (line->empty()) break;
-        if (line->front() == ' ' || line->front() == '\t') return fail(400, "obsolete header line folding");
-        auto colon = line->find(':');
-        if (colon == std::string_view::npos) return fail(400, "a header line has no ':'");
-        std::string_view name = line->substr(0, colon);
-        if (!is_token(name)) return fail(400, "malformed header name");
-        std::string_view value = line->substr(colon + 1);
-        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-        while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-        if (has_bad_value_char(value)) return fail(400, "a header value contains control characters");
         if (req.headers.size() >= limits.max_headers) return fail(431, "too many header fields");
-        req.headers.emplace_back(std::string(name), std::string(value));
+        switch (http::parse_field_line(*line, req.headers)) {
+            case http::FieldError::none: break;
+            case http::FieldError::folding: return fail(400, "obsolete header line folding");
+            case http::FieldError::no_colon: return fail(400, "a header line has no ':'");
+            case http::FieldError::bad_name: return fail(400, "malformed header name");
+            case http::FieldError::bad_value: return fail(400, "a header value contains control characters");
+        }
     }
     req.head_size = pos;
     r.state = HeadResult::State::complete;
