@@ -110,15 +110,21 @@ int FdStream::on_readable() {
         events_.stream_data(*this, std::string_view(buf, static_cast<std::size_t>(n)));
         return 0;
     }
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return 0;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return 0;
+    if (n < 0) read_errno_ = errno;
     if (reader_ == writer_) {
         // A socket: end of input must not close our sending half.
         lws_rx_flow_control(reader_, 0);
         eof_sent_ = true;
-        events_.stream_eof(*this);
+        report_read_end();
         return 0;
     }
     return -1;  // close; on_read_closed() reports the end of input
+}
+
+void FdStream::report_read_end() {
+    if (read_errno_ == 0) return events_.stream_eof(*this);
+    events_.stream_read_failed(*this, make_error(Exit::failure, "reading " + name_, std::strerror(read_errno_)));
 }
 
 void FdStream::on_read_closed(bool drain) {
@@ -127,7 +133,7 @@ void FdStream::on_read_closed(bool drain) {
     reader_ = nullptr;
     if (same) writer_ = nullptr;
     if (eof_sent_ || read_closed_by_us_) return;
-    if (drain && fd >= 0) {
+    if (drain && fd >= 0 && read_errno_ == 0) {
         // Whatever is still in the pipe after the writer hung up: at most one
         // pipe buffer, so this loop ends and never blocks (non-blocking fd).
         char buf[kReadChunk];
@@ -140,13 +146,16 @@ void FdStream::on_read_closed(bool drain) {
         }
     }
     eof_sent_ = true;
-    events_.stream_eof(*this);
+    report_read_end();
 }
 
 void FdStream::close_read() {
     read_closed_by_us_ = true;
     eof_sent_ = true;
     if (reader_ && reader_ != writer_) release(reader_);
+    // A socket stays open for writing: stop polling it for input, or the loop
+    // would spin on a readable fd nobody reads.
+    else if (reader_) lws_rx_flow_control(reader_, 0);
 }
 
 void FdStream::write(std::string_view bytes) {

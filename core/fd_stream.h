@@ -23,6 +23,10 @@ public:
         virtual void stream_data(FdStream&, std::string_view bytes) = 0;
         /// The read side reached end of input (after delivering all data).
         virtual void stream_eof(FdStream&) = 0;
+        /// Reading failed (e.g. ECONNRESET): the input is incomplete. By
+        /// default treated as end of input; endpoints that must not pass a
+        /// truncated stream off as complete override it.
+        virtual void stream_read_failed(FdStream& s, const Error&) { stream_eof(s); }
         /// The write queue fell below the low-water mark.
         virtual void stream_drained(FdStream&) {}
         /// The write side is finished: flushed and closed after
@@ -64,6 +68,7 @@ private:
     friend class Side;
     int on_readable();
     void on_read_closed(bool drain);
+    void report_read_end();
     int on_writeable();
     void on_write_closed();
     void finish_write(const Error* error);
@@ -83,6 +88,7 @@ private:
     bool paused_ = false;
     bool eof_sent_ = false;
     bool read_closed_by_us_ = false;
+    int read_errno_ = 0;
     bool close_write_requested_ = false;
     bool write_done_ = false;
     std::size_t bytes_read_ = 0;

@@ -1,4 +1,4 @@
-// Descriptor-backed streams (see fd_endpoint.h). Events from FdIo are
+// Descriptor-backed streams (see fd_endpoint.h). Events from FdStream are
 // passed on as Stream events; opened() is always reported from a deferred
 // call so that the copier never sees an event inside its own open() call.
 #include "tools/hyco-pipe/fd_endpoint.h"
@@ -42,8 +42,8 @@ void FdEndpoint::open(Stream::Events& events) {
 }
 
 void FdEndpoint::start(int read_fd, int write_fd) {
-    FdIo::Events& self = *this;  // a private base: convert here, inside the class
-    stream_ = std::make_unique<FdIo>(loop_, self, read_fd, write_fd, name_);
+    FdStream::Events& self = *this;  // a private base: convert here, inside the class
+    stream_ = std::make_unique<FdStream>(loop_, self, read_fd, write_fd, name_);
     if (auto st = stream_->start(); !st) {
         fail(st.error());
         return;
@@ -82,23 +82,26 @@ void FdEndpoint::close_read() {
     stream_->close_read();
 }
 
-void FdEndpoint::io_data(std::string_view bytes) {
+void FdEndpoint::stream_data(FdStream&, std::string_view bytes) {
     if (!dead_) events_->data(*this, bytes);
 }
 
-void FdEndpoint::io_eof() {
+void FdEndpoint::stream_eof(FdStream&) {
     if (!dead_) events_->read_end(*this);
 }
 
-void FdEndpoint::io_drained() {
+// A reset connection is a failure, never a clean end: the copier must not
+// report a truncated stream as success.
+void FdEndpoint::stream_read_failed(FdStream&, const Error& error) { fail(error); }
+
+void FdEndpoint::stream_drained(FdStream&) {
     if (!dead_) events_->drained(*this);
 }
 
-void FdEndpoint::io_write_closed() {
+void FdEndpoint::stream_write_closed(FdStream&, const Error* error) {
+    if (error) return fail(*error);
     if (!dead_) events_->write_end(*this);
 }
-
-void FdEndpoint::io_failed(const Error& error) { fail(error); }
 
 ConnectEndpoint::ConnectEndpoint(EventLoop& loop, SocketAddress target, std::chrono::milliseconds timeout)
     : FdEndpoint(loop, target.label()), target_(std::move(target)), timeout_(timeout) {}

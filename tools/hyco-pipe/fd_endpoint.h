@@ -1,4 +1,4 @@
-// Streams over file descriptors (I/O in fd_io.h):
+// Streams over file descriptors (I/O in core/fd_stream.h):
 // already-open descriptors (stdio, accepted sockets), sockets that connect
 // first (tcp:, unix:), and commands run through /bin/sh -c (exec:).
 #pragma once
@@ -11,12 +11,12 @@
 
 #include "core/event_loop.h"
 #include "core/socket_endpoint.h"
-#include "tools/hyco-pipe/fd_io.h"
+#include "core/fd_stream.h"
 #include "tools/hyco-pipe/stream.h"
 
 namespace hyco::pipe {
 
-class FdEndpoint : public Stream, private FdIo::Events {
+class FdEndpoint : public Stream, private FdStream::Events {
 public:
     /// Wraps descriptors the endpoint will own (-1: no such side); they may
     /// be one socket. Nothing happens until open().
@@ -46,13 +46,13 @@ protected:
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
 private:
-    void io_data(std::string_view bytes) override;
-    void io_eof() override;
-    void io_drained() override;
-    void io_write_closed() override;
-    void io_failed(const Error& error) override;
+    void stream_data(FdStream&, std::string_view bytes) override;
+    void stream_eof(FdStream&) override;
+    void stream_read_failed(FdStream&, const Error& error) override;
+    void stream_drained(FdStream&) override;
+    void stream_write_closed(FdStream&, const Error* error) override;
 
-    std::unique_ptr<FdIo> stream_;
+    std::unique_ptr<FdStream> stream_;
     int read_fd_ = -1;
     int write_fd_ = -1;
     bool dead_ = false;
