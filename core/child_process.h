@@ -20,6 +20,8 @@ struct ChildSpec {
     EnvVars env;          ///< added to (or replacing in) our environment
     bool pipe_stdin = true;
     bool pipe_stdout = true;
+    /// Its own process group, so that signalling -pid stops a whole pipeline.
+    bool own_process_group = false;
 };
 
 struct Child {

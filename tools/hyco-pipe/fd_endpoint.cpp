@@ -8,13 +8,12 @@
 #include <cstring>
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
-extern char** environ;
+#include "core/child_process.h"
 
 namespace hyco::pipe {
 
@@ -136,51 +135,12 @@ std::string ExecEndpoint::describe() const {
 
 void ExecEndpoint::open(Stream::Events& events) {
     events_ = &events;
-    int in[2], out[2];
-    if (::pipe2(in, O_CLOEXEC) != 0) {
-        fail(make_error(Exit::failure, name_, std::strerror(errno)));
-        return;
-    }
-    if (::pipe2(out, O_CLOEXEC) != 0) {
-        int err = errno;
-        ::close(in[0]);
-        ::close(in[1]);
-        fail(make_error(Exit::failure, name_, std::strerror(err)));
-        return;
-    }
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    // We ignore SIGPIPE, and an ignored signal stays ignored across exec.
-    sigset_t defaults, empty;
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGPIPE);
-    sigaddset(&defaults, SIGINT);
-    sigaddset(&defaults, SIGTERM);
-    sigemptyset(&empty);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    posix_spawnattr_setsigmask(&attr, &empty);
-    // Its own process group, so that stopping it stops a whole pipeline.
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
-    const char* argv[] = {"/bin/sh", "-c", command_.c_str(), nullptr};
-    int rc = ::posix_spawn(&pid_, "/bin/sh", &fa, &attr, const_cast<char* const*>(argv), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    ::close(in[0]);
-    ::close(out[1]);
-    if (rc != 0) {
-        pid_ = -1;
-        ::close(in[1]);
-        ::close(out[0]);
-        fail(make_error(Exit::failure, name_, std::string("cannot start /bin/sh: ") + std::strerror(rc)));
-        return;
-    }
-    int r = out[0], w = in[1];
+    ChildSpec spec{command_, {}, true, true};
+    spec.own_process_group = true;
+    auto child = spawn_shell(spec);
+    if (!child) return fail(make_error(Exit::failure, name_, child.error().why));
+    pid_ = child->pid;
+    int r = child->stdout_fd, w = child->stdin_fd;
     loop_.defer([this, alive = alive_, r, w] {
         if (*alive) start(r, w);
         else ::close(r), ::close(w);
