@@ -30,7 +30,7 @@ Result<std::unique_ptr<ListenSocket>> ListenSocket::open(EventLoop& loop, const 
     auto resolved = resolve_socket_address(where, true);
     if (!resolved) return make_error(resolved.error().code, what, resolved.error().message());
     const ResolvedAddress& a = resolved->front();
-    std::unique_ptr<ListenSocket> ls(new ListenSocket(loop, std::move(accept)));
+    std::unique_ptr<ListenSocket> ls(new ListenSocket(std::move(accept)));
     ls->unix_ = where.is_unix();
     if (ls->unix_) {
         struct stat st{};

@@ -34,9 +34,8 @@ public:
     int on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len) override;
 
 private:
-    ListenSocket(EventLoop& loop, Accept accept) : loop_(loop), accept_(std::move(accept)) {}
+    explicit ListenSocket(Accept accept) : accept_(std::move(accept)) {}
 
-    EventLoop& loop_;
     Accept accept_;
     lws* wsi_ = nullptr;
     std::string local_name_;
