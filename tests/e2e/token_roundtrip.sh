@@ -33,21 +33,25 @@ printf '%s\n' "$CS" > "$T/cs"
 expect_status 0 hyco-token create -x "@$T/cs" --ttl 90s
 pass "connection string from HYCO_CONNECTION_STRING and @file"
 
-# decode shows the fields as text and JSON, without a key.
+# decode shows the fields as text and JSON, without a key. The expiry sits 30 s past
+# two hours so that "remaining" reads 2h however many seconds the steps take (< 30).
 now=$(date +%s)
-expect_status 0 hyco-token create -x "$CS" --expiry $((now + 7200))
+exp=$((now + 7230))
+expect_status 0 hyco-token create -x "$CS" --expiry $exp
 T3=$(cat "$T/out")
 expect_status 0 hyco-token decode "$T3"
 expect_out "resource:  http://contoso.servicebus.windows.net/hyco/"
 expect_out "key name:  Root"
-expect_out "expires:   $(date -u -d @$((now + 7200)) +%Y-%m-%dT%H:%M:%SZ)"
-expect_out "remaining: 2h"
+expect_out "expires:   $(date -u -d @$exp +%Y-%m-%dT%H:%M:%SZ)"
+grep -qx 'remaining: 2h' "$T/out" || fail "remaining should read 2h; stdout was: $(cat "$T/out")"
 expect_status 0 hyco-token decode --json "$T3"
 node -e '
 const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-if (j.key_name !== "Root" || j.expiry !== Number(process.argv[2]) || j.expired !== false ||
+const exp = Number(process.argv[2]), now = Math.floor(Date.now() / 1000);
+if (j.key_name !== "Root" || j.expiry !== exp || j.expired !== false ||
+    j.remaining_seconds > exp - Number(process.argv[3]) || j.remaining_seconds < exp - now - 1 ||
     j.resource !== "http://contoso.servicebus.windows.net/hyco/") { console.error(j); process.exit(1); }
-' "$T/out" $((now + 7200)) || fail "decode --json fields"
+' "$T/out" $exp $now || fail "decode --json fields"
 pass "decode text and JSON"
 
 # A namespace-wide token covers every entity; an entity token does not cover another.
