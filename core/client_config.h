@@ -15,6 +15,13 @@
 
 namespace hyco {
 
+/// How the control channel is kept alive. Ping is the default because its
+/// answer also tells a dead channel (a NAT that forgot it) from a quiet one.
+struct Keepalive {
+    std::chrono::milliseconds interval{30000};
+    KeepaliveFrame frame = KeepaliveFrame::ping;
+};
+
 struct ClientOptions {
     TlsOptions tls;
     std::vector<std::pair<std::string, std::string>> headers;  ///< -H, on relay handshakes

@@ -11,7 +11,7 @@
 namespace hyco {
 
 ControlChannel::ControlChannel(EventLoop& loop, Events& events, RelayTarget target, ClientOptions options,
-                               std::chrono::milliseconds keepalive)
+                               Keepalive keepalive)
     : loop_(loop),
       events_(events),
       target_(std::move(target)),
@@ -32,7 +32,8 @@ void ControlChannel::connect() {
     // A fresh token on every attempt: a reconnect never reuses an expired one.
     WsTarget t = relay_ws_target(target_, Action::listen, params, options_, unix_now());
     WsTimeouts timeouts = options_.timeouts;
-    timeouts.ping_interval = keepalive_;
+    timeouts.ping_interval = keepalive_.interval;
+    timeouts.keepalive_frame = keepalive_.frame;
     message_.clear();
     if (connected_once_ || backoff_.attempts() > 0) events_.channel_reconnecting(backoff_.attempts());
     ws_ = std::make_unique<WsClient>(loop_, *this, std::move(t), timeouts);

@@ -1,5 +1,5 @@
 // The listener's control channel: one WebSocket to the relay's listen URI,
-// kept alive with pings, its token renewed with renewToken before expiry,
+// kept alive with Ping (or unsolicited Pong) frames, its token renewed with renewToken before expiry,
 // re-established after any drop on the 0/1/2/5/10/30 s ladder, and given
 // up only on 404. It hands `accept` messages to its owner.
 #pragma once
@@ -35,7 +35,7 @@ public:
     };
 
     ControlChannel(EventLoop& loop, Events& events, RelayTarget target, ClientOptions options,
-                   std::chrono::milliseconds keepalive);
+                   Keepalive keepalive);
     ~ControlChannel() override;
 
     void start();
@@ -58,7 +58,7 @@ private:
     Events& events_;
     RelayTarget target_;
     ClientOptions options_;
-    std::chrono::milliseconds keepalive_;
+    Keepalive keepalive_;
     std::string id_;
     std::unique_ptr<WsClient> ws_;
     Backoff backoff_;

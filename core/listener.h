@@ -20,7 +20,7 @@ struct ListenerConfig {
     RelayTarget target;
     ClientOptions client;
     SessionOptions session;
-    std::chrono::milliseconds keepalive{30000};  ///< control-channel ping interval
+    Keepalive keepalive;                         ///< of the control channel
     bool once = false;                           ///< exit when the first connection ends
     std::string exec;                            ///< --exec command; empty: stdin/stdout
     std::size_t max_connections = 64;            ///< with --exec

@@ -147,6 +147,12 @@ void WsClient::resume_rx() {
 void WsClient::arm_ping() {
     if (timeouts_.ping_interval.count() <= 0) return;
     ping_timer_.start(timeouts_.ping_interval, [this] {
+        if (timeouts_.keepalive_frame == KeepaliveFrame::pong) {
+            queue_.pong("");
+            want_write();
+            arm_ping();
+            return;
+        }
         queue_.ping();
         want_write();
         if (!pong_timer_.pending())

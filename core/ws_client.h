@@ -42,10 +42,16 @@ struct WsTarget {
 /// Parses ws://, wss:// (or http/https) URLs such as a rendezvous address.
 Result<WsTarget> parse_ws_url(std::string_view url);
 
+/// The frame a keep-alive sends. A Ping must be answered, so it also detects
+/// a dead peer; an unsolicited Pong (RFC 6455 §5.5.3) expects no answer and
+/// is what Microsoft's .NET and node listeners send (protocol.md §7).
+enum class KeepaliveFrame { ping, pong };
+
 struct WsTimeouts {
     std::chrono::milliseconds connect{30000};
-    std::chrono::milliseconds ping_interval{0};  ///< 0: no pings
-    std::chrono::milliseconds ping_timeout{10000};
+    std::chrono::milliseconds ping_interval{0};  ///< 0: no keep-alive frames
+    std::chrono::milliseconds ping_timeout{10000};  ///< for KeepaliveFrame::ping
+    KeepaliveFrame keepalive_frame = KeepaliveFrame::ping;
 };
 
 /// How a connection ended.

@@ -23,7 +23,7 @@ struct ListenFlags {
     std::string accept_cmd;
     std::string accept_timeout = "10s";
     std::string reject;
-    std::string keepalive = "30s";
+    cli::KeepaliveFlags keepalive;
     std::string token_ttl = "1h";
     std::uint64_t max_messages = 0;
     bool no_close = false;
@@ -42,7 +42,7 @@ Result<ListenerConfig> configure(const ListenFlags& f) {
     auto client = f.client.resolve("hyco-listen");
     if (!client) return client.error();
     c.client = *client;
-    auto ka = cli::parse_duration_option("--keepalive", f.keepalive);
+    auto ka = f.keepalive.resolve();
     if (!ka) return ka.error();
     c.keepalive = *ka;
     c.session.framing = f.data.framing();
@@ -109,10 +109,7 @@ int main(int argc, char** argv) {
         ->group("Data");
     app.add_flag("--no-close", f.no_close, "At end of input do not send Close; receive until the sender closes")
         ->group("Data");
-    app.add_option("--keepalive", f.keepalive, "Ping the relay on the control channel every DURATION")
-        ->type_name("DURATION")
-        ->capture_default_str()
-        ->group("Control channel");
+    f.keepalive.declare(tool, app);
     app.add_option("--token-ttl", f.token_ttl, "Lifetime of the tokens hyco-listen mints (renewed at 80 %)")
         ->type_name("DURATION")
         ->capture_default_str()

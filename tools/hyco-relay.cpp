@@ -76,6 +76,11 @@ int main(int argc, char** argv) {
     app.add_option("--token-grace", o.token_grace, "How long after its token expires a control channel stays open")
         ->type_name("DURATION")
         ->capture_default_str();
+    app.add_option("--idle-timeout", o.idle_timeout,
+                   "Close a listener's control channel after DURATION without a frame from it, to check that "
+                   "listeners send keep-alives (0: never)")
+        ->type_name("DURATION")
+        ->capture_default_str();
     app.add_option("--max-listeners", o.max_listeners, "Listeners allowed per entity")->capture_default_str();
     app.add_flag("-v,--verbose", o.verbose, "Log control messages (tokens redacted) and connection lifetimes");
 

@@ -30,6 +30,7 @@ complete -c hyco-listen -l accept-timeout -r -d 'Reject with 500 when --accept-c
 complete -c hyco-listen -l reject -r -d 'Reject every sender with \'STATUS [DESCRIPTION]\' (maintenance)'
 complete -c hyco-listen -l max-messages -r -d 'Close a connection after receiving N messages'
 complete -c hyco-listen -l no-close -d 'At end of input do not send Close; receive until the sender closes'
-complete -c hyco-listen -l keepalive -r -d 'Ping the relay on the control channel every DURATION'
+complete -c hyco-listen -l keepalive -r -d 'Send a keep-alive frame on the listener\'s control channel every DURATION'
+complete -c hyco-listen -l keepalive-frame -r -a 'ping pong' -d 'ping: a Ping, answered within --ping-timeout or the channel is re-established; pong: an unsolicited Pong, as Microsoft\'s .NET and node listeners send, which needs no answer and detects nothing'
 complete -c hyco-listen -l token-ttl -r -d 'Lifetime of the tokens hyco-listen mints (renewed at 80 %)'
 complete -c hyco-listen -l json -d 'Report state changes as JSON lines on stderr'

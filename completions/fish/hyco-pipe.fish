@@ -25,3 +25,5 @@ complete -c hyco-pipe -l connect-timeout -r -d 'Give up when a connection is not
 complete -c hyco-pipe -l ping-interval -r -d 'Send a WebSocket ping every DURATION on data connections to detect a dead peer (default: off)'
 complete -c hyco-pipe -l ping-timeout -r -d 'Drop a connection whose ping is not answered within DURATION'
 complete -c hyco-pipe -s v -l verbose -d 'Report connection events on stderr (tokens redacted); repeat for more'
+complete -c hyco-pipe -l keepalive -r -d 'Send a keep-alive frame on the listener\'s control channel every DURATION'
+complete -c hyco-pipe -l keepalive-frame -r -a 'ping pong' -d 'ping: a Ping, answered within --ping-timeout or the channel is re-established; pong: an unsolicited Pong, as Microsoft\'s .NET and node listeners send, which needs no answer and detects nothing'

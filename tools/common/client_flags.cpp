@@ -97,6 +97,31 @@ Result<ClientOptions> ClientFlags::resolve(const std::string& tool_name) const {
     return o;
 }
 
+void KeepaliveFlags::declare(Tool& tool, CLI::App& app) {
+    app.add_option("--keepalive", interval, "Send a keep-alive frame on the listener's control channel every DURATION")
+        ->type_name("DURATION")
+        ->capture_default_str()
+        ->group("Control channel");
+    tool.choices(app.add_option("--keepalive-frame", frame,
+                                "ping: a Ping, answered within --ping-timeout or the channel is re-established; "
+                                "pong: an unsolicited Pong, as Microsoft's .NET and node listeners send, "
+                                "which needs no answer and detects nothing")
+                     ->type_name("FRAME")
+                     ->capture_default_str()
+                     ->group("Control channel"),
+                 {"ping", "pong"});
+}
+
+Result<Keepalive> KeepaliveFlags::resolve() const {
+    Keepalive k;
+    auto every = parse_duration_option("--keepalive", interval);
+    if (!every) return every.error();
+    if (every->count() < 1000) return make_error(Exit::usage, "--keepalive " + interval, "must be at least 1s");
+    k.interval = *every;
+    k.frame = frame == "pong" ? KeepaliveFrame::pong : KeepaliveFrame::ping;
+    return k;
+}
+
 void DataFlags::declare(CLI::App& app) {
     auto* b = app.add_flag("-b,--binary", binary,
                            "Binary mode: input goes out as binary messages as it is read; payloads are written raw")

@@ -41,6 +41,16 @@ struct DataFlags {
     bool show_progress() const;
 };
 
+/// The control channel's keep-alive, for the tools that listen (hyco-listen,
+/// hyco-pipe's relay-listen:).
+struct KeepaliveFlags {
+    std::string interval = "30s";
+    std::string frame = "ping";
+
+    void declare(Tool& tool, CLI::App& app);
+    Result<Keepalive> resolve() const;
+};
+
 /// Parses "Name: value" (-H); Exit::usage on a malformed header.
 Result<std::pair<std::string, std::string>> parse_header(const std::string& text);
 

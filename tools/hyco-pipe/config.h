@@ -36,6 +36,7 @@ struct PipeConfig {
     bool hexdump = false;              ///< -X: hex dump of the traffic on stderr
     std::optional<RelayTarget> relay;  ///< set when an address is on the relay
     ClientOptions client;              ///< TLS, headers, timeouts (also for tcp: connects)
+    Keepalive keepalive;               ///< relay-listen: of the control channel
 
     /// The listening address, if any (server mode).
     const Address* listener() const;

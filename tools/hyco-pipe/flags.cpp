@@ -80,6 +80,7 @@ void PipeFlags::declare(cli::Tool& tool) {
     app.add_flag("-X,--hexdump", hexdump, "Hex dump the traffic of each direction on stderr")->group("Diagnostics");
     conn.declare(tool, app, true);
     client.declare(tool, app, "Offer this WebSocket subprotocol on relay-connect (repeatable)");
+    keepalive.declare(tool, app);
 }
 
 Result<PipeConfig> PipeFlags::resolve() const {
@@ -106,6 +107,9 @@ Result<PipeConfig> PipeFlags::resolve() const {
     if (!options) return options.error();
     c.client = std::move(*options);
     c.verbose = c.client.verbose;
+    auto ka = keepalive.resolve();
+    if (!ka) return ka.error();
+    c.keepalive = *ka;
     if (c.first.is_relay() || c.second.is_relay()) {
         auto t = conn.resolve(false);
         if (!t) return t.error();

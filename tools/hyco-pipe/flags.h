@@ -26,6 +26,7 @@ struct PipeFlags {
     bool hexdump = false;
     cli::ConnectFlags conn;
     cli::ClientFlags client;  ///< TLS, -H, timeouts, pings, -v
+    cli::KeepaliveFlags keepalive;  ///< relay-listen's control channel
 
     void declare(cli::Tool& tool);
     Result<PipeConfig> resolve() const;

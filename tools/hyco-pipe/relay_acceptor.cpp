@@ -13,9 +13,6 @@
 namespace hyco::pipe {
 namespace {
 
-/// azbridge's keep-alive for listener control channels.
-constexpr std::chrono::seconds kKeepAlive{30};
-
 RelayTarget entity_target(const PipeConfig& config, const Address& a) {
     RelayTarget t = *config.relay;
     t.entity = a.path;
@@ -27,7 +24,7 @@ public:
     RelayAcceptor(EventLoop& loop, const PipeConfig& config, const Address& a, const Log& log, Accepted accepted,
                   Failed failed)
         : loop_(loop), config_(config), address_(a), log_(log), accepted_(std::move(accepted)),
-          failed_(std::move(failed)), channel_(loop, *this, entity_target(config, a), config.client, kKeepAlive),
+          failed_(std::move(failed)), channel_(loop, *this, entity_target(config, a), config.client, config.keepalive),
           rejections_(loop), entity_(a.path) {}
     ~RelayAcceptor() override { *alive_ = false; }
 

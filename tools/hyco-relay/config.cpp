@@ -183,6 +183,9 @@ Result<Config> resolve(const Options& o) {
     c.rendezvous_timeout = *rt;
     c.http_timeout = *ht;
     c.token_grace = *tg;
+    auto it = duration_option("--idle-timeout", o.idle_timeout, true);
+    if (!it) return it.error();
+    c.idle_timeout = *it;
     if (o.max_listeners < 1 || o.max_listeners > 1000)
         return make_error(Exit::usage, "invalid --max-listeners", "expected 1 to 1000");
     c.max_listeners = o.max_listeners;

@@ -45,6 +45,7 @@ struct Options {
     std::string rendezvous_timeout = "30s";
     std::string http_timeout = "60s";
     std::string token_grace = "5m";
+    std::string idle_timeout = "0";
     int max_listeners = 25;
     bool verbose = false;
 };
@@ -60,6 +61,9 @@ struct Config {
     std::chrono::milliseconds rendezvous_timeout{30000};
     std::chrono::milliseconds http_timeout{60000};
     std::chrono::milliseconds token_grace{300000};
+    /// Close a control channel that sent no frame for this long (0: never),
+    /// to check that listeners keep their channels alive.
+    std::chrono::milliseconds idle_timeout{0};
     int max_listeners = 25;
     bool verbose = false;
 

@@ -17,8 +17,10 @@ ControlChannel::ControlChannel(Conn& conn, std::string entity, std::string liste
                                std::int64_t token_expiry)
     : ResponseReader(conn, control::kMaxMessageSize), entity_(std::move(entity)),
       listener_id_(std::move(listener_id)), request_host_(std::move(request_host)), expiry_(token_expiry),
-      expiry_timer_(std::make_unique<Timer>(conn.relay.context())) {
+      expiry_timer_(std::make_unique<Timer>(conn.relay.context())),
+      idle_timer_(std::make_unique<Timer>(conn.relay.context())), last_heard_(std::chrono::steady_clock::now()) {
     arm_expiry();
+    arm_idle(conn.relay.config().idle_timeout);
 }
 
 ControlChannel::~ControlChannel() = default;
@@ -30,6 +32,27 @@ void ControlChannel::arm_expiry() {
     expiry_timer_->arm(due, [this] {
         conn_.relay.log(fmt::format("{}: token expired without renewal; closing with 1008", conn_.label));
         conn_.ws_close(ws::close_code::policy_violation, "The token has expired and was not renewed.");
+        conn_.finish();
+    });
+}
+
+void ControlChannel::on_input(Conn& conn) {
+    // Any bytes count, keep-alive Ping or Pong included. The timer is not
+    // re-armed here on every read; when it fires it looks at last_heard_.
+    last_heard_ = std::chrono::steady_clock::now();
+    ResponseReader::on_input(conn);
+}
+
+void ControlChannel::arm_idle(std::chrono::milliseconds delay) {
+    auto limit = conn_.relay.config().idle_timeout;
+    if (limit.count() <= 0) return;
+    idle_timer_->arm(delay, [this, limit] {
+        auto quiet = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                          last_heard_);
+        if (quiet < limit) return arm_idle(limit - quiet);
+        conn_.relay.log(fmt::format("{}: nothing received for {}; closing with 1001", conn_.label,
+                                    format_duration(std::chrono::duration_cast<std::chrono::seconds>(limit))));
+        conn_.ws_close(ws::close_code::going_away, "The control channel was idle; send keep-alive frames.");
         conn_.finish();
     });
 }
@@ -77,6 +100,7 @@ void ControlChannel::renew(const std::string& token) {
 
 void ControlChannel::on_closed(Conn&) {
     expiry_timer_->cancel();
+    idle_timer_->cancel();
     conn_.relay.registry().remove_listener(entity_, conn_.id);
     std::set<std::string> pending;
     pending.swap(exchanges_);

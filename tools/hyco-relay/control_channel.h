@@ -1,8 +1,10 @@
 // A listener's control channel: registered on its entity, receives accept and
 // request messages, answers renewToken, and is closed with 1008 when its
-// token expires (after the grace period) without renewal.
+// token expires (after the grace period) without renewal, or with 1001 when
+// it stays silent longer than --idle-timeout.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <set>
@@ -21,6 +23,7 @@ public:
     ~ControlChannel() override;
 
     const char* kind() const override { return "listener"; }
+    void on_input(Conn& conn) override;
     void on_closed(Conn& conn) override;
 
     /// Sends a control message (and a body as the next binary message,
@@ -37,6 +40,7 @@ public:
 private:
     void on_text(std::string message) override;
     void arm_expiry();
+    void arm_idle(std::chrono::milliseconds delay);
     void renew(const std::string& token);
 
     std::string entity_;
@@ -44,6 +48,8 @@ private:
     std::string request_host_;
     std::int64_t expiry_;
     std::unique_ptr<Timer> expiry_timer_;
+    std::unique_ptr<Timer> idle_timer_;
+    std::chrono::steady_clock::time_point last_heard_;
     std::set<std::string> exchanges_;
 };
 
