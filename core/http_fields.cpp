@@ -53,6 +53,16 @@ const std::string* find(const Fields& fields, std::string_view name) {
     return nullptr;
 }
 
+std::optional<std::string> joined(const Fields& fields, std::string_view name) {
+    std::optional<std::string> out;
+    for (const auto& [k, v] : fields) {
+        if (!text::iequals(k, name)) continue;
+        if (out) *out += ", " + v;
+        else out = v;
+    }
+    return out;
+}
+
 bool has_token(const Fields& fields, std::string_view name, std::string_view token) {
     for (const auto& [k, v] : fields) {
         if (!text::iequals(k, name)) continue;

@@ -33,6 +33,8 @@ FieldError parse_field_line(std::string_view line, Fields& out);
 
 /// First value of field `name`, or nullptr.
 const std::string* find(const Fields& fields, std::string_view name);
+/// All values of field `name` joined with ", " (RFC 9110 §5.3), if any.
+std::optional<std::string> joined(const Fields& fields, std::string_view name);
 /// True if some `name` field lists `token` (comma-separated, case-insensitive).
 bool has_token(const Fields& fields, std::string_view name, std::string_view token);
 

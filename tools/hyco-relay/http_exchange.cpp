@@ -29,11 +29,11 @@ Conn* HttpExchange::channel() const {
     return c && !c->closing() ? c : nullptr;
 }
 
-void HttpExchange::start(BodyDecoder body) {
+void HttpExchange::start(http::BodyDecoder body) {
     body_ = std::move(body);
     if (auto* e = request_.header("Expect"); e && text::iequals(*e, "100-continue"))
         conn_.write("HTTP/1.1 100 Continue\r\n\r\n");
-    if (body_.kind() == BodyDecoder::Kind::length && request_.head_size + body_.length() > kControlChannelLimit) {
+    if (body_.kind() == http::BodyDecoder::Kind::length && request_.head_size + body_.length() > kControlChannelLimit) {
         send_pointer();
         return;
     }

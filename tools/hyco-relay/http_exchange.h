@@ -10,7 +10,7 @@
 
 #include "core/control_message.h"
 #include "tools/hyco-relay/conn.h"
-#include "tools/hyco-relay/http_body.h"
+#include "core/http_body.h"
 #include "tools/hyco-relay/http_request.h"
 #include "tools/hyco-relay/timer.h"
 
@@ -29,7 +29,7 @@ public:
     ~HttpExchange() override;
 
     /// Begins reading the body (set up by the caller in `body`).
-    void start(BodyDecoder body);
+    void start(http::BodyDecoder body);
 
     void on_input(Conn& conn) override;
     void on_closed(Conn& conn) override;
@@ -63,7 +63,7 @@ private:
     control::Request message_;
     std::uint64_t listener_;
     std::uint64_t rendezvous_ = 0;
-    BodyDecoder body_;
+    http::BodyDecoder body_;
     std::string buffer_;
     Phase phase_ = Phase::body;
     bool pointer_ = false;

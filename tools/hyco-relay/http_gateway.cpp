@@ -79,9 +79,9 @@ void route_http(Conn& conn, HttpRequest req) {
         AuthResult a = authorize(relay.config(), tokens, e->path, host, kSend, unix_now());
         if (!a.ok()) return refuse(conn, a.status, a.reason, head);
     }
-    BodyDecoder body;
+    http::BodyDecoder body;
     int status = 0;
-    if (std::string why = body.init(req, status); !why.empty()) return refuse(conn, status, "BadRequest: " + why, head);
+    if (std::string why = body.init(req.headers, status); !why.empty()) return refuse(conn, status, "BadRequest: " + why, head);
     bool filtered = false;
     Conn* listener = pick_listener(conn, *e, req, filtered);
     if (filtered) return refuse(conn, 404, kFilteredOut, head);

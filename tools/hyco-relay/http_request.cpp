@@ -25,13 +25,7 @@ HeadResult fail(int status, std::string reason) {
 const std::string* HttpRequest::header(std::string_view name) const { return http::find(headers, name); }
 
 std::optional<std::string> HttpRequest::joined(std::string_view name) const {
-    std::optional<std::string> out;
-    for (const auto& [k, v] : headers) {
-        if (!text::iequals(k, name)) continue;
-        if (out) *out += ", " + v;
-        else out = v;
-    }
-    return out;
+    return http::joined(headers, name);
 }
 
 bool HttpRequest::has_token(std::string_view name, std::string_view token) const {

@@ -1,8 +1,7 @@
-// Tests of the relay's HTTP request-head parser and body decoder, including
-// every split point of the input and malformed and oversized requests.
+// Tests of the relay's HTTP request-head parser, including every split point
+// of the input and malformed and oversized requests.
 #include <doctest/doctest.h>
 
-#include "tools/hyco-relay/http_body.h"
 #include "tools/hyco-relay/http_request.h"
 
 using namespace hyco::relay;
@@ -89,70 +88,4 @@ TEST_CASE("query parameters keep raw values and decode on request") {
     CHECK(q[3].name == "a b");
     CHECK(*query_value(q, "a b") == "c d");
     CHECK(!query_value(q, "missing"));
-}
-
-namespace {
-
-HttpRequest with(std::vector<std::pair<std::string, std::string>> h) {
-    HttpRequest r;
-    r.headers = std::move(h);
-    return r;
-}
-
-}  // namespace
-
-TEST_CASE("Content-Length bodies stop at the declared length") {
-    BodyDecoder d;
-    int status = 0;
-    REQUIRE(d.init(with({{"Content-Length", "5"}}), status).empty());
-    std::string out;
-    CHECK(d.feed("hel", out) == 3);
-    CHECK(!d.done());
-    CHECK(d.feed("loGET", out) == 2);
-    CHECK(d.done());
-    CHECK(out == "hello");
-}
-
-TEST_CASE("framing errors are refused") {
-    BodyDecoder d;
-    int status = 0;
-    CHECK(!d.init(with({{"Content-Length", "5"}, {"Content-Length", "6"}}), status).empty());
-    CHECK(status == 400);
-    CHECK(!d.init(with({{"Content-Length", "-1"}}), status).empty());
-    CHECK(!d.init(with({{"Content-Length", "99999999999999999999"}}), status).empty());
-    CHECK(!d.init(with({{"Transfer-Encoding", "gzip"}}), status).empty());
-    CHECK(status == 501);
-    CHECK(!d.init(with({{"Transfer-Encoding", "chunked"}, {"Content-Length", "3"}}), status).empty());
-    CHECK(d.init(with({{"Content-Length", "7, 7"}}), status).empty());
-    CHECK(d.length() == 7);
-    CHECK(d.init(with({}), status).empty());
-    CHECK(d.done());
-}
-
-TEST_CASE("chunked bodies decode at every split point") {
-    const std::string wire = "4;ext=1\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nTrailer: x\r\n\r\nNEXT";
-    for (std::size_t cut = 0; cut <= wire.size(); ++cut) {
-        BodyDecoder d;
-        int status = 0;
-        REQUIRE(d.init(with({{"Transfer-Encoding", "chunked"}}), status).empty());
-        std::string out;
-        auto a = d.feed(std::string_view(wire).substr(0, cut), out);
-        REQUIRE(a >= 0);
-        auto b = d.feed(std::string_view(wire).substr(static_cast<std::size_t>(a)), out);
-        REQUIRE(b >= 0);
-        CHECK(d.done());
-        CHECK(out == "Wikipedia in\r\n\r\nchunks.");
-        CHECK(static_cast<std::size_t>(a + b) == wire.size() - 4);
-    }
-}
-
-TEST_CASE("malformed chunked bodies fail") {
-    for (std::string bad : {std::string("zz\r\n"), std::string("4\r\nWikiXX"), std::string(2000, '1'), std::string("0x10\r\n")}) {
-        BodyDecoder d;
-        int status = 0;
-        REQUIRE(d.init(with({{"Transfer-Encoding", "chunked"}}), status).empty());
-        std::string out;
-        CHECK(d.feed(bad, out) == -1);
-        CHECK(!d.error().empty());
-    }
 }

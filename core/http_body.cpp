@@ -1,10 +1,10 @@
 // Body framing: Transfer-Encoding chunked wins over Content-Length, which is
 // refused when repeated with different values (request smuggling guard).
-#include "tools/hyco-relay/http_body.h"
+#include "core/http_body.h"
 
 #include "core/text.h"
 
-namespace hyco::relay {
+namespace hyco::http {
 
 std::int64_t BodyDecoder::fail(std::string why) {
     state_ = State::failed;
@@ -12,15 +12,19 @@ std::int64_t BodyDecoder::fail(std::string why) {
     return -1;
 }
 
-std::string BodyDecoder::init(const HttpRequest& req, int& status) {
-    status = 400;
+void BodyDecoder::reset() {
     kind_ = Kind::none;
     state_ = State::done;
     length_ = remaining_ = 0;
     line_.clear();
     trailer_bytes_ = 0;
     error_.clear();
-    if (auto te = req.joined("Transfer-Encoding")) {
+}
+
+std::string BodyDecoder::init(const Fields& fields, int& status) {
+    status = 400;
+    reset();
+    if (auto te = joined(fields, "Transfer-Encoding")) {
         // Only "chunked" (last) is understood; anything else cannot be framed.
         auto parts = text::split(*te, ',');
         if (!text::iequals(text::trim(parts.back()), "chunked")) {
@@ -31,12 +35,12 @@ std::string BodyDecoder::init(const HttpRequest& req, int& status) {
             status = 501;
             return "only 'chunked' transfer coding is supported";
         }
-        if (req.header("Content-Length")) return "both Transfer-Encoding and Content-Length given";
+        if (find(fields, "Content-Length")) return "both Transfer-Encoding and Content-Length given";
         kind_ = Kind::chunked;
         state_ = State::size_line;
         return {};
     }
-    if (auto cl = req.joined("Content-Length")) {
+    if (auto cl = joined(fields, "Content-Length")) {
         std::string first;
         for (std::string_view v : text::split(*cl, ',')) {
             std::string_view t = text::trim(v);
@@ -52,10 +56,31 @@ std::string BodyDecoder::init(const HttpRequest& req, int& status) {
     return {};
 }
 
+std::string BodyDecoder::init_response(const Fields& fields, int status_code, bool head_request) {
+    reset();
+    if (head_request || status_code < 200 || status_code == 204 || status_code == 304) return {};
+    int ignored = 0;
+    if (std::string why = init(fields, ignored); !why.empty()) return why;
+    if (kind_ == Kind::none) {
+        kind_ = Kind::until_close;
+        state_ = State::until_close;
+    }
+    return {};
+}
+
+bool BodyDecoder::end_of_input() {
+    if (state_ == State::until_close) state_ = State::done;
+    return state_ == State::done;
+}
+
 std::int64_t BodyDecoder::feed(std::string_view in, std::string& out) {
     std::size_t pos = 0;
     while (pos < in.size() && state_ != State::done) {
         switch (state_) {
+            case State::until_close:
+                out.append(in.substr(pos));
+                pos = in.size();
+                break;
             case State::data: {
                 std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, in.size() - pos));
                 out.append(in.substr(pos, n));
@@ -105,4 +130,4 @@ std::int64_t BodyDecoder::feed(std::string_view in, std::string& out) {
     return static_cast<std::int64_t>(pos);
 }
 
-}  // namespace hyco::relay
+}  // namespace hyco::http

@@ -1,0 +1,103 @@
+// Tests of the HTTP body decoder: request framing (as the relay reads sender
+// bodies) and response framing (as hyco-pipe reads HTTP targets), at every
+// split point and with malformed input.
+#include <doctest/doctest.h>
+
+#include "core/http_body.h"
+
+using namespace hyco::http;
+
+TEST_CASE("Content-Length bodies stop at the declared length") {
+    BodyDecoder d;
+    int status = 0;
+    REQUIRE(d.init(Fields({{"Content-Length", "5"}}), status).empty());
+    std::string out;
+    CHECK(d.feed("hel", out) == 3);
+    CHECK(!d.done());
+    CHECK(d.feed("loGET", out) == 2);
+    CHECK(d.done());
+    CHECK(out == "hello");
+}
+
+TEST_CASE("framing errors are refused") {
+    BodyDecoder d;
+    int status = 0;
+    CHECK(!d.init(Fields({{"Content-Length", "5"}, {"Content-Length", "6"}}), status).empty());
+    CHECK(status == 400);
+    CHECK(!d.init(Fields({{"Content-Length", "-1"}}), status).empty());
+    CHECK(!d.init(Fields({{"Content-Length", "99999999999999999999"}}), status).empty());
+    CHECK(!d.init(Fields({{"Transfer-Encoding", "gzip"}}), status).empty());
+    CHECK(status == 501);
+    CHECK(!d.init(Fields({{"Transfer-Encoding", "chunked"}, {"Content-Length", "3"}}), status).empty());
+    CHECK(d.init(Fields({{"Content-Length", "7, 7"}}), status).empty());
+    CHECK(d.length() == 7);
+    CHECK(d.init(Fields({}), status).empty());
+    CHECK(d.done());
+}
+
+TEST_CASE("chunked bodies decode at every split point") {
+    const std::string wire = "4;ext=1\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nTrailer: x\r\n\r\nNEXT";
+    for (std::size_t cut = 0; cut <= wire.size(); ++cut) {
+        BodyDecoder d;
+        int status = 0;
+        REQUIRE(d.init(Fields({{"Transfer-Encoding", "chunked"}}), status).empty());
+        std::string out;
+        auto a = d.feed(std::string_view(wire).substr(0, cut), out);
+        REQUIRE(a >= 0);
+        auto b = d.feed(std::string_view(wire).substr(static_cast<std::size_t>(a)), out);
+        REQUIRE(b >= 0);
+        CHECK(d.done());
+        CHECK(out == "Wikipedia in\r\n\r\nchunks.");
+        CHECK(static_cast<std::size_t>(a + b) == wire.size() - 4);
+    }
+}
+
+TEST_CASE("malformed chunked bodies fail") {
+    for (std::string bad : {std::string("zz\r\n"), std::string("4\r\nWikiXX"), std::string(2000, '1'), std::string("0x10\r\n")}) {
+        BodyDecoder d;
+        int status = 0;
+        REQUIRE(d.init(Fields({{"Transfer-Encoding", "chunked"}}), status).empty());
+        std::string out;
+        CHECK(d.feed(bad, out) == -1);
+        CHECK(!d.error().empty());
+    }
+}
+
+TEST_CASE("response framing follows RFC 9112 section 6.3") {
+    BodyDecoder d;
+    std::string out;
+    CHECK(d.init_response({{"Content-Length", "4"}}, 200, true).empty());
+    CHECK(d.done());  // HEAD: no body whatever the headers say
+    for (int status : {101, 204, 304}) {
+        CHECK(d.init_response({{"Content-Length", "4"}}, status, false).empty());
+        CHECK(d.done());
+    }
+    CHECK(d.init_response({{"Content-Length", "4"}}, 200, false).empty());
+    CHECK(d.kind() == BodyDecoder::Kind::length);
+    CHECK(d.feed("abcdef", out) == 4);
+    CHECK(d.done());
+    CHECK(!d.init_response({{"Transfer-Encoding", "gzip"}}, 200, false).empty());
+}
+
+TEST_CASE("a response without framing ends with the connection") {
+    BodyDecoder d;
+    std::string out;
+    REQUIRE(d.init_response({{"Content-Type", "text/plain"}}, 200, false).empty());
+    CHECK(d.kind() == BodyDecoder::Kind::until_close);
+    CHECK(d.feed("all of ", out) == 7);
+    CHECK(d.feed("it", out) == 2);
+    CHECK(!d.done());
+    CHECK(d.end_of_input());
+    CHECK(out == "all of it");
+}
+
+TEST_CASE("a truncated response body is not complete at the end of input") {
+    BodyDecoder d;
+    std::string out;
+    REQUIRE(d.init_response({{"Content-Length", "10"}}, 200, false).empty());
+    CHECK(d.feed("short", out) == 5);
+    CHECK(!d.end_of_input());
+    REQUIRE(d.init_response({{"Transfer-Encoding", "chunked"}}, 200, false).empty());
+    CHECK(d.feed("5\r\nhello\r\n", out) > 0);
+    CHECK(!d.end_of_input());
+}
