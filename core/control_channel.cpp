@@ -35,6 +35,8 @@ void ControlChannel::connect() {
     timeouts.ping_interval = keepalive_.interval;
     timeouts.keepalive_frame = keepalive_.frame;
     message_.clear();
+    awaiting_body_.reset();
+    ++generation_;
     if (connected_once_ || backoff_.attempts() > 0) events_.channel_reconnecting(backoff_.attempts());
     ws_ = std::make_unique<WsClient>(loop_, *this, std::move(t), timeouts);
     events_.channel_log("connecting to " + sas::redact_in(ws_->target().url()));
@@ -85,9 +87,33 @@ void ControlChannel::ws_data(WsClient&, std::string_view piece, bool final, bool
     if (!final) return;
     std::string text = std::move(message_);
     message_.clear();
-    bool skip = message_binary_ || message_too_big_;
+    bool too_big = message_too_big_;
     message_too_big_ = false;
-    if (!skip) handle_message(text);
+    if (awaiting_body_) {
+        // The message after a request with "body":true is its body, whole.
+        control::Request r = std::move(*awaiting_body_);
+        awaiting_body_.reset();
+        if (!message_binary_ || too_big) {
+            events_.channel_log("a request's body message was missing or over 64 KiB; answering 400");
+            control::Response resp;
+            resp.request_id = r.id;
+            resp.status_code = 400;
+            resp.status_description = "Bad Request: the body did not arrive as one binary message";
+            respond(generation_, resp, nullptr);
+            if (message_binary_) return;
+        } else {
+            events_.channel_request(r, std::move(text));
+            return;
+        }
+    }
+    if (!message_binary_ && !too_big) handle_message(text);
+}
+
+bool ControlChannel::respond(std::uint64_t generation, const control::Response& response, const std::string* body) {
+    if (generation != generation_ || !ws_ || !ws_->is_open() || ws_->close_sent()) return false;
+    ws_->send_text(control::serialize(response));
+    if (body) ws_->send(Fragment{*body, true, true, true});
+    return true;
 }
 
 void ControlChannel::handle_message(const std::string& text) {
@@ -99,15 +125,8 @@ void ControlChannel::handle_message(const std::string& text) {
     if (auto* a = std::get_if<control::Accept>(&*msg)) {
         events_.channel_accept(*a);
     } else if (auto* r = std::get_if<control::Request>(&*msg)) {
-        // HTTP requests are not served by a stream listener: answer at once
-        // rather than letting the sender wait for the relay's 504.
-        if (!r->is_pointer() && ws_) {
-            control::Response resp;
-            resp.request_id = r->id;
-            resp.status_code = 501;
-            resp.status_description = "Not Implemented: this listener relays WebSocket streams only";
-            ws_->send_text(control::serialize(resp));
-        }
+        if (!r->is_pointer() && r->body) awaiting_body_ = std::move(*r);
+        else events_.channel_request(*r, {});
     }
 }
 

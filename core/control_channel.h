@@ -1,11 +1,13 @@
 // The listener's control channel: one WebSocket to the relay's listen URI,
 // kept alive with Ping (or unsolicited Pong) frames, its token renewed with renewToken before expiry,
 // re-established after any drop on the 0/1/2/5/10/30 s ladder, and given
-// up only on 404. It hands `accept` messages to its owner.
+// up only on 404. It hands `accept` and `request` messages to its owner.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/backoff.h"
@@ -26,6 +28,11 @@ public:
         /// The channel dropped or could not connect; it retries after `retry_in`.
         virtual void channel_offline(const Error& why, std::chrono::seconds retry_in) = 0;
         virtual void channel_accept(const control::Accept& accept) = 0;
+        /// An HTTP request (protocol.md §3.4). The full form comes with its
+        /// body when `request.body` (the binary message that followed it);
+        /// the pointer form (request.is_pointer()) is fetched from the
+        /// rendezvous. Answer through respond() or the rendezvous.
+        virtual void channel_request(const control::Request& request, std::string body) = 0;
         /// Permanent failure (404): no more retries.
         virtual void channel_fatal(const Error& why) = 0;
         virtual void channel_renewed() {}
@@ -45,6 +52,12 @@ public:
     bool stopped() const { return stopping_ && !ws_; }
     /// sb-hc-id of this listener (a GUID, the same across reconnects).
     const std::string& id() const { return id_; }
+    /// Counts connections: a response belongs to the connection its request
+    /// came on, and must not be sent on a later one.
+    std::uint64_t generation() const { return generation_; }
+    /// Sends a response (and its body as the next binary message) if the
+    /// connection of `generation` is still open; false otherwise.
+    bool respond(std::uint64_t generation, const control::Response& response, const std::string* body);
 
 private:
     void connect();
@@ -67,6 +80,8 @@ private:
     std::string message_;
     bool message_binary_ = false;
     bool message_too_big_ = false;
+    std::optional<control::Request> awaiting_body_;  ///< a request whose body message comes next
+    std::uint64_t generation_ = 0;
     bool stopping_ = false;
     bool connected_once_ = false;
 };

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/control_channel.h"
+#include "core/http_refusals.h"
 #include "core/progress.h"
 #include "core/rejections.h"
 
@@ -45,7 +46,7 @@ class Listener final : public ControlChannel::Events {
 public:
     Listener(EventLoop& loop, const ListenerConfig& cfg)
         : loop_(loop), cfg_(cfg), channel_(loop, *this, cfg.target, cfg.client, cfg.keepalive), rejections_(loop),
-          reaper_(loop),
+          http_refusals_(loop), reaper_(loop),
           progress_(loop) {}
 
     Status run();
@@ -68,6 +69,14 @@ private:
     }
     void channel_log(const std::string& line) override { verbose(line); }
     void channel_accept(const control::Accept& a) override;
+    void channel_request(const control::Request& r, std::string body) override {
+        verbose("answering an HTTP request with 501: hyco-listen relays WebSocket connections only");
+        std::uint64_t gen = channel_.generation();
+        http_refusals_.refuse(
+            r, std::move(body),
+            [this, gen](const control::Response& resp, const std::string* b) { return channel_.respond(gen, resp, b); },
+            cfg_.client.timeouts, 501, "Not Implemented: this listener relays WebSocket connections only");
+    }
 
     void verbose(const std::string& line) {
         if (cfg_.log && cfg_.client.verbose) cfg_.log(line);
@@ -93,6 +102,7 @@ private:
     std::map<std::uint64_t, std::unique_ptr<Conn>> conns_;
     std::map<std::uint64_t, std::unique_ptr<Hook>> hooks_;
     Rejections rejections_;
+    HttpRefusals http_refusals_;
     std::vector<Orphan> orphans_;
     std::uint64_t next_id_ = 1;
     bool served_ = false;

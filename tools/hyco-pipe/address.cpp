@@ -148,7 +148,12 @@ const std::vector<AddressType>& address_types() {
          false, true},
         {AddressKind::relay_listen, "relay-listen", {"relay-l"}, "relay-listen:[PATH]",
          "Be a listener on the Hybrid Connection PATH (default: --path or EntityPath): every relay connection "
-         "a sender opens is one stream. Uses the connection options.",
+         "a sender opens is one stream. HTTP requests sent to the entity's URL are served too: each is written "
+         "to a fresh instance of the other address as an HTTP/1.1 request (the entity's path taken off the "
+         "front, X-Forwarded-For, -Proto, -Host and -Prefix added, Connection: close) and the HTTP/1.1 response "
+         "read back is relayed to the sender, so relay-listen:web tcp:127.0.0.1:8080 publishes a local web "
+         "server at https://NAMESPACE/web/. A target that cannot be reached or answers something other than "
+         "HTTP gives the sender 502. Uses the connection options.",
          true, true},
         {AddressKind::relay_connect, "relay-connect", {"relay"}, "relay-connect:[PATH]",
          "Be a sender: open a WebSocket to the Hybrid Connection PATH (default: --path or EntityPath). The "

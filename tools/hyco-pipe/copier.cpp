@@ -136,6 +136,10 @@ void Copier::finish(bool clean) {
     loop_.defer([this, clean] {
         pending_finishes_ = 2;
         bool ok = clean && !error_;
+        if (error_) {
+            first_->session_failed(*error_);
+            second_->session_failed(*error_);
+        }
         first_->finish(ok, [this](Status st) { stream_finished(st); });
         second_->finish(ok && second_opening_, [this](Status st) { stream_finished(st); });
     });

@@ -1,12 +1,15 @@
 // relay-listen: the client core's listener control channel (keep-alive,
 // token renewal, the reconnect ladder) whose every `accept` becomes a
-// rendezvous RelayStream (protocol.md §3.3, §4). Unlike hyco-listen, a
+// rendezvous RelayStream (protocol.md §3.3, §4) and every HTTP `request` an
+// HttpStream (§3.4-3.8). Unlike hyco-listen, a
 // failure before the channel was ever online is fatal: a mistyped key or a
 // relay that is down should end a forwarding command, not spin.
 #include <fmt/format.h>
 
 #include "core/control_channel.h"
+#include "core/http_refusals.h"
 #include "core/rejections.h"
+#include "tools/hyco-pipe/http_stream.h"
 #include "tools/hyco-pipe/relay_endpoint.h"
 #include "tools/hyco-pipe/relay_stream.h"
 
@@ -25,7 +28,7 @@ public:
                   Failed failed)
         : loop_(loop), config_(config), address_(a), log_(log), accepted_(std::move(accepted)),
           failed_(std::move(failed)), channel_(loop, *this, entity_target(config, a), config.client, config.keepalive),
-          rejections_(loop), entity_(a.path) {}
+          rejections_(loop), http_refusals_(loop), entity_(a.path) {}
     ~RelayAcceptor() override { *alive_ = false; }
 
     void start() { channel_.start(); }
@@ -64,6 +67,24 @@ private:
         accepted_(std::move(stream), peer);
     }
 
+    void channel_request(const control::Request& request, std::string body) override {
+        std::uint64_t gen = channel_.generation();
+        RelayedHttp::ChannelSend send = [this, alive = alive_, gen](const control::Response& r, const std::string* b) {
+            return *alive && channel_.respond(gen, r, b);
+        };
+        if (paused_) {
+            http_refusals_.refuse(request, std::move(body), std::move(send), config_.client.timeouts, 503,
+                                  "Service Unavailable: hyco-pipe is at --max-connections");
+            return;
+        }
+        std::string peer = request.remote.address.empty()
+                               ? std::string("HTTP sender via relay")
+                               : fmt::format("{}:{} (HTTP) via relay", request.remote.address, request.remote.port);
+        accepted_(std::make_unique<HttpStream>(loop_, request, std::move(body), std::move(send),
+                                               config_.client.timeouts, entity_),
+                  peer);
+    }
+
     /// Reports once, after the current callback: the owner may destroy us.
     void fail(const Error& why) {
         channel_.stop();
@@ -84,6 +105,7 @@ private:
     Failed failed_;
     ControlChannel channel_;
     Rejections rejections_;
+    HttpRefusals http_refusals_;
     std::string entity_;
     bool paused_ = false;
     bool online_before_ = false;

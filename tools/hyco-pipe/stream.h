@@ -48,6 +48,9 @@ public:
     virtual void pause(bool paused) = 0;
     /// Input is not wanted any more (one-way modes, consumer gone).
     virtual void close_read() = 0;
+    /// The session failed for `why` and is about to finish: a stream that
+    /// can still tell its peer (an HTTP exchange answering 502) does so.
+    virtual void session_failed(const Error& why) { (void)why; }
     /// For logs: the peer or resource, e.g. "127.0.0.1:5432" or "pid 1234".
     virtual std::string describe() const = 0;
     /// The session is over: release resources and report a final verdict

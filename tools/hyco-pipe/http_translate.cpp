@@ -1,0 +1,113 @@
+// HTTP/1.1 <-> relay JSON (see http_translate.h).
+#include "tools/hyco-pipe/http_translate.h"
+
+#include <fmt/format.h>
+
+#include "core/relay_uri.h"
+#include "core/text.h"
+
+namespace hyco::pipe {
+namespace {
+
+// RFC 9110 §7.6.1 connection-specific fields, plus the framing fields we
+// set ourselves. Fields listed in Connection are dropped too.
+constexpr std::string_view kHopByHop[] = {"Connection", "Keep-Alive",        "Proxy-Connection", "TE",
+                                          "Trailer",    "Transfer-Encoding", "Upgrade",          "Content-Length"};
+
+bool is_hop_by_hop(std::string_view name, const std::vector<std::string>& listed) {
+    for (std::string_view h : kHopByHop)
+        if (text::iequals(name, h)) return true;
+    for (const std::string& l : listed)
+        if (text::iequals(name, l)) return true;
+    return false;
+}
+
+template <typename List>
+std::vector<std::string> connection_tokens(const List& fields) {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : fields) {
+        if (!text::iequals(k, "Connection")) continue;
+        for (std::string_view t : text::split(v, ',')) {
+            std::string_view token = http::trim_ows(t);
+            if (!token.empty()) out.emplace_back(token);
+        }
+    }
+    return out;
+}
+
+/// Strips "/" + `prefix` from the front of `target` at a segment boundary.
+std::optional<std::string> strip_prefix(std::string_view target, std::string_view prefix) {
+    if (target.size() < prefix.size() + 1 || target[0] != '/' ||
+        !text::iequals(target.substr(1, prefix.size()), prefix))
+        return std::nullopt;
+    std::string_view rest = target.substr(prefix.size() + 1);
+    if (!rest.empty() && rest[0] != '/' && rest[0] != '?') return std::nullopt;
+    if (rest.empty() || rest[0] == '?') return "/" + std::string(rest);
+    return std::string(rest);
+}
+
+}  // namespace
+
+std::string strip_entity(std::string_view request_target, std::string_view entity) {
+    if (auto s = strip_prefix(request_target, entity)) return *s;
+    std::string encoded = encode_entity_path(entity);
+    if (auto s = strip_prefix(request_target, encoded)) return *s;
+    return std::string(request_target.empty() ? "/" : request_target);
+}
+
+Result<std::string> request_head(const control::Request& request, std::string_view entity, BodyFraming framing) {
+    if (!http::is_token(request.method))
+        return make_error(Exit::usage, "HTTP request", "the method is not a token: " + text::quote(request.method));
+    std::string target = strip_entity(request.request_target, entity);
+    for (char c : target)
+        if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f)
+            return make_error(Exit::usage, "HTTP request", "the request target contains a space or control character");
+    std::string out = fmt::format("{} {} HTTP/1.1\r\n", request.method, target);
+    auto listed = connection_tokens(request.request_headers);
+    for (const auto& [k, v] : request.request_headers) {
+        if (is_hop_by_hop(k, listed) || text::iequals(k, "X-Forwarded-Prefix") || text::iequals(k, "X-Forwarded-For"))
+            continue;
+        // A name or value that would break the head is not ours to repair.
+        if (!http::is_token(k) || http::has_bad_value_char(v)) continue;
+        out += fmt::format("{}: {}\r\n", k, v);
+    }
+    // X-Forwarded-For lists every hop: the sender's address goes last.
+    std::string xff;
+    if (const std::string* v = control::find_header(request.request_headers, "X-Forwarded-For");
+        v && !http::has_bad_value_char(*v))
+        xff = *v;
+    if (!request.remote.address.empty() && !http::has_bad_value_char(request.remote.address))
+        xff += (xff.empty() ? "" : ", ") + request.remote.address;
+    if (!xff.empty()) out += fmt::format("X-Forwarded-For: {}\r\n", xff);
+    if (!control::find_header(request.request_headers, "X-Forwarded-Proto"))
+        out += fmt::format("X-Forwarded-Proto: {}\r\n", request.address.rfind("wss:", 0) == 0 ? "https" : "http");
+    if (const std::string* host = control::find_header(request.request_headers, "Host");
+        host && !control::find_header(request.request_headers, "X-Forwarded-Host") && !http::has_bad_value_char(*host))
+        out += fmt::format("X-Forwarded-Host: {}\r\n", *host);
+    out += fmt::format("X-Forwarded-Prefix: /{}\r\n", encode_entity_path(entity));
+    if (framing.chunked) out += "Transfer-Encoding: chunked\r\n";
+    else if (framing.length) out += fmt::format("Content-Length: {}\r\n", *framing.length);
+    out += "Connection: close\r\n\r\n";
+    return out;
+}
+
+control::Headers response_fields(const http::Fields& fields) {
+    auto listed = connection_tokens(fields);
+    control::Headers out;
+    for (const auto& [k, v] : fields) {
+        if (is_hop_by_hop(k, listed)) continue;
+        bool merged = false;
+        for (auto& [ok, ov] : out) {
+            if (!text::iequals(ok, k)) continue;
+            ov += ", " + v;
+            merged = true;
+            break;
+        }
+        if (!merged) out.emplace_back(k, v);
+    }
+    return out;
+}
+
+std::string chunk(std::string_view piece) { return fmt::format("{:x}\r\n{}\r\n", piece.size(), piece); }
+
+}  // namespace hyco::pipe
