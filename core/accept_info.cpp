@@ -86,7 +86,13 @@ std::optional<Verdict> parse_verdict(std::string_view t) {
     std::string_view rest = t.substr(3);
     while (!rest.empty() && (rest.front() == ':' || rest.front() == ' ' || rest.front() == '\t'))
         rest.remove_prefix(1);
-    if (!rest.empty()) v.description = std::string(rest.substr(0, 200));
+    if (rest.size() > 200) {
+        // Cut at a character boundary: the description travels in JSON and URLs.
+        std::size_t cut = 200;
+        while (cut > 0 && (static_cast<unsigned char>(rest[cut]) & 0xC0) == 0x80) --cut;
+        rest = rest.substr(0, cut);
+    }
+    if (!rest.empty()) v.description = std::string(rest);
     return v;
 }
 

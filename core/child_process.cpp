@@ -16,6 +16,10 @@ extern char** environ;
 
 namespace hyco {
 
+bool is_credential_variable(std::string_view name) {
+    return name == "HYCO_CONNECTION_STRING" || name == "HYCO_KEY" || name == "HYCO_TOKEN";
+}
+
 Result<Child> spawn_shell(const ChildSpec& spec) {
     int in[2] = {-1, -1};
     int out[2] = {-1, -1};
@@ -27,12 +31,14 @@ Result<Child> spawn_shell(const ChildSpec& spec) {
         close_all();
         return make_error(Exit::failure, "start " + spec.command, std::strerror(errno));
     }
-    // Environment: ours, with the extra variables replacing same-named ones.
+    // Environment: ours without our credentials (a per-connection child
+    // answers a remote sender), with the extra variables replacing same-named ones.
     std::map<std::string, std::string> vars;
     for (char** e = environ; e && *e; ++e) {
         std::string kv = *e;
         auto eq = kv.find('=');
-        if (eq != std::string::npos) vars[kv.substr(0, eq)] = kv.substr(eq + 1);
+        if (eq == std::string::npos || is_credential_variable(std::string_view(kv).substr(0, eq))) continue;
+        vars[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
     for (const auto& [k, v] : spec.env) vars[k] = v;
     std::vector<std::string> env_strings;

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <sys/types.h>
 #include <utility>
 #include <vector>
@@ -30,8 +31,12 @@ struct Child {
     int stdout_fd = -1;  ///< our end of the child's stdout (read), close-on-exec
 };
 
-/// Starts the child. The child's stderr is ours.
+/// Starts the child. The child's stderr is ours. HYCO_CONNECTION_STRING,
+/// HYCO_KEY and HYCO_TOKEN are not passed on.
 Result<Child> spawn_shell(const ChildSpec& spec);
+
+/// The environment variables that hold credentials.
+bool is_credential_variable(std::string_view name);
 
 /// The child's wait status if it has exited (reaped now), else nullopt.
 std::optional<int> try_reap(pid_t pid);

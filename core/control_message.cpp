@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.h"
 #include "core/text.h"
 
 namespace hyco::control {
@@ -195,7 +196,7 @@ std::string serialize(const Message& message) {
     } else {
         j["renewToken"] = json{{"token", std::get<RenewToken>(message).token}};
     }
-    return j.dump();
+    return json_text(j);
 }
 
 std::string_view command_name(const Message& message) {

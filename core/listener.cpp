@@ -14,6 +14,7 @@
 
 #include "core/control_channel.h"
 #include "core/http_refusals.h"
+#include "core/json_text.h"
 #include "core/progress.h"
 #include "core/rejections.h"
 
@@ -86,7 +87,7 @@ private:
         if (!cfg_.json) return;
         fields["event"] = event;
         fields["entity"] = cfg_.target.entity;
-        cfg_.json(fields.dump());
+        cfg_.json(json_text(fields));
     }
     void reject(const control::Accept& a, const Verdict& v);
     void open(const control::Accept& a, const ConnectionInfo& info, const std::string& subprotocol);
@@ -119,18 +120,21 @@ void Listener::channel_accept(const control::Accept& a) {
                         info.path_suffix.empty() ? "" : " path /" + info.path_suffix));
     if (result_) return reject(a, {503, "Service Unavailable: the listener is shutting down"});
     if (cfg_.reject_all) return reject(a, *cfg_.reject_all);
-    std::size_t limit = cfg_.exec.empty() ? 1 : cfg_.max_connections;
+    // --once: one connection, and while the accept hook decides about a
+    // sender nobody else gets in; a rejected sender does not count.
+    std::size_t limit = cfg_.exec.empty() || cfg_.once ? 1 : cfg_.max_connections;
     if ((cfg_.once && served_) || conns_.size() + hooks_.size() >= limit)
         return reject(a, {503, "Busy: the listener is serving as many connections as it may"});
     auto sub = choose_subprotocol(info.offered_subprotocols, cfg_.client.subprotocols);
     if (!sub) return reject(a, {400, "No common subprotocol"});
-    if (cfg_.once) served_ = true;
     if (cfg_.accept_cmd.empty()) return open(a, info, *sub);
-    auto child = spawn_shell({cfg_.accept_cmd, connection_env(info, cfg_.target.entity, *sub), false, true});
+    auto child = spawn_shell({cfg_.accept_cmd, connection_env(info, cfg_.target.entity, *sub), true, true, true});
     if (!child) {
         verbose(child.error().message());
         return reject(a, {500, "Internal Server Error: the accept command could not run"});
     }
+    // Its stdin is an empty pipe, never our stdin (which may be the data).
+    ::close(child->stdin_fd);
     auto h = std::make_unique<Hook>(Hook{*child, a, info, *sub, Clock::now() + cfg_.accept_timeout});
     hooks_[next_id_++] = std::move(h);
     kick_reaper();
@@ -154,7 +158,7 @@ void Listener::open(const control::Accept& a, const ConnectionInfo& info, const 
     int in = -1, out = -1;
     std::string name = "stdout";
     if (!cfg_.exec.empty()) {
-        auto child = spawn_shell({cfg_.exec, connection_env(info, cfg_.target.entity, subprotocol), true, true});
+        auto child = spawn_shell({cfg_.exec, connection_env(info, cfg_.target.entity, subprotocol), true, true, true});
         if (!child) {
             verbose(child.error().message());
             return reject(a, {500, "Internal Server Error: the command could not start"});
@@ -172,10 +176,12 @@ void Listener::open(const control::Accept& a, const ConnectionInfo& info, const 
     std::uint64_t id = next_id_++;
     SessionOptions so = cfg_.session;
     so.output_close_ends = cfg_.exec.empty();
+    so.empty_input_receives = cfg_.exec.empty();
     conn->session = std::make_unique<Session>(loop_, so, std::move(*target), timeouts, in, out, name,
                                               [this, id](Session&, const Status& st) { session_done(id, st); });
     Session& s = *conn->session;
     conns_[id] = std::move(conn);
+    served_ = true;
     status("accepted", {{"id", a.id}, {"remote", info.remote_address}, {"path", info.path_suffix}},
            fmt::format("accepted {}", a.id));
     if (auto st = s.start(); !st) session_done(id, st);
@@ -210,7 +216,7 @@ void Listener::reap() {
         out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
         ::close(h.child.stdout_fd);
         if (!ws) {
-            ::kill(h.child.pid, SIGKILL);
+            ::kill(-h.child.pid, SIGKILL);
             orphans_.push_back({h.child.pid, now, true});
             reject(h.accept, {500, "Internal Server Error: the accept command timed out"});
         } else if (exit_code_of(*ws) == 0) {
@@ -229,7 +235,7 @@ void Listener::reap() {
         }
         if (now >= it->term_at) {
             // Its connection is gone and stdin closed; it had two seconds.
-            ::kill(it->pid, it->termed ? SIGKILL : SIGTERM);
+            ::kill(-it->pid, it->termed ? SIGKILL : SIGTERM);
             it->termed = true;
             it->term_at = now + std::chrono::seconds(3);
         }
@@ -260,7 +266,7 @@ void Listener::finish(Status st) {
     result_ = std::move(st);
     channel_.stop();
     for (auto& [id, c] : conns_) c->session->interrupt();
-    for (auto& [id, h] : hooks_) ::kill(h->child.pid, SIGKILL);
+    for (auto& [id, h] : hooks_) ::kill(-h->child.pid, SIGKILL);
 }
 
 Status Listener::run() {
@@ -275,7 +281,8 @@ Status Listener::run() {
         return quiet || Clock::now() > give_up;
     });
     progress_.cancel();
-    for (const Orphan& o : orphans_) ::kill(o.pid, SIGTERM);
+    // Each child leads its own process group: the whole pipeline goes.
+    for (const Orphan& o : orphans_) ::kill(-o.pid, SIGTERM);
     return *result_;
 }
 

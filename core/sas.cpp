@@ -56,6 +56,9 @@ Result<Token> parse(std::string_view input) {
         std::string_view name = pair.substr(0, eq), value = pair.substr(eq + 1);
         auto decoded = text::percent_decode(value);
         if (!decoded) return bad_token(fmt::format("field '{}' has a malformed %-escape", name));
+        // Decoded fields are shown to people and put in JSON: text only.
+        if (!text::is_valid_utf8(*decoded) || text::has_control(*decoded))
+            return bad_token(fmt::format("field '{}' decodes to control characters or invalid UTF-8", name));
         auto once = [&](bool& seen) -> Status {
             if (seen) return bad_token(fmt::format("field '{}' appears twice", name));
             seen = true;

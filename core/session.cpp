@@ -59,9 +59,27 @@ void Session::send_fragments(std::vector<Fragment>& fragments) {
     if (!ws_->writable()) stream_->pause(true);
 }
 
-void Session::finish() { begin_close(); }
+void Session::finish() { conclude(); }
+
+void Session::conclude() {
+    if (concluded_) return;
+    concluded_ = true;
+    input_ended_ = true;  // on purpose: the rest of the input is not owed to the peer
+    stream_->close_read();
+    stream_->close_write();
+    if (!ws_->is_open()) {
+        ws_->abort();
+        return;
+    }
+    if (!ws_->close_sent()) ws_->finish(1000);
+    // A peer that keeps talking must not keep us: ours is the last word.
+    linger_.cancel();
+    linger_.start(options_.linger.count() > 0 ? options_.linger : std::chrono::milliseconds(2000),
+                  [this] { ws_->abort(); });
+}
 
 void Session::interrupt() {
+    input_ended_ = true;
     stream_->close_read();
     if (!ws_->is_open()) {
         ws_->abort();
@@ -88,18 +106,32 @@ void Session::stream_eof(FdStream&) {
     std::vector<Fragment> fragments;
     splitter_.finish(fragments);
     send_fragments(fragments);
-    // Empty input (stdin at /dev/null) means "receive only": keep reading
-    // until the peer closes, then answer. Once the peer has closed, our end
-    // of input is the end of the conversation whatever the options.
-    if (ws_->peer_closed() || (options_.close_on_eof && options_.read_input && stream_->bytes_read() > 0))
-        begin_close();
+    // Once the peer has closed, our end of input is the end of the
+    // conversation whatever the options.
+    bool receive_only = options_.empty_input_receives && stream_->bytes_read() == 0;
+    if (ws_->peer_closed() || (options_.close_on_eof && options_.read_input && !receive_only)) begin_close();
+}
+
+void Session::stream_read_failed(FdStream&, const Error& error) {
+    // A truncated input must not look like a complete one to either side:
+    // the peer gets an error close, we report the read error.
+    input_ended_ = true;
+    if (!failure_) failure_ = error;
+    stream_->close_read();
+    if (!ws_->is_open()) {
+        ws_->abort();
+        return;
+    }
+    ws_->finish(1011, "the sender's input failed");
+    linger_.cancel();
+    linger_.start(std::chrono::milliseconds(2000), [this] { ws_->abort(); });
 }
 
 void Session::stream_drained(FdStream&) { ws_->receive(true); }
 
 void Session::stream_write_closed(FdStream&, const Error* error) {
     output_done_ = true;
-    if (error) write_error_ = *error;
+    if (error) failure_ = *error;
     // Nothing to hold back for any more: what still arrives is discarded,
     // and reading on is how the peer's Close is found.
     ws_->receive(true);
@@ -111,6 +143,7 @@ void Session::stream_write_closed(FdStream&, const Error* error) {
         return;
     }
     // Nobody reads our output any more (EPIPE is a normal end): stop.
+    input_ended_ = true;
     stream_->close_read();
     if (ws_->is_open()) begin_close();
     else ws_->abort();
@@ -124,7 +157,7 @@ void Session::ws_open(WsClient&) {
 }
 
 void Session::ws_data(WsClient&, std::string_view piece, bool final, bool) {
-    if (output_done_) return;
+    if (output_done_ || concluded_) return;
     std::string out;
     out.reserve(piece.size() + 1);
     append_incoming(options_.framing, piece, final, out);
@@ -133,8 +166,8 @@ void Session::ws_data(WsClient&, std::string_view piece, bool final, bool) {
     if (final) {
         ++counters_.messages_in;
         if (options_.max_messages && counters_.messages_in >= options_.max_messages) {
-            stream_->close_read();
-            begin_close();
+            conclude();
+            return;
         }
     }
     if (!stream_->writable()) ws_->receive(false);
@@ -144,10 +177,17 @@ void Session::ws_drained(WsClient&) {
     if (!input_ended_) stream_->pause(false);
 }
 
-void Session::ws_peer_closed(WsClient&, int, const std::string&) {
+void Session::ws_peer_closed(WsClient&, int code, const std::string&) {
     // The peer sends no more: flush what arrived and give the consumer its
     // EOF, but keep sending our input until it ends (half-close).
     stream_->close_write();
+    if (code != 1000 && code != 1005) {
+        // Not a half-close: the peer went away (1001) or failed. Stop and
+        // answer; ws_closed() judges whether our input was cut short.
+        stream_->close_read();
+        ws_->finish(code);
+        return;
+    }
     if (input_ended_ || !options_.read_input) begin_close();
 }
 
@@ -155,6 +195,10 @@ void Session::ws_closed(WsClient&, const WsClose& close) {
     linger_.cancel();
     last_close_ = close;
     ws_result_ = close_status(close, "connection");
+    if (close.kind == WsClose::Kind::peer && close.code == 1001 && options_.read_input && !input_ended_)
+        ws_result_ = make_error(Exit::failure, "connection",
+                                fmt::format("the peer went away (1001{}{}) before all of our input was sent",
+                                            close.reason.empty() ? "" : ": ", close.reason));
     stream_->close_read();
     stream_->close_write();  // flush what arrived, then EOF for the consumer
     maybe_done();
@@ -163,7 +207,7 @@ void Session::ws_closed(WsClient&, const WsClose& close) {
 void Session::maybe_done() {
     if (done_ || !ws_result_ || !output_done_ || ws_->is_open()) return;
     done_ = true;
-    Status st = write_error_ ? Status(*write_error_) : *ws_result_;
+    Status st = failure_ ? Status(*failure_) : *ws_result_;
     loop_.defer([this, st] { on_done_(*this, st); });
 }
 

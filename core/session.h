@@ -23,7 +23,11 @@ namespace hyco {
 
 struct SessionOptions {
     Framing framing = Framing::text;
-    bool close_on_eof = true;             ///< end of non-empty input sends Close (else keep receiving)
+    bool close_on_eof = true;             ///< end of input sends Close (else keep receiving)
+    /// Empty input (stdin at /dev/null) means "receive only": no Close until
+    /// the peer's. For hyco-listen on stdio; a sender or a child that ends
+    /// without a byte still ends its side.
+    bool empty_input_receives = false;
     std::chrono::milliseconds linger{0};  ///< after our Close, wait this long for the peer's (0: for ever)
     std::uint64_t max_messages = 0;       ///< close after receiving this many (0: no limit)
     bool read_input = true;               ///< false: never read the endpoint (messages come from elsewhere)
@@ -51,7 +55,8 @@ public:
     Status start();
     /// Queues a whole message (for -m); sent once the connection is open.
     void send_message(std::string text, bool binary);
-    /// Sends Close now (after queued messages), as on end of input.
+    /// Ends the conversation on purpose (--wait expired): output stops, Close
+    /// goes out, and the peer gets --linger (or 2 s) to answer it.
     void finish();
     /// Ctrl-C: close the WebSocket cleanly, stop reading input.
     void interrupt();
@@ -67,6 +72,7 @@ public:
 private:
     void stream_data(FdStream&, std::string_view bytes) override;
     void stream_eof(FdStream&) override;
+    void stream_read_failed(FdStream&, const Error& error) override;
     void stream_drained(FdStream&) override;
     void stream_write_closed(FdStream&, const Error* error) override;
     void ws_open(WsClient&) override;
@@ -77,6 +83,7 @@ private:
 
     void send_fragments(std::vector<Fragment>& fragments);
     void begin_close();
+    void conclude();
     void maybe_done();
 
     EventLoop& loop_;
@@ -91,14 +98,16 @@ private:
     Timer linger_;
     std::vector<Fragment> pending_messages_;
     std::optional<Status> ws_result_;
-    std::optional<Error> write_error_;
+    std::optional<Error> failure_;  ///< our own side failed (output or input error)
     bool input_ended_ = false;
+    bool concluded_ = false;        ///< we ended the conversation: nothing more is written
     bool output_done_ = false;
     bool done_ = false;
 };
 
 /// Judges how a WebSocket ended: Close 1000/1001/1005 and our own close are
 /// normal; other close codes and failures are errors with a one-line reason.
+/// (A Session also counts 1001 as a failure while its input still flowed.)
 Status close_status(const WsClose& close, const std::string& what);
 
 }  // namespace hyco

@@ -124,6 +124,9 @@ void WsClient::receive(bool on) {
     paused_ = !on;
     if (!wsi_ || !open_) return;  // applied when the connection opens
     if (paused_) {
+        // A Pong cannot be seen while we do not read: waiting for one now
+        // would call a live peer dead because our own consumer is slow.
+        pong_timer_.cancel();
         lws_rx_flow_control(wsi_, 0);
         return;
     }
@@ -155,7 +158,7 @@ void WsClient::arm_ping() {
         }
         queue_.ping();
         want_write();
-        if (!pong_timer_.pending())
+        if (!pong_timer_.pending() && !paused_)
             pong_timer_.start(timeouts_.ping_timeout, [this] {
                 abort(make_error(Exit::failure, "connection to " + sas::redact_in(target_.url()),
                                  fmt::format("ping timeout: no answer within {} ms", timeouts_.ping_timeout.count())));

@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
     app.add_option("--reject", f.reject, "Reject every sender with 'STATUS [DESCRIPTION]' (maintenance)")
         ->type_name("VERDICT")
         ->group("Serving");
-    app.add_option("--max-messages", f.max_messages, "Close a connection after receiving N messages")
+    cli::Tool::whole_number(app.add_option("--max-messages", f.max_messages, "Close a connection after receiving N messages"))
         ->type_name("N")
         ->group("Data");
     app.add_flag("--no-close", f.no_close, "At end of input do not send Close; receive until the sender closes")

@@ -8,6 +8,7 @@
 
 #include "core/fd_guard.h"
 #include "core/sender.h"
+#include "core/text.h"
 #include "tools/common/client_flags.h"
 #include "tools/common/connect_flags.h"
 #include "tools/common/tool.h"
@@ -54,6 +55,16 @@ Result<SenderConfig> configure(const SendFlags& f) {
         c.wait = *w;
     }
     c.suffix = f.suffix;
+    // The query goes into the request line as it is: it must already be
+    // URL-encoded, or it could end the line and add headers of its own.
+    for (char ch : f.query) {
+        auto u = static_cast<unsigned char>(ch);
+        if (u <= ' ' || u >= 0x7f || ch == '#')
+            return make_error(Exit::usage, "--query " + text::quote(f.query),
+                              "must be URL-encoded: no spaces, control characters, '#' or non-ASCII bytes");
+    }
+    if (!f.query.empty() && f.query.front() == '?')
+        return make_error(Exit::usage, "--query " + text::quote(f.query), "leave out the leading '?'");
     c.query = f.query;
     c.progress = f.messages.empty() && f.data.show_progress();
     c.log = [](const std::string& line) { std::cerr << "hyco-send: " << line << "\n"; };
@@ -83,7 +94,9 @@ int main(int argc, char** argv) {
     app.add_option("--wait", f.wait, "With -m: close after DURATION instead of after the first reply")
         ->type_name("DURATION")
         ->group("Data");
-    app.add_option("--max-messages", f.max_messages, "Close after receiving N messages")->type_name("N")->group("Data");
+    cli::Tool::whole_number(app.add_option("--max-messages", f.max_messages, "Close after receiving N messages"))
+        ->type_name("N")
+        ->group("Data");
     app.add_flag("--no-close", f.no_close,
                  "At end of input do not send Close: keep printing what arrives until the listener closes")
         ->group("Data");

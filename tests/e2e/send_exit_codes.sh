@@ -28,4 +28,9 @@ hyco_cleanup_add "hyco_stop_pid $!"
 wait_for "$HYCO_TEST_TMP/port" '[0-9]' 10 || fail "no silent server"
 expect 5 'upgrade' -n "127.0.0.1:$(cat "$HYCO_TEST_TMP/port")" -p x --emulator --connect-timeout 1s \
     --token "$(hyco-token create -x "$(entity_cs x)")"
+# A query that is not URL-encoded could forge request headers: usage error.
+rc=0
+hyco-send -x "$(entity_cs x)" --query $'a=1 HTTP/1.1\r\nX-Evil: 1' -m x 2>"$HYCO_TEST_TMP/err" || rc=$?
+[ "$rc" = 2 ] || fail "--query with CR LF: exit $rc"
+grep -q 'must be URL-encoded' "$HYCO_TEST_TMP/err" || fail "stderr: $(cat "$HYCO_TEST_TMP/err")"
 echo ok

@@ -51,6 +51,11 @@ check 2 "a key needs a rule name" hyco-token create -n contoso -p x
 HYCO_KEY= check 2 "no key to sign with" hyco-token create -n contoso -p x -k r
 check 2 "invalid key name" hyco-token create -n contoso -p x -k "$(head -c 300 /dev/zero | tr '\0' r)"
 
+# Decoded fields that are not text (a JSON dump of them used to crash).
+SIG32=$(printf 'x%.0s' $(seq 32) | base64 | sed 's/+/%2B/g; s#/#%2F#g; s/=/%3D/g')
+check 3 "invalid UTF-8" hyco-token decode --json "SharedAccessSignature sr=a&sig=$SIG32&se=1&skn=%FF"
+check 3 "control characters" hyco-token decode "SharedAccessSignature sr=a%1B%5B31m&sig=$SIG32&se=1&skn=k"
+
 # Command-line mistakes.
 check 2 "Try 'hyco-token --help'" hyco-token create --no-such-option
 check 2 "A subcommand is required" hyco-token

@@ -137,6 +137,8 @@ TEST_CASE("malformed tokens are refused with a precise reason") {
         {"SharedAccessSignature sr=a&" + sig + "&se=1&skn", "no '='"},
         {"SharedAccessSignature sr=a\n&" + sig + "&se=1&skn=k", "control"},
         {"SharedAccessSignature sr=\xff\xfe&" + sig + "&se=1&skn=k", "UTF-8"},
+        {"SharedAccessSignature sr=a&" + sig + "&se=1&skn=%FF", "decodes to control characters or invalid UTF-8"},
+        {"SharedAccessSignature sr=a%1B%5B31m&" + sig + "&se=1&skn=k", "decodes to control characters"},
         {"SharedAccessSignature sr=" + std::string(5000, 'a') + "&" + sig + "&se=1&skn=k", "longer than"},
     };
     for (const Case& c : cases) {

@@ -138,7 +138,9 @@ Section environment_section() {
             "The shared access key, used when --key-file is not given. Keys in files or the environment "
             "stay out of the process list; keys are never printed.\n\n"
             "HYCO_TOKEN\n"
-            "A pre-issued SAS token, used when no key, --token or --token-file is given."};
+            "A pre-issued SAS token, used when no key, --token or --token-file is given.\n\n"
+            "None of the three is passed on to commands the tools run (--exec, --accept-cmd, exec:): their "
+            "output may go to a remote peer."};
 }
 
 }  // namespace hyco::cli

@@ -39,6 +39,17 @@ CLI::Option* Tool::complete(CLI::Option* opt, Complete kind) {
     return opt;
 }
 
+CLI::Option* Tool::whole_number(CLI::Option* opt) {
+    opt->check(CLI::Validator(
+        [](std::string& v) -> std::string {
+            if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos)
+                return "expected a whole number, got '" + v + "'";
+            return {};
+        },
+        ""));
+    return opt;
+}
+
 CLI::Option* Tool::choices(CLI::Option* opt, std::vector<std::string> list) {
     opt->check(CLI::IsMember(list));
     hints_[opt].choices = std::move(list);

@@ -45,6 +45,8 @@ public:
 
     /// Marks an option's value as a file, directory or command for completion.
     CLI::Option* complete(CLI::Option* opt, Complete kind);
+    /// Accepts only digits (CLI11 would wrap "-1" into a huge unsigned value).
+    static CLI::Option* whole_number(CLI::Option* opt);
     /// Restricts an option to `choices`; they are also offered by completion.
     CLI::Option* choices(CLI::Option* opt, std::vector<std::string> choices);
 

@@ -41,7 +41,10 @@ hyco::cli::ToolInfo info() {
             {"hyco-listen --reject '503 down for maintenance until 14:00'", "Turn everyone away, politely."},
         },
         {{"CONNECTION ENVIRONMENT",
-          "--exec children and --accept-cmd commands find the connection's metadata in their environment:\n\n"
+          "--exec children and --accept-cmd commands find the connection's metadata in their environment "
+          "(and not our credentials). Each runs in a process group of its own, which is stopped as a whole "
+          "when its connection is over or the accept command takes too long. The accept command's stdin is "
+          "empty.\n\n"
           "HYCO_ID\nThe relay's id of the connection.\n\n"
           "HYCO_REMOTE_ADDR, HYCO_REMOTE_PORT\nThe sender's address as the relay saw it.\n\n"
           "HYCO_ENTITY\nThe Hybrid Connection.\n\n"

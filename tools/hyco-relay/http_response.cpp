@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/crypto.h"
+#include "core/json_text.h"
 #include "core/text.h"
 #include "core/ws_frame.h"
 
@@ -66,7 +67,7 @@ std::string_view error_code_name(int status) {
 std::string error_response(int status, std::string_view reason, bool head_only, std::string_view extra_headers) {
     std::string message = fmt::format("{} TrackingId:{}", clean_reason(status, reason), crypto::uuid4());
     nlohmann::json j = {{"error", {{"code", error_code_name(status)}, {"message", message}}}};
-    std::string body = j.dump() + "\n";
+    std::string body = json_text(j) + "\n";
     std::string out = fmt::format(
         "HTTP/1.1 {} {}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n"
         "Connection: close\r\n{}\r\n",

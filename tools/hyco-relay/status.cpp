@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/duration.h"
+#include "core/json_text.h"
 #include "tools/hyco-relay/relay.h"
 
 namespace hyco::relay {
@@ -45,7 +46,7 @@ std::string Relay::status_json() const {
               {"connections", std::move(conns)},
               {"pendingAccepts", registry_.pending_accepts()},
               {"httpExchanges", registry_.exchanges()}};
-    return j.dump();
+    return json_text(j);
 }
 
 }  // namespace hyco::relay

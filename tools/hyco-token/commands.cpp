@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/duration.h"
+#include "core/json_text.h"
 #include "core/sas.h"
 #include "core/text.h"
 #include "core/uri.h"
@@ -80,7 +81,7 @@ Status decode(const DecodeOptions& o) {
                             {"key_name", t->key_name},      {"expiry", t->expiry},
                             {"expires", format_utc(t->expiry)}, {"remaining_seconds", left > 0 ? left : 0},
                             {"expired", left <= 0}};
-        std::cout << j.dump(2) << "\n";
+        std::cout << json_text(j, 2) << "\n";
         return {};
     }
     std::string remaining = left > 0 ? format_duration(std::chrono::seconds(left))
