@@ -141,6 +141,10 @@ void ControlChannel::ws_closed(WsClient&, const WsClose& close) {
     bool fatal = false;
     if (!close.established) {
         why = listener_connect_error(close, "listen on " + target_.entity, fatal);
+        // Refused credentials on the very first attempt are a mistake to
+        // report (exit 3), not a condition to wait out; later (a quota, a
+        // clock) they may pass.
+        if (!connected_once_ && (close.http_status == 401 || close.http_status == 403)) fatal = true;
     } else if (close.kind == WsClose::Kind::peer) {
         why = make_error(Exit::failure, what,
                          fmt::format("the relay closed it with code {}{}{}", close.code,

@@ -33,7 +33,7 @@ public:
         /// the pointer form (request.is_pointer()) is fetched from the
         /// rendezvous. Answer through respond() or the rendezvous.
         virtual void channel_request(const control::Request& request, std::string body) = 0;
-        /// Permanent failure (404): no more retries.
+        /// Permanent failure (404; 401/403 before the first success): no more retries.
         virtual void channel_fatal(const Error& why) = 0;
         virtual void channel_renewed() {}
         /// A new attempt after a drop (1, 2, ...).

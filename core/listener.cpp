@@ -62,7 +62,7 @@ private:
     }
     void channel_fatal(const Error& why) override {
         status("stopped", {{"reason", why.message()}}, "stopped: " + why.message());
-        finish(Error{Exit::not_found, why.what, why.why});
+        finish(why);
     }
     void channel_renewed() override { status("renewed", {}, "token renewed"); }
     void channel_reconnecting(std::size_t attempt) override {
