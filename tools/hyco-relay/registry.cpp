@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/crypto.h"
+#include "core/duration.h"
 
 namespace hyco::relay {
 
@@ -18,6 +19,7 @@ Registry::Registry(const Config& config) {
         e.path = d.path;
         e.declared = true;
         e.anonymous_senders = d.anonymous_senders;
+        e.created_at = unix_now();
         entities_[d.path] = std::move(e);
     }
 }
@@ -45,6 +47,7 @@ Entity* Registry::create(const std::string& path) {
     if (entities_.size() >= kMaxEntities) return nullptr;
     Entity& e = entities_[path];
     e.path = path;
+    e.created_at = unix_now();
     return &e;
 }
 

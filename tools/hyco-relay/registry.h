@@ -28,6 +28,7 @@ struct Entity {
     bool anonymous_senders = false;
     std::vector<ListenerRef> listeners;
     std::uint64_t connections = 0;  ///< senders and HTTP requests routed so far
+    std::int64_t created_at = 0;    ///< seconds since the epoch: relay start, or first use
 };
 
 /// A sender waiting for a listener to accept or reject.
