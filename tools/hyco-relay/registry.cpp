@@ -92,6 +92,21 @@ HttpExchange* Registry::exchange(const std::string& id) const {
     return it == exchanges_.end() ? nullptr : it->second;
 }
 
+std::optional<KeptRendezvous> Registry::take_rendezvous(std::uint64_t sender) {
+    auto it = kept_.find(sender);
+    if (it == kept_.end()) return std::nullopt;
+    KeptRendezvous k = std::move(it->second);
+    kept_.erase(it);
+    return k;
+}
+
+bool Registry::drop_rendezvous(std::uint64_t sender, std::uint64_t rendezvous) {
+    auto it = kept_.find(sender);
+    if (it == kept_.end() || it->second.rendezvous != rendezvous) return false;
+    kept_.erase(it);
+    return true;
+}
+
 std::string Registry::new_id(std::string_view prefix) {
     std::string p(prefix);
     if (p.empty()) p = crypto::uuid4();
