@@ -24,6 +24,9 @@ cli::ToolInfo info() {
         "Rules come from --rule or the config file; without any, a rule named RootManageSharedAccessKey with a "
         "freshly generated key and all rights is created. Entities are created on first use unless "
         "--declared-only is given; --entity declares one, optionally letting senders connect without a token.\n\n"
+        "GET /ENTITY?api-version=2016-07 with a token in the Authorization header answers the entity's runtime "
+        "information (ListenerCount, RequiresClientAuthorization, CreatedAt) as an Atom entry, the way the "
+        "service's management endpoint does for .NET's GetRuntimeInformationAsync.\n\n"
         "GET /$relay/status returns a JSON report of entities, listeners and open connections (SIGUSR1 prints "
         "it to stderr). SIGINT and SIGTERM close every connection cleanly (WebSockets with 1001) and exit 0.",
         {

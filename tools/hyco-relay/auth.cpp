@@ -18,7 +18,10 @@ AuthResult refuse(int status, std::string reason) {
     return r;
 }
 
-std::string rights_name(unsigned needed) { return needed == kListen ? "Listen" : "Send"; }
+std::string rights_name(unsigned needed) {
+    if (needed == kAnyRight) return "Listen, Send or Manage";
+    return needed == kListen ? "Listen" : "Send";
+}
 
 }  // namespace
 

@@ -26,7 +26,7 @@ struct AuthResult {
 /// Checks each candidate token (header, query, ...) and accepts the first
 /// valid one; otherwise reports the failure of the first candidate.
 /// `request_host` is the Host header's host: tokens may name it or the
-/// namespace host. `needed` is kListen or kSend.
+/// namespace host. `needed` is kListen, kSend or kAnyRight.
 AuthResult authorize(const Config& config, const std::vector<std::string>& candidates, std::string_view entity,
                      std::string_view request_host, unsigned needed, std::int64_t now);
 

@@ -16,13 +16,18 @@ namespace hyco::relay {
 
 /// Rights of a shared-access rule (Manage implies Listen and Send).
 enum Rights : unsigned { kListen = 1, kSend = 2, kManage = 4 };
+/// What a management read needs: any one of the three rights.
+inline constexpr unsigned kAnyRight = kListen | kSend | kManage;
 
 struct Rule {
     std::string name;
     std::string key;
     unsigned rights = 0;
 
-    bool allows(unsigned needed) const { return (rights & kManage) || (rights & needed) == needed; }
+    bool allows(unsigned needed) const {
+        if (needed == kAnyRight) return rights != 0;
+        return (rights & kManage) || (rights & needed) == needed;
+    }
 };
 
 struct EntityDecl {

@@ -1,6 +1,9 @@
 // The HTTP exchange state machine: body → (control channel | rendezvous) →
 // response head → streamed body (chunked) → keep-alive or close. A 504 timer
-// runs from the dispatch until the response head arrives.
+// runs from the dispatch until the response head arrives. Only rendezvous
+// reached from a pointer (or reused) carry later requests: one the listener
+// opened to upgrade its response is not read for requests by node and is
+// closed by .NET, so that case still ends the sender's connection.
 #include "tools/hyco-relay/http_exchange.h"
 
 #include <fmt/format.h>
@@ -14,8 +17,10 @@
 
 namespace hyco::relay {
 
-HttpExchange::HttpExchange(Conn& sender, HttpRequest request, control::Request message, std::uint64_t listener)
-    : conn_(sender), relay_(sender.relay), request_(std::move(request)), message_(std::move(message)), listener_(listener),
+HttpExchange::HttpExchange(Conn& sender, HttpRequest request, control::Request message, std::string entity,
+                           std::uint64_t listener, std::uint64_t rendezvous)
+    : conn_(sender), relay_(sender.relay), request_(std::move(request)), message_(std::move(message)),
+      entity_(std::move(entity)), listener_(listener), rendezvous_(rendezvous),
       timer_(std::make_unique<Timer>(sender.relay.context())) {
     keep_alive_ = request_.minor_version >= 1 ? !request_.has_token("Connection", "close")
                                               : request_.has_token("Connection", "keep-alive");
@@ -33,6 +38,19 @@ void HttpExchange::start(http::BodyDecoder body) {
     body_ = std::move(body);
     if (auto* e = request_.header("Expect"); e && text::iequals(*e, "100-continue"))
         conn_.write("HTTP/1.1 100 Continue\r\n\r\n");
+    if (rendezvous_) {
+        Conn* rv = conn_.relay.find(rendezvous_);
+        if (!rv || rv->closing()) {
+            fail(502, "BadGateway: the listener closed the rendezvous before the request could be delivered.");
+            return;
+        }
+        conn_.relay.verbose(fmt::format("{}: {} {} over the kept {}", conn_.label, request_.method,
+                                        message_.request_target, rv->label));
+        reusable_ = true;
+        arm_response_timer();
+        begin_on_rendezvous(*rv);
+        return;
+    }
     if (body_.kind() == http::BodyDecoder::Kind::length && request_.head_size + body_.length() > kControlChannelLimit) {
         send_pointer();
         return;
@@ -81,6 +99,10 @@ void HttpExchange::send_small() {
     buffer_.shrink_to_fit();
     phase_ = Phase::awaiting_response;
     if (!conn_.in.empty()) conn_.pause_rx(true);
+    arm_response_timer();
+}
+
+void HttpExchange::arm_response_timer() {
     auto t = conn_.relay.config().http_timeout;
     timer_->arm(t, [this, t] {
         fail(504, fmt::format("GatewayTimeout: The request was routed to the listener but the listener did not "
@@ -96,7 +118,6 @@ void HttpExchange::send_pointer() {
         return;
     }
     pointer_ = true;
-    keep_alive_ = false;  // one rendezvous per sender connection, closed after the response
     control::Request pointer;
     pointer.address = message_.address;
     pointer.id = message_.id;
@@ -113,14 +134,30 @@ void HttpExchange::send_pointer() {
 bool HttpExchange::on_rendezvous(Conn& rv) {
     if (rendezvous_ || phase_ == Phase::done) return false;
     rendezvous_ = rv.id;
-    keep_alive_ = false;
-    if (phase_ != Phase::awaiting_rendezvous) return true;  // the listener upgrades its response
+    if (phase_ != Phase::awaiting_rendezvous) {
+        keep_alive_ = false;  // the listener upgrades its response: that socket carries no requests
+        return true;
+    }
+    reusable_ = true;
+    begin_on_rendezvous(rv);
+    return true;
+}
+
+void HttpExchange::begin_on_rendezvous(Conn& rv) {
     control::Request full = message_;
     full.has_body_field = true;
-    full.body = true;
+    // A reused rendezvous also carries body-less requests (a GET after a large POST).
+    bool empty =
+        body_.kind() == http::BodyDecoder::Kind::none || (body_.kind() == http::BodyDecoder::Kind::length && body_.length() == 0);
+    full.body = pointer_ || !empty;
     std::string text = control::serialize(full);
     conn_.relay.verbose(fmt::format("{}: -> {}", rv.label, text));
     rv.ws_frame(ws::Opcode::text, true, text);
+    if (!full.body) {
+        phase_ = Phase::awaiting_response;
+        if (!conn_.in.empty()) conn_.pause_rx(true);
+        return;
+    }
     phase_ = Phase::streaming;
     send_fragment(buffer_, body_.done());
     buffer_.clear();
@@ -130,7 +167,6 @@ bool HttpExchange::on_rendezvous(Conn& rv) {
         conn_.pause_rx(false);
         conn_.relay.kick(conn_);
     }
-    return true;
 }
 
 void HttpExchange::send_fragment(std::string_view data, bool fin) {
@@ -203,13 +239,17 @@ void HttpExchange::on_channel_lost(std::uint64_t ch) {
     fail(502, "BadGateway: the listener went away before it responded.");
 }
 
-void HttpExchange::release() {
+void HttpExchange::release(bool keep_rendezvous) {
     phase_ = Phase::done;
     timer_->cancel();
     conn_.relay.registry().remove_exchange(message_.id);
     if (Conn* c = conn_.relay.find(listener_))
         if (auto* ch = dynamic_cast<ControlChannel*>(c->handler())) ch->untrack(message_.id);
     if (Conn* rv = conn_.relay.find(rendezvous_)) {
+        if (keep_rendezvous) {
+            conn_.relay.registry().keep_rendezvous(conn_.id, {rv->id, listener_, entity_});
+            return;
+        }
         rv->ws_close(ws::close_code::normal, "");
         rv->finish();
     }
@@ -225,7 +265,12 @@ void HttpExchange::fail(int status, const std::string& reason) {
 }
 
 void HttpExchange::complete() {
-    release();
+    Conn* rv = conn_.relay.find(rendezvous_);
+    bool rv_open = rv && !rv->closing();
+    // The listener closed a request-carrying rendezvous: the service drops
+    // the sender's connection after this response (protocol.md §3.7).
+    if (reusable_ && !rv_open) keep_alive_ = false;
+    release(reusable_ && rv_open && keep_alive_ && !conn_.closing());
     if (!keep_alive_ || conn_.closing()) {
         conn_.finish();
         return;

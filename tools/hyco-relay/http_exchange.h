@@ -1,7 +1,9 @@
 // One HTTP request from a sender, relayed to a listener and answered: the
 // body goes with the `request` on the control channel when head and body fit
 // in 64 KiB, otherwise over a rendezvous socket the listener opens; the
-// response comes back on either, and is framed for the sender here.
+// response comes back on either, and is framed for the sender here. A
+// rendezvous that carried a request stays open for the next request of the
+// same sender connection (protocol.md §3.7, "Rendezvous reuse").
 #pragma once
 
 #include <cstdint>
@@ -24,8 +26,10 @@ public:
     static constexpr std::size_t kControlChannelLimit = 64 * 1024;
 
     /// `message` is the complete `request` (without body flag); `listener`
-    /// the control channel chosen for it.
-    HttpExchange(Conn& sender, HttpRequest request, control::Request message, std::uint64_t listener);
+    /// the control channel chosen for it; `rendezvous` a rendezvous kept from
+    /// this connection's previous request, to send it over (0: none).
+    HttpExchange(Conn& sender, HttpRequest request, control::Request message, std::string entity,
+                 std::uint64_t listener, std::uint64_t rendezvous = 0);
     ~HttpExchange() override;
 
     /// Begins reading the body (set up by the caller in `body`).
@@ -36,6 +40,8 @@ public:
     const char* kind() const override { return "http-sender"; }
 
     const std::string& id() const { return message_.id; }
+    /// The sender's connection id.
+    std::uint64_t sender() const { return conn_.id; }
     /// A listener connected to this exchange's rendezvous address; false if
     /// one already did.
     bool on_rendezvous(Conn& rendezvous);
@@ -51,22 +57,28 @@ private:
     void read_body();
     void send_small();
     void send_pointer();
+    /// Sends the full `request` on a rendezvous and starts streaming the body.
+    void begin_on_rendezvous(Conn& rendezvous);
+    void arm_response_timer();
     void send_fragment(std::string_view data, bool fin);
     void fail(int status, const std::string& reason);
     void complete();
-    void release();
+    /// Ends the exchange; the rendezvous is closed unless `keep_rendezvous`.
+    void release(bool keep_rendezvous = false);
     Conn* channel() const;
 
     Conn& conn_;
     Relay& relay_;  ///< outlives the Conn, for the destructor
     HttpRequest request_;
     control::Request message_;
+    std::string entity_;
     std::uint64_t listener_;
     std::uint64_t rendezvous_ = 0;
     http::BodyDecoder body_;
     std::string buffer_;
     Phase phase_ = Phase::body;
     bool pointer_ = false;
+    bool reusable_ = false;  ///< the rendezvous carries requests, so it may carry the next one
     bool fragments_sent_ = false;
     bool no_body_ = false;   ///< HEAD, 204, 304: the response carries no body
     bool chunked_ = false;

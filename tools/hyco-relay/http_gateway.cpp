@@ -1,6 +1,7 @@
 // HTTP senders: authorization (sb-hc-token, ServiceBusAuthorization, or
 // Authorization when neither is present), the `request` message, and the
-// listener's rendezvous socket for large bodies or large responses.
+// listener's rendezvous socket for large bodies or large responses, kept
+// for the sender connection's next request.
 #include <fmt/format.h>
 
 #include "core/duration.h"
@@ -17,17 +18,37 @@
 namespace hyco::relay {
 namespace {
 
-/// The listener's side of one exchange's rendezvous socket.
+/// The listener's side of a rendezvous socket, serving the exchanges of one
+/// sender connection (responses find their exchange by request id).
 class HttpRendezvous : public ResponseReader {
 public:
-    HttpRendezvous(Conn& conn, std::string id) : ResponseReader(conn, control::kMaxMessageSize), id_(std::move(id)) {}
+    HttpRendezvous(Conn& conn, std::uint64_t sender)
+        : ResponseReader(conn, control::kMaxMessageSize), sender_(sender) {}
     const char* kind() const override { return "http-rendezvous"; }
 
-    void on_closed(Conn&) override {
-        if (HttpExchange* x = conn_.relay.registry().exchange(id_)) x->on_channel_lost(conn_.id);
-    }
+    void on_closed(Conn&) override { listener_ended(); }
 
 private:
+    void on_peer_close(std::uint16_t code, const std::string& reason) override {
+        ResponseReader::on_peer_close(code, reason);
+        listener_ended();
+    }
+
+    /// The request in flight fails; an idle sender connection that kept this
+    /// rendezvous is closed, as the service drops it.
+    void listener_ended() {
+        Relay& relay = conn_.relay;
+        bool kept = relay.registry().drop_rendezvous(sender_, conn_.id);
+        Conn* sender = relay.find(sender_);
+        if (!sender) return;
+        if (auto* x = dynamic_cast<HttpExchange*>(sender->handler())) {
+            x->on_channel_lost(conn_.id);
+        } else if (kept) {
+            relay.verbose(fmt::format("{}: the listener closed the kept {}", sender->label, conn_.label));
+            sender->finish();
+        }
+    }
+
     void on_text(std::string message) override {
         end_awaited_body();
         conn_.relay.verbose(fmt::format("{}: <- {}", conn_.label, message.substr(0, 2048)));
@@ -39,8 +60,25 @@ private:
         if (const auto* r = std::get_if<control::Response>(&*parsed)) handle_response(*r);
     }
 
-    std::string id_;
+    std::uint64_t sender_;
 };
+
+/// The rendezvous this sender connection kept from its previous request, if
+/// this request may use it (same entity, open, no listener filters: those
+/// ask for a fresh choice); one it may not use is closed.
+Conn* kept_rendezvous(Conn& conn, const Entity& e, const HttpRequest& req, std::uint64_t& listener) {
+    auto kept = conn.relay.registry().take_rendezvous(conn.id);
+    Conn* rv = kept ? conn.relay.find(kept->rendezvous) : nullptr;
+    if (!rv) return nullptr;
+    bool filters = req.header("Microsoft-Relay-AllowedListeners") || req.header("Microsoft-Relay-DisallowedListeners");
+    if (rv->closing() || kept->entity != e.path || filters) {
+        rv->ws_close(ws::close_code::normal, "");
+        rv->finish();
+        return nullptr;
+    }
+    listener = kept->listener;
+    return rv;
+}
 
 }  // namespace
 
@@ -49,7 +87,7 @@ void route_http_rendezvous(Conn& conn, const HttpRequest& req, const std::string
     if (!x) return refuse(conn, 403, "Forbidden: the rendezvous address is invalid, expired or already used.");
     conn.write(upgrade_response(*req.header("Sec-WebSocket-Key"), ""));
     conn.label = fmt::format("http-rendezvous #{}", conn.id);
-    conn.set_handler(std::make_unique<HttpRendezvous>(conn, id));
+    conn.set_handler(std::make_unique<HttpRendezvous>(conn, x->sender()));
     if (!x->on_rendezvous(conn)) {
         conn.ws_close(ws::close_code::policy_violation, "this request already has a rendezvous");
         conn.finish();
@@ -82,14 +120,19 @@ void route_http(Conn& conn, HttpRequest req) {
     http::BodyDecoder body;
     int status = 0;
     if (std::string why = body.init(req.headers, status); !why.empty()) return refuse(conn, status, "BadRequest: " + why, head);
-    bool filtered = false;
-    Conn* listener = pick_listener(conn, *e, req, filtered);
-    if (filtered) return refuse(conn, 404, kFilteredOut, head);
-    if (!listener)
-        return refuse(conn, 502,
-                      fmt::format("BadGateway: the request could not be routed: no listener is connected to '{}'.",
-                                  e->path),
-                      head);
+    std::uint64_t listener = 0;
+    Conn* rendezvous = kept_rendezvous(conn, *e, req, listener);
+    if (!rendezvous) {
+        bool filtered = false;
+        Conn* chosen = pick_listener(conn, *e, req, filtered);
+        if (filtered) return refuse(conn, 404, kFilteredOut, head);
+        if (!chosen)
+            return refuse(conn, 502,
+                          fmt::format("BadGateway: the request could not be routed: no listener is connected to '{}'.",
+                                      e->path),
+                          head);
+        listener = chosen->id;
+    }
     ++e->connections;
     control::Request msg;
     msg.id = relay.registry().new_id("");
@@ -100,7 +143,8 @@ void route_http(Conn& conn, HttpRequest req) {
     msg.remote = {conn.peer_address, conn.peer_port};
     msg.request_headers = listener_request_headers(req, strip_authorization, relay.config().ns.host);
     conn.label = fmt::format("http {} #{}", e->path, conn.id);
-    auto exchange = std::make_unique<HttpExchange>(conn, std::move(req), std::move(msg), listener->id);
+    auto exchange = std::make_unique<HttpExchange>(conn, std::move(req), std::move(msg), e->path, listener,
+                                                   rendezvous ? rendezvous->id : 0);
     HttpExchange* x = exchange.get();
     conn.set_handler(std::move(exchange));
     x->start(std::move(body));

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/crypto.h"
+#include "core/duration.h"
 
 namespace hyco::relay {
 
@@ -18,6 +19,7 @@ Registry::Registry(const Config& config) {
         e.path = d.path;
         e.declared = true;
         e.anonymous_senders = d.anonymous_senders;
+        e.created_at = unix_now();
         entities_[d.path] = std::move(e);
     }
 }
@@ -45,6 +47,7 @@ Entity* Registry::create(const std::string& path) {
     if (entities_.size() >= kMaxEntities) return nullptr;
     Entity& e = entities_[path];
     e.path = path;
+    e.created_at = unix_now();
     return &e;
 }
 
@@ -87,6 +90,21 @@ std::optional<PendingAccept> Registry::take_accept(const std::string& id) {
 HttpExchange* Registry::exchange(const std::string& id) const {
     auto it = exchanges_.find(id);
     return it == exchanges_.end() ? nullptr : it->second;
+}
+
+std::optional<KeptRendezvous> Registry::take_rendezvous(std::uint64_t sender) {
+    auto it = kept_.find(sender);
+    if (it == kept_.end()) return std::nullopt;
+    KeptRendezvous k = std::move(it->second);
+    kept_.erase(it);
+    return k;
+}
+
+bool Registry::drop_rendezvous(std::uint64_t sender, std::uint64_t rendezvous) {
+    auto it = kept_.find(sender);
+    if (it == kept_.end() || it->second.rendezvous != rendezvous) return false;
+    kept_.erase(it);
+    return true;
 }
 
 std::string Registry::new_id(std::string_view prefix) {

@@ -28,6 +28,15 @@ struct Entity {
     bool anonymous_senders = false;
     std::vector<ListenerRef> listeners;
     std::uint64_t connections = 0;  ///< senders and HTTP requests routed so far
+    std::int64_t created_at = 0;    ///< seconds since the epoch: relay start, or first use
+};
+
+/// An HTTP rendezvous kept open between the requests of one sender
+/// connection: the next request from that connection travels over it.
+struct KeptRendezvous {
+    std::uint64_t rendezvous = 0;  ///< conn id of the listener's rendezvous socket
+    std::uint64_t listener = 0;    ///< conn id of the control channel that was asked
+    std::string entity;
 };
 
 /// A sender waiting for a listener to accept or reject.
@@ -70,6 +79,12 @@ public:
     HttpExchange* exchange(const std::string& id) const;
     std::size_t exchanges() const { return exchanges_.size(); }
 
+    void keep_rendezvous(std::uint64_t sender, KeptRendezvous k) { kept_[sender] = std::move(k); }
+    /// Removes and returns the rendezvous kept for a sender connection.
+    std::optional<KeptRendezvous> take_rendezvous(std::uint64_t sender);
+    /// Forgets the sender's kept rendezvous if it is `rendezvous`; true if it was.
+    bool drop_rendezvous(std::uint64_t sender, std::uint64_t rendezvous);
+
     /// An unguessable rendezvous id: the tracking prefix, "_", 128 random bits.
     std::string new_id(std::string_view prefix);
 
@@ -77,6 +92,7 @@ private:
     std::map<std::string, Entity> entities_;
     std::map<std::string, PendingAccept> accepts_;
     std::map<std::string, HttpExchange*> exchanges_;
+    std::map<std::uint64_t, KeptRendezvous> kept_;  ///< by sender conn id
     std::mt19937_64 rng_;
 };
 

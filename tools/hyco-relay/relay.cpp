@@ -272,6 +272,11 @@ int Relay::on_callback(lws* wsi, int reason, void* in, std::size_t len) {
             case LWS_CALLBACK_RAW_CLOSE:
                 if (c) {
                     c->on_closed();
+                    if (auto kept = registry_.take_rendezvous(c->id))
+                        if (Conn* rv = find(kept->rendezvous)) {
+                            rv->ws_close(ws::close_code::going_away, "");
+                            rv->finish();
+                        }
                     verbose(fmt::format("{}: closed after {}s, {} bytes in, {} bytes out", c->label,
                                         unix_now() - c->opened_at, c->bytes_in, c->bytes_out));
                     lws_set_opaque_user_data(wsi, nullptr);

@@ -191,11 +191,15 @@ const char* const kFilteredOut =
 
 std::unique_ptr<Handler> make_head_reader(Conn& conn) { return std::make_unique<HeadReader>(conn); }
 
-void refuse(Conn& conn, int status, const std::string& reason, bool head_only) {
-    conn.relay.verbose(fmt::format("{}: refused {} {}", conn.label, status, reason));
-    conn.write(error_response(status, reason, head_only));
+void answer_and_close(Conn& conn, std::string_view response) {
+    conn.write(response);
     conn.set_handler(std::make_unique<Discard>());
     conn.finish();
+}
+
+void refuse(Conn& conn, int status, const std::string& reason, bool head_only) {
+    conn.relay.verbose(fmt::format("{}: refused {} {}", conn.label, status, reason));
+    answer_and_close(conn, error_response(status, reason, head_only));
 }
 
 bool decode_segments(std::string_view path, std::vector<std::string>& segments) {
@@ -267,11 +271,9 @@ void route(Conn& conn, HttpRequest req) {
     std::string_view path = req.path();
     if (path == "/$relay/status" || path == "/%24relay/status") {
         std::string body = conn.relay.status_json();
-        conn.write(fmt::format("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n"
-                               "Connection: close\r\n\r\n{}",
-                               body.size(), req.method == "HEAD" ? "" : body));
-        conn.set_handler(std::make_unique<Discard>());
-        conn.finish();
+        answer_and_close(conn, fmt::format("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n"
+                                           "Connection: close\r\n\r\n{}",
+                                           body.size(), req.method == "HEAD" ? "" : body));
         return;
     }
     std::string_view rest;
@@ -283,6 +285,7 @@ void route(Conn& conn, HttpRequest req) {
         if (req.method == "CONNECT") return refuse(conn, 405, "MethodNotAllowed: CONNECT is not relayed.");
         if (req.header("Upgrade"))
             return refuse(conn, 400, "BadRequest: protocol upgrades are only relayed under /$hc/.");
+        if (route_management(conn, req)) return;
         return route_http(conn, std::move(req));
     }
     int status = 0;

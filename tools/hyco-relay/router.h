@@ -1,5 +1,5 @@
 // Routing of request heads: $hc WebSocket actions (listen, connect, accept,
-// request), HTTP senders, and the status endpoint.
+// request), HTTP senders, management GETs, and the status endpoint.
 #pragma once
 
 #include <memory>
@@ -19,8 +19,15 @@ std::unique_ptr<Handler> make_head_reader(Conn& conn);
 /// Routes a parsed request head (the head's bytes already removed from in).
 void route(Conn& conn, HttpRequest request);
 
+/// Sends a complete final response, then closes (input is discarded).
+void answer_and_close(Conn& conn, std::string_view response);
+
 /// Answers with a relay error and closes after sending it.
 void refuse(Conn& conn, int status, const std::string& reason, bool head_only = false);
+
+/// Answers a management GET (management.cpp); false when `request` is not
+/// one and belongs to the HTTP gateway.
+bool route_management(Conn& conn, const HttpRequest& request);
 
 /// HTTP senders at /{entity}[/suffix] (http_gateway.cpp).
 void route_http(Conn& conn, HttpRequest request);

@@ -141,6 +141,24 @@ TEST_CASE("entities match on whole segments and listeners are capped") {
     CHECK(reg.new_id("abc") != id);
 }
 
+TEST_CASE("a kept rendezvous belongs to one sender connection") {
+    Config c = config_with_rules();
+    Registry reg(c);
+    CHECK(!reg.take_rendezvous(7));
+    reg.keep_rendezvous(7, {70, 1, "web"});
+    CHECK(!reg.drop_rendezvous(7, 71));  // another socket: not this sender's
+    CHECK(!reg.drop_rendezvous(8, 70));
+    auto k = reg.take_rendezvous(7);
+    REQUIRE(k);
+    CHECK(k->rendezvous == 70);
+    CHECK(k->listener == 1);
+    CHECK(k->entity == "web");
+    CHECK(!reg.take_rendezvous(7));  // taken once
+    reg.keep_rendezvous(7, {70, 1, "web"});
+    CHECK(reg.drop_rendezvous(7, 70));
+    CHECK(!reg.take_rendezvous(7));
+}
+
 TEST_CASE("listener request headers and target") {
     HttpRequest req;
     req.headers = {{"Host", "ns:9000"},           {"Connection", "keep-alive, X-Hop"},
