@@ -127,6 +127,12 @@ final_status | grep -q "no valid HTTP response" || fail "502 reason: $(final_sta
 grep -q 'not a valid HTTP response' "$T/junk.err" || fail "no log line: $(cat "$T/junk.err")"
 pass "an unreachable or non-HTTP target gives 502, the listener stays up"
 
+# One-way mode cannot answer: 501 at once rather than a hang.
+pipe_server oneway -u relay-listen:oneway "tcp:127.0.0.1:$http_port"
+TOK=$(token oneway)
+rq oneway/files/f1024 || fail "curl exit $?"
+status_is "501"
+
 # hyco-listen relays WebSocket connections only: 501 at once, both forms.
 HYCO_CONNECTION_STRING="$CS;EntityPath=ws" listen_start ws --exec cat </dev/null
 TOK=$(token ws)

@@ -77,6 +77,12 @@ private:
                                   "Service Unavailable: hyco-pipe is at --max-connections");
             return;
         }
+        if (config_.direction != Direction::both) {
+            // An answer needs both directions.
+            http_refusals_.refuse(request, std::move(body), std::move(send), config_.client.timeouts, 501,
+                                  "Not Implemented: this listener relays one-way streams only");
+            return;
+        }
         std::string peer = request.remote.address.empty()
                                ? std::string("HTTP sender via relay")
                                : fmt::format("{}:{} (HTTP) via relay", request.remote.address, request.remote.port);
