@@ -41,7 +41,15 @@ struct Orphan {  // a child whose connection ended
     pid_t pid;
     Clock::time_point term_at;
     bool termed = false;
+    std::optional<Status> once;  ///< --once: the connection's status, final once the child's is known
 };
+
+/// --once with --exec: the connection's status, unless the command failed.
+Status with_child_status(const Status& st, int wait_status) {
+    int code = exit_code_of(wait_status);
+    if (!st || code == 0) return st;
+    return make_error(Exit::failure, "the command", fmt::format("exited with status {}", code));
+}
 
 class Listener final : public ControlChannel::Events {
 public:
@@ -194,11 +202,18 @@ void Listener::session_done(std::uint64_t id, const Status& st) {
     status("closed", {{"id", c.info.id}, {"ok", st.ok()}, {"reason", st.ok() ? "" : st.error().message()}},
            st.ok() ? fmt::format("connection {} closed", c.info.id)
                    : fmt::format("connection {} failed: {}", c.info.id, st.error().message()));
-    if (c.pid > 0) {
-        orphans_.push_back({c.pid, Clock::now() + std::chrono::seconds(2)});
-        kick_reaper();
-    }
+    pid_t pid = c.pid;
     conns_.erase(it);
+    if (pid > 0) {
+        if (auto ws = try_reap(pid)) {
+            if (cfg_.once) finish(with_child_status(st, *ws));
+            return;
+        }
+        // --once reports when the child's own status is known.
+        orphans_.push_back({pid, Clock::now() + std::chrono::seconds(2), false, cfg_.once ? std::optional(st) : std::nullopt});
+        kick_reaper();
+        return;
+    }
     if (cfg_.once) finish(st);
 }
 
@@ -217,7 +232,7 @@ void Listener::reap() {
         ::close(h.child.stdout_fd);
         if (!ws) {
             ::kill(-h.child.pid, SIGKILL);
-            orphans_.push_back({h.child.pid, now, true});
+            orphans_.push_back({h.child.pid, now, true, std::nullopt});
             reject(h.accept, {500, "Internal Server Error: the accept command timed out"});
         } else if (exit_code_of(*ws) == 0) {
             open(h.accept, h.info, h.subprotocol);
@@ -229,7 +244,9 @@ void Listener::reap() {
         it = hooks_.erase(it);
     }
     for (auto it = orphans_.begin(); it != orphans_.end();) {
-        if (try_reap(it->pid)) {
+        if (auto ws = try_reap(it->pid)) {
+            // A child we had to stop does not fail its connection.
+            if (it->once) finish(it->termed ? *it->once : with_child_status(*it->once, *ws));
             it = orphans_.erase(it);
             continue;
         }

@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
     f.conn.declare(tool, app, true);
     f.client.declare(tool, app, "Accept this subprotocol (repeatable); default: the sender's first offer");
     f.data.declare(app);
-    app.add_flag("--once", f.once, "Exit when the first connection ends, with its status")->group("Serving");
+    app.add_flag("--once", f.once, "Exit when the first connection ends, with its status (with --exec: the command's, if it failed)")->group("Serving");
     tool.complete(app.add_option("-e,--exec", f.exec,
                                  "Run CMD (with /bin/sh -c) for each connection, wired to its stdin and stdout")
                       ->type_name("CMD")

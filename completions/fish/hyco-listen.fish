@@ -22,7 +22,7 @@ complete -c hyco-listen -s b -l binary -d 'Binary mode: input goes out as binary
 complete -c hyco-listen -s 0 -l nul -d 'NUL mode: a NUL byte ends each message, and one is written after each received message'
 complete -c hyco-listen -l progress -d 'Show transfer progress on stderr even when it is not a terminal'
 complete -c hyco-listen -l no-progress -d 'Never show transfer progress'
-complete -c hyco-listen -l once -d 'Exit when the first connection ends, with its status'
+complete -c hyco-listen -l once -d 'Exit when the first connection ends, with its status (with --exec: the command\'s, if it failed)'
 complete -c hyco-listen -s e -l exec -r -a '(__fish_complete_command)' -d 'Run CMD (with /bin/sh -c) for each connection, wired to its stdin and stdout'
 complete -c hyco-listen -l max-connections -r -d 'With --exec: connections served at once'
 complete -c hyco-listen -l accept-cmd -r -a '(__fish_complete_command)' -d 'Run CMD for each sender; exit 0 accepts, otherwise its first output line \'STATUS DESCRIPTION\' rejects'

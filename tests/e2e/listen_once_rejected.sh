@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # --once counts connections that were served, not senders turned away: a
 # first sender rejected by --accept-cmd leaves the listener waiting for the
-# next, which it serves before exiting.
+# next, which it serves before exiting. With --exec its exit status is the
+# command's when that failed.
 set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
 . "$HYCO_SOURCE_DIR/tests/lib/client.sh"
@@ -19,3 +20,13 @@ out=$(echo hello | timeout 20 hyco-send -H 'X-Who: good' 2>"$T/err") || fail "se
 wait_exit "$LISTEN_PID" 10 || fail "listener --once did not exit after serving"
 [ "$EXIT_RC" = 0 ] || fail "listener exit $EXIT_RC"
 pass "a rejected sender does not use up --once"
+
+# --once -e: the command's failure is the listener's exit status.
+listen_start f --once -e 'cat; exit 3' </dev/null
+out=$(echo hi | timeout 20 hyco-send) || fail "sender: exit $?"
+[ "$out" = hi ] || fail "sender got '$out'"
+wait_exit "$LISTEN_PID" 10 || fail "listener --once did not exit"
+[ "$EXIT_RC" = 1 ] || fail "listener exit $EXIT_RC after its command exited 3: $(cat "$HYCO_TEST_TMP/f.err")"
+grep -q '^hyco-listen: error: the command: exited with status 3' "$HYCO_TEST_TMP/f.err" ||
+    fail "stderr: $(cat "$HYCO_TEST_TMP/f.err")"
+pass "--once reports a failing command"
