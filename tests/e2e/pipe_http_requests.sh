@@ -22,10 +22,7 @@ on_exit "kill $! 2>/dev/null"
 wait_for "$T/http.out" port 10 || fail "http target did not start: $(cat "$T/http.err")"
 http_port=$(sed -nE 's/^port ([0-9]+)/\1/p' "$T/http.out")
 
-pipe_server web relay-listen:web tcp:127.0.0.1:$http_port
-web_pid=$PIPE_PID
 token() { hyco-token create -x "$CS;EntityPath=$1"; }
-TOK=$(token web)
 # rq ENTITY-PATH-AND-QUERY [curl args]: a request with the entity's token;
 # body in $T/body, head in $T/head.
 rq() {
@@ -36,6 +33,20 @@ rq() {
 # The final status line (curl also records a 100 Continue).
 final_status() { grep '^HTTP/' "$T/head" | tail -n 1; }
 status_is() { final_status | grep -q "^HTTP/1.1 $1" || fail "expected '$1', got: $(final_status)"; }
+
+# Before any listener: 502, and the request's URL does not become an entity
+# that would later hide the listener's shorter path.
+TOK=$(token web/files/early)
+rq web/files/early || fail "curl exit $?"
+status_is "502"
+pipe_server web relay-listen:web tcp:127.0.0.1:$http_port
+web_pid=$PIPE_PID
+TOK=$(token web)
+echo early >"$T/www/early"
+rq web/files/early || fail "curl exit $?"
+status_is "200 OK"
+[ "$(cat "$T/body")" = early ] || fail "early: '$(cat "$T/body")'"
+pass "a request before the listener does not shadow its entity"
 
 # Downloads: small on the control channel, large streamed over a rendezvous.
 for size in 0 1024 65535 65537 10485760; do

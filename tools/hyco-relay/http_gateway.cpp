@@ -100,7 +100,8 @@ void route_http(Conn& conn, HttpRequest req) {
     std::vector<std::string> segs;
     if (!decode_segments(req.path(), segs)) return refuse(conn, 400, "BadRequest: malformed path.", head);
     std::string suffix;
-    Entity* e = sender_entity(conn, segs, suffix, head);
+    Entity scratch;
+    Entity* e = sender_entity(conn, segs, suffix, head, scratch);
     if (!e) return;
     auto params = parse_query(req.query());
     bool strip_authorization = false;

@@ -116,7 +116,8 @@ void route_connect(Conn& conn, const HttpRequest& req, const std::vector<std::st
                    const std::vector<QueryParam>& params) {
     Relay& relay = conn.relay;
     std::string suffix;
-    Entity* e = sender_entity(conn, segs, suffix, false);
+    Entity scratch;
+    Entity* e = sender_entity(conn, segs, suffix, false, scratch);
     if (!e) return;
     std::string host = req.header("Host") ? host_of(*req.header("Host")) : std::string();
     auto tokens = tokens_of(req, params);
@@ -213,7 +214,8 @@ bool decode_segments(std::string_view path, std::vector<std::string>& segments) 
     return true;
 }
 
-Entity* sender_entity(Conn& conn, const std::vector<std::string>& segs, std::string& suffix, bool head_only) {
+Entity* sender_entity(Conn& conn, const std::vector<std::string>& segs, std::string& suffix, bool head_only,
+                      Entity& scratch) {
     Relay& relay = conn.relay;
     if (segs.empty()) {
         refuse(conn, 404, "EndpointNotFound: the path names no entity.", head_only);
@@ -232,10 +234,10 @@ Entity* sender_entity(Conn& conn, const std::vector<std::string>& segs, std::str
         refuse(conn, 404, "EndpointNotFound: " + path.error().message(), head_only);
         return nullptr;
     }
-    e = relay.registry().create(*path);
-    if (!e) refuse(conn, 403, "QuotaExceeded: too many entities.", head_only);
+    scratch = Entity{};
+    scratch.path = *path;
     suffix.clear();
-    return e;
+    return &scratch;
 }
 
 Conn* pick_listener(Conn& conn, Entity& e, const HttpRequest& req, bool& filtered) {

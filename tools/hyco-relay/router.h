@@ -49,7 +49,12 @@ bool decode_segments(std::string_view path, std::vector<std::string>& segments);
 
 /// The entity a sender addresses (longest existing prefix, else created on
 /// first use); refuses with 404 in declared-only mode. nullptr if refused.
-Entity* sender_entity(Conn& conn, const std::vector<std::string>& segments, std::string& suffix, bool head_only);
+/// Senders never create entities: a path no listener has opened yet is
+/// described in `scratch` (no listeners), so that the token is still
+/// checked and the answer is "no listener", and a later listener on a
+/// shorter path is not shadowed by an entity named after a sender's URL.
+Entity* sender_entity(Conn& conn, const std::vector<std::string>& segments, std::string& suffix, bool head_only,
+                      Entity& scratch);
 
 /// A listener to route to, chosen at random among the online ones that pass
 /// the sender's Microsoft-Relay-AllowedListeners / -DisallowedListeners
