@@ -3,13 +3,15 @@
 
 #include <fmt/format.h>
 
+#include "core/duration.h"
+
 namespace hyco {
 
 RelayedHttp::RelayedHttp(EventLoop& loop, Events& events, control::Request request, std::string body,
-                         ChannelSend channel, WsTimeouts timeouts)
+                         ChannelSend channel, WsTimeouts timeouts, std::chrono::milliseconds deadline)
     : loop_(loop), events_(events), request_(std::move(request)), channel_body_(std::move(body)),
-      channel_(std::move(channel)), timeouts_(timeouts), via_rendezvous_(request_.is_pointer()),
-      buffer_timer_(loop) {
+      channel_(std::move(channel)), timeouts_(timeouts), deadline_(deadline), via_rendezvous_(request_.is_pointer()),
+      buffer_timer_(loop), deadline_timer_(loop) {
     // The rendezvous is ours to use: no keep-alive traffic on it.
     timeouts_.ping_interval = std::chrono::milliseconds(0);
 }
@@ -20,6 +22,14 @@ RelayedHttp::~RelayedHttp() {
 }
 
 void RelayedHttp::start() {
+    deadline_timer_.start(deadline_, [this] {
+        if (response_ || done_) return;
+        Error why = make_error(Exit::timeout, "HTTP request",
+                               fmt::format("the target gave no response within {}", format_duration(
+                                   std::chrono::duration_cast<std::chrono::seconds>(deadline_))));
+        if (ws_) ws_->abort(why);
+        complete(why);
+    });
     loop_.defer([this, alive = alive_] {
         if (!*alive || done_) return;
         if (via_rendezvous_) return connect_rendezvous();
@@ -34,7 +44,9 @@ void RelayedHttp::start() {
 }
 
 void RelayedHttp::pause_body(bool paused) {
-    if (ws_ && via_rendezvous_ && !done_) ws_->receive(!paused);
+    // Once the response is complete, reading goes on whatever the consumer
+    // wants: the relay's answer to our Close must be seen.
+    if (ws_ && via_rendezvous_ && !done_ && !ended_) ws_->receive(!paused);
 }
 
 void RelayedHttp::connect_rendezvous() {
@@ -62,6 +74,7 @@ void RelayedHttp::respond(int status, std::string description, control::Headers 
     r.status_description = std::move(description);
     r.response_headers = std::move(headers);
     response_ = std::move(r);
+    deadline_timer_.cancel();
     json_size_ = control::serialize(response_message(true)).size();
     // Over the limit before the first body byte: only the rendezvous can carry it.
     if (!via_rendezvous_ && json_size_ > kChannelLimit) go_streaming();
@@ -113,7 +126,12 @@ void RelayedHttp::flush_end() {
     // The body is one binary message: it ends with an empty final fragment.
     ws_->send(Fragment{std::string(), true, !fragment_sent_, true});
     fragment_sent_ = true;
+    close_rendezvous();
+}
+
+void RelayedHttp::close_rendezvous() {
     ws_->finish(1000);
+    ws_->receive(true);  // a paused request body must not hide the relay's Close
 }
 
 void RelayedHttp::end() {
@@ -130,7 +148,7 @@ void RelayedHttp::end() {
         head_sent_ = true;
         if (body) ws_->send(Fragment{std::move(buffer_), true, true, true});
         buffer_.clear();
-        ws_->finish(1000);
+        close_rendezvous();
         return;
     }
     if (channel_ && channel_(response_message(body), body ? &buffer_ : nullptr)) {
@@ -153,8 +171,9 @@ void RelayedHttp::abort(const Error& why) {
 }
 
 void RelayedHttp::fail(const Error& why, int status, std::string description) {
-    if (done_) return;
-    if (head_sent_ || ended_) return abort(why);
+    // A complete answer (ours or the target's) is on its way: let it go out.
+    if (done_ || ended_) return;
+    if (head_sent_) return abort(why);
     failure_ = why;
     buffer_.clear();
     response_.reset();
@@ -169,7 +188,7 @@ void RelayedHttp::ws_open(WsClient&) {
 }
 
 void RelayedHttp::ws_data(WsClient&, std::string_view piece, bool final, bool binary) {
-    if (done_) return;
+    if (done_ || ended_) return;  // after the response, the rest of a request body is not wanted
     if (body_open_) {
         if (!binary) return;
         if (!piece.empty()) events_.http_body(*this, piece);
@@ -231,6 +250,7 @@ void RelayedHttp::ws_closed(WsClient&, const WsClose& close) {
 void RelayedHttp::complete(const Status& outcome) {
     if (done_) return;
     done_ = true;
+    deadline_timer_.cancel();
     Status status = outcome && failure_ ? Status(*failure_) : outcome;
     buffer_timer_.cancel();
     loop_.defer([this, alive = alive_, status] {

@@ -44,8 +44,9 @@ public:
     using ChannelSend = std::function<bool(const control::Response&, const std::string* body)>;
 
     /// `body`: the body that followed a full-form request on the channel.
+    /// `deadline`: give up when no response has begun by then.
     RelayedHttp(EventLoop& loop, Events& events, control::Request request, std::string body, ChannelSend channel,
-                WsTimeouts timeouts);
+                WsTimeouts timeouts, std::chrono::milliseconds deadline = kResponseDeadline);
     ~RelayedHttp() override;
     RelayedHttp(const RelayedHttp&) = delete;
     RelayedHttp& operator=(const RelayedHttp&) = delete;
@@ -77,6 +78,9 @@ public:
     static constexpr std::size_t kChannelLimit = control::kMaxMessageSize;
     /// A response not complete this long after its first byte is streamed.
     static constexpr std::chrono::milliseconds kBufferTime{2000};
+    /// The service answers 504 when no response started within 60 s; a
+    /// little later the exchange is given up here too, by default.
+    static constexpr std::chrono::milliseconds kResponseDeadline{65000};
 
 private:
     void ws_open(WsClient&) override;
@@ -89,6 +93,7 @@ private:
     void go_streaming();
     void send_head_on_rendezvous();
     void flush_end();
+    void close_rendezvous();
     void complete(const Status& status);
     control::Response response_message(bool body) const;
 
@@ -98,6 +103,7 @@ private:
     std::string channel_body_;
     ChannelSend channel_;
     WsTimeouts timeouts_;
+    std::chrono::milliseconds deadline_;
     bool via_rendezvous_;             ///< the pointer form: everything on the rendezvous
     std::unique_ptr<WsClient> ws_;
     std::optional<control::Response> response_;
@@ -112,6 +118,7 @@ private:
     bool done_ = false;
     std::optional<Error> failure_;    ///< fail(): the verdict once the answer is out
     Timer buffer_timer_;
+    Timer deadline_timer_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

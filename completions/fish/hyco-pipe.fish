@@ -6,6 +6,7 @@ complete -c hyco-pipe -s u -l unidirectional -d 'Copy only from ADDRESS1 to ADDR
 complete -c hyco-pipe -s U -l reverse -d 'Copy only from ADDRESS2 to ADDRESS1'
 complete -c hyco-pipe -s t -l linger -r -d 'Once one direction has ended, end the session after DURATION even if the other is still open (default: wait for both)'
 complete -c hyco-pipe -s T -l idle-timeout -r -d 'End a session after DURATION without a byte in either direction'
+complete -c hyco-pipe -l http-timeout -r -d 'relay-listen: give up an HTTP request whose target has not begun to answer after DURATION (the relay answers the sender 504 after 60 s)'
 complete -c hyco-pipe -l max-connections -r -d 'Server mode: at most N sessions at once; further connections wait'
 complete -c hyco-pipe -s 1 -l once -d 'Server mode: serve one connection, then exit with its status'
 complete -c hyco-pipe -s X -l hexdump -d 'Hex dump the traffic of each direction on stderr'

@@ -126,8 +126,9 @@ TOK=$(token dead)
 rq dead/x || fail "curl exit $?"
 status_is "502 Bad Gateway"
 final_status | grep -q 'could not reach its target' || fail "502 reason: $(final_status)"
-rq dead/y -X POST --data-binary "@$T/up"
-status_is "502"
+rq dead/y -X POST --data-binary "@$T/up"  # the pointer form: answered on the rendezvous
+status_is "502 Bad Gateway"
+final_status | grep -q 'could not reach its target' || fail "pointer-form 502 reason: $(final_status)"
 kill -0 "$PIPE_PID" || fail "the listener died with its target"
 # A target that answers something other than HTTP: 502.
 pipe_server junk relay-listen:junk 'literal:SSH-2.0-OpenSSH_9.2'
@@ -137,6 +138,21 @@ status_is "502 Bad Gateway"
 final_status | grep -q "no valid HTTP response" || fail "502 reason: $(final_status)"
 grep -q 'not a valid HTTP response' "$T/junk.err" || fail "no log line: $(cat "$T/junk.err")"
 pass "an unreachable or non-HTTP target gives 502, the listener stays up"
+
+# A target that never answers gives its slot back after --http-timeout
+# (the relay has answered the sender 504 by then).
+pipe_server stall --max-connections 1 --http-timeout 2s relay-listen:stall "tcp:127.0.0.1:$http_port"
+TOK=$(token stall)
+curl -sS --max-time 1 -H "ServiceBusAuthorization: $TOK" -o /dev/null "$BASE/stall/never" 2>/dev/null || true
+got=
+for _ in $(seq 20); do
+    rq stall/files/early || true
+    if final_status | grep -q '^HTTP/1.1 200'; then got=1; break; fi
+    sleep 0.5
+done
+[ -n "$got" ] || fail "the stalled request kept the only slot: $(final_status)"
+grep -q 'gave no response within 2s' "$T/stall.err" || fail "no log of the stalled request: $(cat "$T/stall.err")"
+pass "a target that never answers frees its slot after --http-timeout"
 
 # One-way mode cannot answer: 501 at once rather than a hang.
 pipe_server oneway -u relay-listen:oneway "tcp:127.0.0.1:$http_port"

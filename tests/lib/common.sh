@@ -29,6 +29,7 @@ fail() { echo "FAIL [$TEST_NAME]: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }
 
 # Stops a process: TERM, then KILL after 5 s. Waits so none is left behind.
+# A process that needed the KILL fails the test: our tools must obey TERM.
 hyco_stop_pid() {
     local pid=$1 i
     kill -TERM "$pid" 2>/dev/null || return 0
@@ -36,7 +37,10 @@ hyco_stop_pid() {
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
-    kill -KILL "$pid" 2>/dev/null || true
+    if kill -KILL "$pid" 2>/dev/null; then
+        echo "FAIL [$TEST_NAME]: process $pid ($(cat /proc/$pid/cmdline 2>/dev/null | tr '\0' ' ')) ignored SIGTERM for 5 s" >&2
+        _hyco_failed=1
+    fi
     wait "$pid" 2>/dev/null || true
 }
 

@@ -5,6 +5,7 @@ GET  /files/NAME       serves NAME from the directory given as argv[1]
 GET  /status/CODE      answers CODE with reason "Custom Reason" and X-Custom: yes
 GET  /slow             sends a chunked body in three parts, 0.5 s apart
 GET  /inspect...       answers JSON: the path, method and headers it received
+GET  /never            accepts the request and never answers (30 s)
 POST|PUT /echo         answers the request body (Content-Length or chunked)
 Prints "port N" on stdout once it listens.
 """
@@ -65,6 +66,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.wfile.flush()
                 time.sleep(0.5)
             self.wfile.write(b"0\r\n\r\n")
+            return
+        if self.path == "/never":
+            time.sleep(30)
             return
         if self.path.startswith("/inspect"):
             info = {"path": self.path, "method": self.command, "headers": dict(self.headers.items())}

@@ -10,7 +10,7 @@ pipe_server() {
     shift
     hyco-pipe -v "$@" 2>"$T/$name.err" &
     PIPE_PID=$!
-    on_exit "kill $PIPE_PID 2>/dev/null; wait $PIPE_PID 2>/dev/null"
+    on_exit "hyco_stop_pid $PIPE_PID"
     for ((i = 0; i < 100; i++)); do
         grep -q "listening on" "$T/$name.err" 2>/dev/null && break
         kill -0 "$PIPE_PID" 2>/dev/null || fail "hyco-pipe $* died: $(cat "$T/$name.err")"

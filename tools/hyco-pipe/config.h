@@ -30,6 +30,8 @@ struct PipeConfig {
     std::chrono::milliseconds linger{0};
     /// End a session after this long without a byte either way (-T). Zero: never.
     std::chrono::milliseconds idle{0};
+    /// relay-listen: an HTTP request whose response has not begun by then is given up.
+    std::chrono::milliseconds http_timeout{65000};
     std::size_t max_connections = 64;  ///< server mode: sessions at once
     bool once = false;                 ///< server mode: serve one connection, then exit
     int verbose = 0;                   ///< -v: connection open/close and byte counts

@@ -70,6 +70,12 @@ void PipeFlags::declare(cli::Tool& tool) {
     app.add_option("-T,--idle-timeout", idle, "End a session after DURATION without a byte in either direction")
         ->type_name("DURATION")
         ->group("Streams");
+    app.add_option("--http-timeout", http_timeout,
+                   "relay-listen: give up an HTTP request whose target has not begun to answer after DURATION "
+                   "(the relay answers the sender 504 after 60 s)")
+        ->type_name("DURATION")
+        ->capture_default_str()
+        ->group("Streams");
     app.add_option("--max-connections", max_connections,
                    "Server mode: at most N sessions at once; further connections wait")
         ->type_name("N")
@@ -100,6 +106,10 @@ Result<PipeConfig> PipeFlags::resolve() const {
     auto i = duration_flag("-T", idle);
     if (!i) return i.error();
     c.idle = *i;
+    auto ht = duration_flag("--http-timeout", http_timeout);
+    if (!ht) return ht.error();
+    if (ht->count() <= 0) return make_error(Exit::usage, "--http-timeout", "must be longer than zero");
+    c.http_timeout = *ht;
     c.max_connections = max_connections;
     c.once = once;
     c.hexdump = hexdump;

@@ -21,6 +21,7 @@ struct PipeFlags {
     bool reverse = false;         ///< -U
     std::string linger;           ///< -t DURATION
     std::string idle;             ///< -T DURATION
+    std::string http_timeout = "65s";
     std::size_t max_connections = 64;
     bool once = false;
     bool hexdump = false;

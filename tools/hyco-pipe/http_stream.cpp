@@ -24,9 +24,9 @@ bool method_has_body(std::string_view m) {
 }  // namespace
 
 HttpStream::HttpStream(EventLoop& loop, control::Request request, std::string body, RelayedHttp::ChannelSend channel,
-                       WsTimeouts timeouts, std::string entity)
+                       WsTimeouts timeouts, std::chrono::milliseconds deadline, std::string entity)
     : http_(loop, static_cast<RelayedHttp::Events&>(*this), std::move(request), std::move(body), std::move(channel),
-            timeouts),
+            timeouts, deadline),
       entity_(std::move(entity)) {}
 
 HttpStream::~HttpStream() = default;
@@ -54,24 +54,29 @@ void HttpStream::http_request(RelayedHttp&, const control::Request& request) {
     if (!finishing_) events_->opened(*this);
 }
 
-void HttpStream::write_head(BodyFraming framing) {
+bool HttpStream::write_head(BodyFraming framing) {
     auto head = request_head(request_, entity_, framing);
     head_written_ = true;
     if (!head) {
+        // Nothing at all goes to the target: no head, so no body either.
+        refused_ = true;
+        held_.clear();
         http_.fail(head.error(), 400, "Bad Request: " + head.error().why);
-        return;
+        return false;
     }
     chunked_ = framing.chunked;
     out_ += *head;
+    return true;
 }
 
 void HttpStream::http_body(RelayedHttp&, std::string_view piece) {
+    if (refused_) return;
     if (!head_written_ && held_.size() + piece.size() <= kHoldBody) {
         held_.append(piece);
         return;
     }
     if (!head_written_) {
-        write_head(BodyFraming{std::nullopt, true});
+        if (!write_head(BodyFraming{std::nullopt, true})) return;
         if (!held_.empty()) out_ += chunk(held_);
         held_.clear();
     }
@@ -80,10 +85,11 @@ void HttpStream::http_body(RelayedHttp&, std::string_view piece) {
 }
 
 void HttpStream::http_body_end(RelayedHttp&) {
+    if (refused_) return;
     if (!head_written_) {
         BodyFraming f;
         if (!held_.empty() || method_has_body(method_)) f.length = held_.size();
-        write_head(f);
+        if (!write_head(f)) return;
         out_ += held_;
         held_.clear();
     } else if (chunked_) {

@@ -22,7 +22,7 @@ namespace hyco::pipe {
 class HttpStream final : public Stream, private RelayedHttp::Events {
 public:
     HttpStream(EventLoop& loop, control::Request request, std::string body, RelayedHttp::ChannelSend channel,
-               WsTimeouts timeouts, std::string entity);
+               WsTimeouts timeouts, std::chrono::milliseconds deadline, std::string entity);
     ~HttpStream() override;
 
     void open(Stream::Events& events) override;
@@ -45,7 +45,7 @@ private:
     void http_drained(RelayedHttp&) override;
     void http_done(RelayedHttp&, const Status& status) override;
 
-    void write_head(BodyFraming framing);
+    bool write_head(BodyFraming framing);
     void deliver();
     void parse_head();
     void feed_body(std::string_view bytes);
@@ -59,6 +59,7 @@ private:
     control::Request request_;    ///< the full form, once it arrived
     std::string held_;            ///< a small request body, held to send it with a Content-Length
     bool head_written_ = false;
+    bool refused_ = false;        ///< the request cannot be written: answered 400
     std::string out_;             ///< request bytes waiting for the copier
     bool chunked_ = false;        ///< the request body is sent chunked
     bool paused_ = true;          ///< the copier pauses a stream until both are open

@@ -87,7 +87,7 @@ private:
                                ? std::string("HTTP sender via relay")
                                : fmt::format("{}:{} (HTTP) via relay", request.remote.address, request.remote.port);
         accepted_(std::make_unique<HttpStream>(loop_, request, std::move(body), std::move(send),
-                                               config_.client.timeouts, entity_),
+                                               config_.client.timeouts, config_.http_timeout, entity_),
                   peer);
     }
 
