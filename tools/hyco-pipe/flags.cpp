@@ -49,6 +49,9 @@ cli::ToolInfo tool_info() {
             {"hyco-pipe -x @cs.txt relay-listen:shell 'exec:sh -i 2>&1'",
              "Serve a command: every sender gets its own shell process."},
             {"echo hello | hyco-pipe - relay-connect:echo", "Send stdin through the relay and print the reply."},
+            {"hyco-pipe -x @cs.txt relay-listen:web tcp:127.0.0.1:8080",
+             "Publish a local web server: HTTP requests to https://NAMESPACE/web/... reach it as /..., and "
+             "WebSocket senders on 'web' get a TCP stream to it."},
             {"hyco-pipe -v tcp-listen:8080 mirror:", "A local echo server that logs each connection."},
         },
         {{"ADDRESS TYPES", address_types_help()}, cli::environment_section()},
