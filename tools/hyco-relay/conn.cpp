@@ -59,6 +59,15 @@ void Conn::ws_frame(ws::Opcode op, bool fin, std::string_view payload) {
     std::string f = ws::frame(op, fin, payload);
     if (frame_left_ > 0) {
         // Only control frames may be interleaved; they wait for the frame end.
+        // A Pong need only answer the latest Ping (RFC 6455 §5.5.3): one
+        // waiting Pong at most, whatever a peer sends meanwhile.
+        if (op == ws::Opcode::pong) {
+            for (std::string& d : deferred_control_)
+                if (!d.empty() && (static_cast<unsigned char>(d[0]) & 0x0F) == 0xA) {
+                    d = std::move(f);
+                    return;
+                }
+        }
         deferred_control_.push_back(std::move(f));
         return;
     }
@@ -72,7 +81,9 @@ void Conn::ws_close(std::uint16_t code, std::string_view reason) {
 }
 
 void Conn::throttle(Conn& source) {
-    if (!over_high_water() || &source == this) return;
+    // `source` may be this connection: a peer whose Pings we answer faster
+    // than it reads is paused like any other producer.
+    if (!over_high_water()) return;
     source.pause_rx(true);
     for (std::uint64_t s : throttled_)
         if (s == source.id) return;

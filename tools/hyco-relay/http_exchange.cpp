@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/sas.h"
 #include "core/text.h"
 #include "tools/hyco-relay/control_channel.h"
 #include "tools/hyco-relay/http_headers.h"
@@ -55,6 +56,12 @@ void HttpExchange::start(http::BodyDecoder body) {
         send_pointer();
         return;
     }
+    // A small body is read whole before anything goes to the listener; a
+    // sender that announces one and never sends it must not be held for ever.
+    auto t = conn_.relay.config().http_timeout;
+    timer_->arm(t, [this, t] {
+        fail(408, fmt::format("RequestTimeout: the request body did not arrive within {} ms.", t.count()));
+    });
     read_body();
 }
 
@@ -151,7 +158,7 @@ void HttpExchange::begin_on_rendezvous(Conn& rv) {
         body_.kind() == http::BodyDecoder::Kind::none || (body_.kind() == http::BodyDecoder::Kind::length && body_.length() == 0);
     full.body = pointer_ || !empty;
     std::string text = control::serialize(full);
-    conn_.relay.verbose(fmt::format("{}: -> {}", rv.label, text));
+    if (conn_.relay.is_verbose()) conn_.relay.verbose(fmt::format("{}: -> {}", rv.label, sas::redact_in(text)));
     rv.ws_frame(ws::Opcode::text, true, text);
     if (!full.body) {
         phase_ = Phase::awaiting_response;
@@ -182,6 +189,13 @@ void HttpExchange::send_fragment(std::string_view data, bool fin) {
 void HttpExchange::on_response(const control::Response& r, Conn& channel) {
     if (phase_ == Phase::response_body || phase_ == Phase::done) {
         conn_.relay.verbose(fmt::format("{}: ignoring a second response", conn_.label));
+        return;
+    }
+    if (r.status_code < 200 || r.status_code > 599) {
+        // An interim or out-of-range status cannot end an HTTP exchange: the
+        // sender would wait for the final answer for ever (protocol.md §6.3).
+        fail(502, fmt::format("BadGateway: the listener answered with status {}, which is not a final HTTP status.",
+                              r.status_code));
         return;
     }
     timer_->cancel();
@@ -218,7 +232,12 @@ void HttpExchange::on_body_data(std::string_view data, Conn& channel) {
     if (chunked_) conn_.write(fmt::format("{:x}\r\n", data.size()));
     conn_.write(data);
     if (chunked_) conn_.write("\r\n");
-    conn_.throttle(channel);
+    // A rendezvous serves this sender alone: pause it while the sender is
+    // behind. The control channel serves every sender of the listener and
+    // is never paused for one; a response there is at most 64 KiB, and this
+    // sender is not read further until it has caught up (complete()).
+    if (dynamic_cast<ControlChannel*>(channel.handler())) conn_.throttle(conn_);
+    else conn_.throttle(channel);
 }
 
 void HttpExchange::on_body_end() {
@@ -276,6 +295,11 @@ void HttpExchange::complete() {
         return;
     }
     conn_.set_handler(make_head_reader(conn_));  // the next request on this connection
+    if (conn_.over_high_water()) {
+        // Pipelined requests wait until the sender has read its answers.
+        conn_.throttle(conn_);
+        return;
+    }
     conn_.pause_rx(false);
     conn_.relay.kick(conn_);
 }

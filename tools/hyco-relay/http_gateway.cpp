@@ -6,6 +6,7 @@
 
 #include "core/duration.h"
 #include "core/relay_uri.h"
+#include "core/sas.h"
 #include "core/text.h"
 #include "tools/hyco-relay/auth.h"
 #include "tools/hyco-relay/http_exchange.h"
@@ -51,7 +52,8 @@ private:
 
     void on_text(std::string message) override {
         end_awaited_body();
-        conn_.relay.verbose(fmt::format("{}: <- {}", conn_.label, message.substr(0, 2048)));
+        if (conn_.relay.is_verbose())
+            conn_.relay.verbose(fmt::format("{}: <- {}", conn_.label, sas::redact_in(message.substr(0, 2048))));
         auto parsed = control::parse(message);
         if (!parsed) {
             conn_.relay.log(fmt::format("{}: ignoring a message: {}", conn_.label, parsed.error().message()));

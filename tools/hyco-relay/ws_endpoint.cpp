@@ -16,6 +16,7 @@ void WsEndpoint::on_input(Conn& conn) {
 void WsEndpoint::control_frame(ws::Opcode op, std::string_view payload) {
     if (op == ws::Opcode::ping) {
         conn_.ws_frame(ws::Opcode::pong, true, payload);
+        conn_.throttle(conn_);
         return;
     }
     if (op == ws::Opcode::pong) return;  // keep-alive from .NET and node listeners
