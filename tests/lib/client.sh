@@ -8,6 +8,10 @@
 listen_start() {
     local name=$1
     shift
+    # Empty the files first: the background redirection truncates them only
+    # once the child runs, and a reused NAME would show the last run's "online".
+    : >"$HYCO_TEST_TMP/$name.out"
+    : >"$HYCO_TEST_TMP/$name.err"
     # <&0: an asynchronous command would otherwise get /dev/null as stdin.
     hyco-listen -v "$@" <&0 >"$HYCO_TEST_TMP/$name.out" 2>"$HYCO_TEST_TMP/$name.err" &
     LISTEN_PID=$!

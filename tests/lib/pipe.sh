@@ -8,6 +8,7 @@
 pipe_server() {
     local name=$1 i
     shift
+    : >"$T/$name.err"  # not left to the background redirection: a reused NAME would race
     hyco-pipe -v "$@" 2>"$T/$name.err" &
     PIPE_PID=$!
     on_exit "hyco_stop_pid $PIPE_PID"
