@@ -24,21 +24,7 @@ REQUESTS=${2:-2000}
 [[ $MIB =~ ^[1-9][0-9]*$ && $REQUESTS =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [MIB] [REQUESTS]" >&2; exit 2; }
 UP_MIB=$(((MIB + 3) / 4))
 CLIENTS=8
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/hyco-bench.XXXXXX")
-pids=()
-alive() { local p; for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
-cleanup() {  # TERM, then KILL whatever is left after 5 s
-    local p i
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    for ((i = 0; i < 50; i++)); do alive || break; sleep 0.1; done
-    for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-trap 'exit 129' HUP
-trap 'exit 141' PIPE  # output closed: still clean up
+. "$src/scripts/lib/procs.sh" bench
 for tool in curl python3 hyco-relay hyco-pipe hyco-token; do
     command -v "$tool" >/dev/null || { echo "$tool is needed" >&2; exit 2; }
 done

@@ -9,12 +9,11 @@
 set -euo pipefail
 SIZE_MB=${1:-1024}
 CONNS=${2:-2000}
-BIN=${HYCO_BIN:-build/tools}
+src=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${HYCO_BIN:-$src/build/tools}
 export PATH=$BIN:$PATH
-T=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$T"; }
-trap cleanup EXIT
+. "$src/scripts/lib/procs.sh" bench
+T=$tmp
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 now() { date +%s.%N; }

@@ -9,14 +9,7 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 bin=${HYCO_BIN:-$src/build/tools}
 export PATH="$bin:$PATH"
 size=${1:-1073741824}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/hyco-bench.XXXXXX")
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$src/scripts/lib/procs.sh" bench
 command -v socat >/dev/null || { echo "socat is needed for the baseline" >&2; exit 2; }
 
 echo "preparing $size random bytes..." >&2

@@ -200,14 +200,14 @@ void RelayedHttp::ws_data(WsClient&, std::string_view piece, bool final, bool bi
     }
     if (request_seen_ || binary) return;  // later requests: we close after this response
     // The request message is small (the relay caps it); gather it whole.
-    channel_body_.append(piece);
-    if (channel_body_.size() > control::kMaxMessageSize) {
+    request_text_.append(piece);
+    if (request_text_.size() > control::kMaxMessageSize) {
         abort(make_error(Exit::failure, "HTTP rendezvous", "request message over 64 KiB"));
         return;
     }
     if (!final) return;
-    auto msg = control::parse(channel_body_);
-    channel_body_.clear();
+    auto msg = control::parse(request_text_);
+    request_text_.clear();
     const control::Request* r = msg ? std::get_if<control::Request>(&*msg) : nullptr;
     if (!r || r->is_pointer()) {
         abort(make_error(Exit::failure, "HTTP rendezvous",

@@ -100,7 +100,8 @@ private:
     EventLoop& loop_;
     Events& events_;
     control::Request request_;
-    std::string channel_body_;
+    std::string channel_body_;        ///< full form: the body that followed on the channel
+    std::string request_text_;        ///< pointer form: the request message, gathered
     ChannelSend channel_;
     WsTimeouts timeouts_;
     std::chrono::milliseconds deadline_;

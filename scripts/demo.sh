@@ -8,14 +8,7 @@ bash "$src/scripts/setup.sh"
 cmake -S "$src" -B "$src/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$src/build" -j"$(nproc)" >/dev/null
 export PATH=$src/build/tools:$PATH
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/hyco-demo.XXXXXX")
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$src/scripts/lib/procs.sh" demo
 say() { if [ -t 2 ]; then printf '\n\033[1m# %s\033[0m\n' "$*" >&2; else printf '\n# %s\n' "$*" >&2; fi; }
 # wait_for FILE TEXT: until TEXT appears in FILE (at most 10 s)
 wait_for() { for _ in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "timed out waiting for $2" >&2; exit 1; }

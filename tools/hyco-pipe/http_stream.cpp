@@ -37,19 +37,17 @@ void HttpStream::open(Stream::Events& events) {
 }
 
 std::string HttpStream::describe() const {
-    if (method_.empty()) return "HTTP request via relay";
+    if (!opened_) return "HTTP request via relay";
     const control::Request& r = request_;
     std::string from = r.remote.address.empty() ? "" : fmt::format(" from {}:{}", r.remote.address, r.remote.port);
-    return fmt::format("HTTP {} {}{}", method_, text::quote(target_, 80), from);
+    std::string method = http::is_token(r.method) ? r.method : text::quote(r.method, 20);
+    return fmt::format("HTTP {} {}{}", method, text::quote(r.request_target, 80), from);
 }
 
 // ---- the request, towards the target ----
 
 void HttpStream::http_request(RelayedHttp&, const control::Request& request) {
     request_ = request;
-    method_ = request.method;
-    target_ = request.request_target;
-    if (!http::is_token(method_)) method_ = "(bad method)";
     opened_ = true;
     if (!finishing_) events_->opened(*this);
 }
@@ -88,7 +86,7 @@ void HttpStream::http_body_end(RelayedHttp&) {
     if (refused_) return;
     if (!head_written_) {
         BodyFraming f;
-        if (!held_.empty() || method_has_body(method_)) f.length = held_.size();
+        if (!held_.empty() || method_has_body(request_.method)) f.length = held_.size();
         if (!write_head(f)) return;
         out_ += held_;
         held_.clear();
@@ -150,7 +148,7 @@ void HttpStream::parse_head() {
             in_ = std::move(rest);  // an interim answer (100 Continue): the real one follows
             continue;
         }
-        if (std::string why = body_.init_response(r.head.headers, status, text::iequals(method_, "HEAD"));
+        if (std::string why = body_.init_response(r.head.headers, status, text::iequals(request_.method, "HEAD"));
             !why.empty())
             return bad_gateway(why);
         head_done_ = true;

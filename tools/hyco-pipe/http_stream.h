@@ -54,8 +54,6 @@ private:
     Stream::Events* events_ = nullptr;
     RelayedHttp http_;
     std::string entity_;
-    std::string method_;
-    std::string target_;
     control::Request request_;    ///< the full form, once it arrived
     std::string held_;            ///< a small request body, held to send it with a Content-Length
     bool head_written_ = false;
