@@ -294,7 +294,7 @@ Status Listener::run() {
         if (EventLoop::interrupted() && !result_) finish(make_error(Exit::interrupted, "", "interrupted"));
         if (!result_) return false;
         if (give_up == Clock::time_point{}) give_up = Clock::now() + std::chrono::seconds(2);
-        bool quiet = channel_.stopped() && conns_.empty() && rejections_.empty();
+        bool quiet = channel_.stopped() && conns_.empty() && rejections_.empty() && http_refusals_.empty();
         return quiet || Clock::now() > give_up;
     });
     progress_.cancel();

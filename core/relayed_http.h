@@ -70,8 +70,6 @@ public:
     /// nothing of the response has left yet; http_done reports `why`.
     void fail(const Error& why, int status, std::string description);
 
-    const control::Request& request() const { return request_; }
-    bool responded() const { return response_.has_value(); }
     bool finished() const { return done_; }
 
     /// Largest control-channel message, JSON and body, a response may use.
