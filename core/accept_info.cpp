@@ -1,6 +1,8 @@
 // Accept metadata and decisions (see accept_info.h).
 #include "core/accept_info.h"
 
+#include "core/stream_end.h"
+
 #include "core/relay_uri.h"
 #include "core/text.h"
 #include "core/uri.h"
@@ -55,12 +57,7 @@ EnvVars connection_env(const ConnectionInfo& info, std::string_view entity, std:
 
 std::optional<std::string> choose_subprotocol(const std::vector<std::string>& offered,
                                               const std::vector<std::string>& supported) {
-    if (offered.empty()) return std::string();
-    if (supported.empty()) return offered.front();
-    for (const std::string& o : offered)
-        for (const std::string& s : supported)
-            if (o == s) return o;
-    return std::nullopt;
+    return eos::choose(offered, supported);
 }
 
 std::string reject_url(std::string_view address, int status, std::string_view description) {

@@ -1,6 +1,8 @@
 // Message framing for byte streams (see framing.h).
 #include "core/framing.h"
 
+#include <fmt/format.h>
+
 namespace hyco {
 
 std::optional<Framing> parse_framing(std::string_view name) {
@@ -25,7 +27,7 @@ MessageSplitter::MessageSplitter(Framing framing, std::size_t max_fragment)
 void MessageSplitter::emit(std::string data, bool final, std::vector<Fragment>& out) {
     Fragment f;
     f.data = std::move(data);
-    f.binary = framing_ == Framing::binary;
+    f.binary = framing_ == Framing::binary || exact_;
     f.first = !in_message_;
     f.final = final;
     in_message_ = !final;
@@ -55,6 +57,7 @@ void MessageSplitter::feed(std::string_view bytes, std::vector<Fragment>& out) {
         }
         if (!found) return;
         bytes.remove_prefix(at + 1);
+        if (exact_) pending_.push_back(sep);
         emit(std::move(pending_), true, out);
         pending_.clear();
     }
@@ -66,6 +69,36 @@ void MessageSplitter::finish(std::vector<Fragment>& out) {
         emit(std::move(pending_), true, out);
         pending_.clear();
     }
+}
+
+std::optional<std::string> TextCheck::feed(std::string_view bytes) {
+    if (framing_ == Framing::binary) return std::nullopt;
+    auto invalid = [&](std::size_t i, const char* what) {
+        return std::optional<std::string>(fmt::format("{} at byte {}", what, offset_ + i));
+    };
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        auto c = static_cast<unsigned char>(bytes[i]);
+        if (need_ > 0) {
+            if ((c & 0xC0) != 0x80) return invalid(i, "invalid UTF-8");
+            cp_ = (cp_ << 6) | (c & 0x3F);
+            if (--need_ == 0 && (cp_ < min_ || cp_ > 0x10FFFF || (cp_ >= 0xD800 && cp_ <= 0xDFFF)))
+                return invalid(i, "invalid UTF-8");
+            continue;
+        }
+        if (c == 0 && framing_ == Framing::text) return invalid(i, "a NUL byte");
+        if (c < 0x80) continue;
+        if ((c & 0xE0) == 0xC0) need_ = 1, cp_ = c & 0x1F, min_ = 0x80;
+        else if ((c & 0xF0) == 0xE0) need_ = 2, cp_ = c & 0x0F, min_ = 0x800;
+        else if ((c & 0xF8) == 0xF0) need_ = 3, cp_ = c & 0x07, min_ = 0x10000;
+        else return invalid(i, "invalid UTF-8");
+    }
+    offset_ += bytes.size();
+    return std::nullopt;
+}
+
+std::optional<std::string> TextCheck::finish() {
+    if (need_ == 0) return std::nullopt;
+    return fmt::format("invalid UTF-8 at byte {} (a character cut off at the end)", offset_);
 }
 
 void append_incoming(Framing framing, std::string_view piece, bool final, std::string& out) {

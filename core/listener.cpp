@@ -17,6 +17,7 @@
 #include "core/json_text.h"
 #include "core/progress.h"
 #include "core/rejections.h"
+#include "core/stream_end.h"
 
 namespace hyco {
 namespace {
@@ -166,7 +167,8 @@ void Listener::open(const control::Accept& a, const ConnectionInfo& info, const 
     int in = -1, out = -1;
     std::string name = "stdout";
     if (!cfg_.exec.empty()) {
-        auto child = spawn_shell({cfg_.exec, connection_env(info, cfg_.target.entity, subprotocol), true, true, true});
+        std::string app_subprotocol = eos::is_internal(subprotocol) ? std::string() : subprotocol;
+        auto child = spawn_shell({cfg_.exec, connection_env(info, cfg_.target.entity, app_subprotocol), true, true, true});
         if (!child) {
             verbose(child.error().message());
             return reject(a, {500, "Internal Server Error: the command could not start"});
@@ -185,6 +187,7 @@ void Listener::open(const control::Accept& a, const ConnectionInfo& info, const 
     SessionOptions so = cfg_.session;
     so.output_close_ends = cfg_.exec.empty();
     so.empty_input_receives = cfg_.exec.empty();
+    so.child = conn->pid;
     conn->session = std::make_unique<Session>(loop_, so, std::move(*target), timeouts, in, out, name,
                                               [this, id](Session&, const Status& st) { session_done(id, st); });
     Session& s = *conn->session;
@@ -203,9 +206,10 @@ void Listener::session_done(std::uint64_t id, const Status& st) {
            st.ok() ? fmt::format("connection {} closed", c.info.id)
                    : fmt::format("connection {} failed: {}", c.info.id, st.error().message()));
     pid_t pid = c.pid;
+    std::optional<int> reaped = c.session->child_status();
     conns_.erase(it);
     if (pid > 0) {
-        if (auto ws = try_reap(pid)) {
+        if (auto ws = reaped ? reaped : try_reap(pid)) {
             if (cfg_.once) finish(with_child_status(st, *ws));
             return;
         }

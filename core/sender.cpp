@@ -9,6 +9,7 @@
 #include "core/progress.h"
 #include "core/relay_errors.h"
 #include "core/sas.h"
+#include "core/stream_end.h"
 
 namespace hyco {
 
@@ -22,7 +23,7 @@ Status run_sender(const SenderConfig& cfg, int stdin_fd, int stdout_fd) {
     params.suffix = cfg.suffix;
     params.query = cfg.query;
     WsTarget target = relay_ws_target(cfg.target, Action::connect, params, cfg.client, unix_now());
-    target.subprotocols = cfg.client.subprotocols;
+    target.subprotocols = eos::offer(cfg.client.subprotocols);
     const std::string url = sas::redact_in(target.url());
     if (cfg.client.verbose && cfg.log) cfg.log("connecting to " + url);
 
@@ -59,7 +60,7 @@ Status run_sender(const SenderConfig& cfg, int stdin_fd, int stdout_fd) {
 
     session.on_open([&] {
         if (cfg.client.verbose && cfg.log) {
-            std::string sp = session.ws().subprotocol();
+            std::string sp = session.link().subprotocol();
             cfg.log("connected" + (sp.empty() ? std::string() : " (subprotocol " + sp + ")"));
         }
         if (scripted && cfg.wait) wait_timer.start(*cfg.wait, [&] { session.finish(); });

@@ -366,6 +366,13 @@ void WsClient::terminal(std::optional<Error> failure) {
         if (!result_.error || failure->code == Exit::timeout) result_.error = failure;
     } else if (result_.error) {
         result_.kind = WsClose::Kind::failed;
+    } else if (peer_closed_ && !close_sent_ && !user_abort_ && result_.kind == WsClose::Kind::peer) {
+        // The peer's Close came, but the connection went before ours: what
+        // we were still sending after it did not all arrive.
+        result_.kind = WsClose::Kind::failed;
+        result_.error = make_error(Exit::failure, "connection to " + sas::redact_in(target_.url()),
+                                   fmt::format("the connection was lost after the peer's Close ({}) and before ours",
+                                               result_.code));
     } else if (!peer_closed_) {
         result_.kind = user_abort_ ? WsClose::Kind::ours : WsClose::Kind::failed;
         if (!user_abort_)

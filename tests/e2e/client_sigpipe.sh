@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A reader that goes away (head) ends hyco-listen quietly: EPIPE on stdout
-# is a normal end, exit 0, no error line, and the sender is closed cleanly.
+# is a normal end, exit 0, no error line. The sender is closed cleanly but
+# learns that its data was not all taken: exit 1 with the count.
 set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
 . "$HYCO_SOURCE_DIR/tests/lib/client.sh"
@@ -17,5 +18,7 @@ wait_for "$HYCO_TEST_TMP/l.rc" '[0-9]' 20 || fail "listener did not end"
 [ "$(cat "$HYCO_TEST_TMP/l.rc")" = 0 ] || fail "listener exit $(cat "$HYCO_TEST_TMP/l.rc"): $(cat "$HYCO_TEST_TMP/l.err")"
 grep -q 'error' "$HYCO_TEST_TMP/l.err" && fail "listener complained: $(cat "$HYCO_TEST_TMP/l.err")"
 [ "$(wc -c <"$HYCO_TEST_TMP/head.out")" = 1000 ] || fail "head got $(wc -c <"$HYCO_TEST_TMP/head.out")"
-[ "$rc" = 0 ] || fail "sender exit $rc: $(cat "$HYCO_TEST_TMP/s.err")"
+[ "$rc" = 1 ] || fail "sender exit $rc: $(cat "$HYCO_TEST_TMP/s.err")"
+grep -q '^hyco-send: error: .*the peer stopped reading after .* of our ' "$HYCO_TEST_TMP/s.err" ||
+    fail "sender stderr: $(cat "$HYCO_TEST_TMP/s.err")"
 echo ok

@@ -21,9 +21,13 @@ wait_exit "$LISTEN_PID" 10 || fail "listener --once did not exit after serving"
 [ "$EXIT_RC" = 0 ] || fail "listener exit $EXIT_RC"
 pass "a rejected sender does not use up --once"
 
-# --once -e: the command's failure is the listener's exit status.
+# --once -e: the command's failure is the listener's exit status, and the
+# sender's too (it carries the remote command's status, as ssh does).
 listen_start f --once -e 'cat; exit 3' </dev/null
-out=$(echo hi | timeout 20 hyco-send) || fail "sender: exit $?"
+rc=0
+out=$(echo hi | timeout 20 hyco-send 2>"$T/err") || rc=$?
+[ "$rc" = 3 ] || fail "sender: exit $rc: $(cat "$T/err")"
+grep -q '^hyco-send: error: the remote command: exited with status 3' "$T/err" || fail "sender stderr: $(cat "$T/err")"
 [ "$out" = hi ] || fail "sender got '$out'"
 wait_exit "$LISTEN_PID" 10 || fail "listener --once did not exit"
 [ "$EXIT_RC" = 1 ] || fail "listener exit $EXIT_RC after its command exited 3: $(cat "$HYCO_TEST_TMP/f.err")"

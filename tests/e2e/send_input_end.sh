@@ -26,10 +26,11 @@ pass "a read error on stdin is an error"
 
 # The listener's command exits at once without output: the listener closes
 # its side; the sender goes on until its own input ends (half-close), then
-# exits 0.
+# exits with the command's status, as ssh does.
 export HYCO_CONNECTION_STRING="$BASE_CS;EntityPath=quits"
 listen_start quits -e 'echo bye >&2; exit 1' </dev/null
 rc=0
 (sleep 2; echo late) | timeout 20 hyco-send >"$T/out" 2>"$T/err" || rc=$?
-[ "$rc" = 0 ] || fail "after the listener's command exited: exit $rc: $(cat "$T/err")"
-pass "a listener command that exits closes the listener's side"
+[ "$rc" = 1 ] || fail "after the listener's command exited 1: exit $rc: $(cat "$T/err")"
+grep -qF 'the remote command: exited with status 1' "$T/err" || fail "stderr: $(cat "$T/err")"
+pass "a listener command that exits closes the listener's side; its status is the sender's"

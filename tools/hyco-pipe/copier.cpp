@@ -21,7 +21,7 @@ Copier::Copier(EventLoop& loop, std::unique_ptr<Stream> first, std::unique_ptr<S
     dirs_[1].active = options_.direction != Direction::forward;
 }
 
-Copier::~Copier() = default;
+Copier::~Copier() { *alive_ = false; }
 
 void Copier::start() { first_->open(*this); }
 
@@ -81,8 +81,18 @@ void Copier::read_end(Stream& s) {
     Dir& d = by_src(s);
     if (d.eof) return;
     d.eof = true;
-    if (!d.done) d.dst->close_write();
-    closing_phase();
+    if (d.done) return closing_phase();
+    if (!d.dst->wants_exit_status()) {
+        d.dst->close_write();
+        return closing_phase();
+    }
+    // The peer hears how the command ended along with the end of its output.
+    s.when_exited([this, &d, alive = alive_](std::optional<eos::RemoteExit> exit) {
+        if (!*alive || finishing_ || d.done) return;
+        if (exit) d.dst->end_status(*exit);
+        d.dst->close_write();
+        closing_phase();
+    });
 }
 
 void Copier::drained(Stream& s) {
@@ -96,6 +106,8 @@ void Copier::write_end(Stream& s) {
     Dir& d = by_dst(s);
     if (d.done) return;
     d.done = true;
+    // Its source ended and every byte went out: the source may say so.
+    if (d.eof && s.all_written()) d.src->input_delivered();
     if (!d.eof) {
         d.eof = true;
         d.src->close_read();
@@ -140,8 +152,17 @@ void Copier::finish(bool clean) {
             first_->session_failed(*error_);
             second_->session_failed(*error_);
         }
-        first_->finish(ok, [this](Status st) { stream_finished(st); });
-        second_->finish(ok && second_opening_, [this](Status st) { stream_finished(st); });
+        // A stream whose verdict comes late (a relay waiting for the peer's
+        // confirmation) finishes first; its partner then ends cleanly or
+        // with a reset according to that verdict.
+        Stream* early = second_->settles_first() && !first_->settles_first() ? second_.get() : first_.get();
+        Stream* late = early == first_.get() ? second_.get() : first_.get();
+        bool late_opened = late == first_.get() || second_opening_;
+        bool early_opened = early == first_.get() || second_opening_;
+        early->finish(ok && early_opened, [this, ok, late, late_opened](Status st) {
+            stream_finished(st);
+            late->finish(ok && !error_ && late_opened, [this](Status st2) { stream_finished(st2); });
+        });
     });
 }
 

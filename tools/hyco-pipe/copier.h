@@ -93,6 +93,7 @@ private:
     bool open_ = false;
     bool finishing_ = false;
     int pending_finishes_ = 0;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace hyco::pipe

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,6 +42,7 @@ void FdEndpoint::open(Stream::Events& events) {
 }
 
 void FdEndpoint::start(int read_fd, int write_fd) {
+    fds_ = {read_fd, write_fd};
     FdStream::Events& self = *this;  // a private base: convert here, inside the class
     stream_ = std::make_unique<FdStream>(loop_, self, read_fd, write_fd, name_);
     if (auto st = stream_->start(); !st) {
@@ -50,7 +52,17 @@ void FdEndpoint::start(int read_fd, int write_fd) {
     events_->opened(*this);
 }
 
-void FdEndpoint::finish(bool, std::function<void(Status)> done) {
+void FdEndpoint::finish(bool clean, std::function<void(Status)> done) {
+    // A socket peer must be able to tell a cut stream from a complete one:
+    // a failed session ends with a reset (SO_LINGER 0), never a FIN.
+    if (!clean && stream_)
+        for (int fd : fds_) {
+            int type = 0;
+            socklen_t len = sizeof type;
+            if (fd < 0 || ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_STREAM) continue;
+            linger hard{1, 0};
+            ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+        }
     dead_ = true;
     stream_.reset();  // closes the descriptors now, not when the session is freed
     done({});
@@ -63,8 +75,12 @@ void FdEndpoint::fail(const Error& e) {
 }
 
 void FdEndpoint::write(std::string_view bytes) {
-    if (stream_ && !dead_) stream_->write(bytes);
+    if (!stream_ || dead_) return;
+    handed_ += bytes.size();
+    stream_->write(bytes);
 }
+
+bool FdEndpoint::all_written() const { return !stream_ || stream_->bytes_written() == handed_; }
 
 bool FdEndpoint::writable() const { return !stream_ || stream_->writable(); }
 
@@ -156,10 +172,33 @@ Status ExecEndpoint::verdict(int wstatus) const {
     return {};
 }
 
+void ExecEndpoint::when_exited(std::function<void(std::optional<eos::RemoteExit>)> fn) {
+    if (pid_ <= 0) {
+        fn(exit_status_ ? std::optional(eos::RemoteExit::from_wait_status(*exit_status_)) : std::nullopt);
+        return;
+    }
+    int wstatus = 0;
+    pid_t r = ::waitpid(pid_, &wstatus, WNOHANG);
+    if (r == pid_) {
+        pid_ = -1;
+        exit_status_ = wstatus;
+        fn(eos::RemoteExit::from_wait_status(wstatus));
+        return;
+    }
+    if (r < 0) {
+        pid_ = -1;
+        fn(std::nullopt);
+        return;
+    }
+    // Its output ended; it exits soon (or keeps running until the session ends).
+    reap_timer_.start(std::chrono::milliseconds(10), [this, fn = std::move(fn)]() mutable { when_exited(std::move(fn)); });
+}
+
 void ExecEndpoint::finish(bool clean, std::function<void(Status)> done) {
     FdEndpoint::finish(clean, [](Status) {});
+    reap_timer_.cancel();
     if (pid_ <= 0) {
-        done({});
+        done(exit_status_ ? verdict(*exit_status_) : Status());
         return;
     }
     // A clean end gives the command two seconds to exit by itself (its

@@ -3,6 +3,8 @@
 // first (tcp:, unix:), and commands run through /bin/sh -c (exec:).
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +31,7 @@ public:
     void close_write() override;
     void pause(bool paused) override;
     void close_read() override;
+    bool all_written() const override;
     std::string describe() const override { return name_; }
     void finish(bool clean, std::function<void(Status)> done) override;
 
@@ -53,6 +56,8 @@ private:
     void stream_write_closed(FdStream&, const Error* error) override;
 
     std::unique_ptr<FdStream> stream_;
+    std::array<int, 2> fds_{-1, -1};  ///< the descriptors the stream owns
+    std::uint64_t handed_ = 0;        ///< bytes given to write()
     int read_fd_ = -1;
     int write_fd_ = -1;
     bool dead_ = false;
@@ -79,6 +84,7 @@ public:
     ~ExecEndpoint() override;
     void open(Stream::Events& events) override;
     void finish(bool clean, std::function<void(Status)> done) override;
+    void when_exited(std::function<void(std::optional<eos::RemoteExit>)> fn) override;
     std::string describe() const override;
 
 private:
@@ -87,6 +93,7 @@ private:
 
     std::string command_;
     pid_t pid_ = -1;
+    std::optional<int> exit_status_;  ///< reaped by when_exited()
     Timer reap_timer_;
 };
 

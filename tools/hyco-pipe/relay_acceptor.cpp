@@ -6,6 +6,7 @@
 // relay that is down should end a forwarding command, not spin.
 #include <fmt/format.h>
 
+#include "core/accept_info.h"
 #include "core/control_channel.h"
 #include "core/http_refusals.h"
 #include "core/rejections.h"
@@ -59,6 +60,14 @@ private:
             log_.warn("relay-listen: bad rendezvous address: " + target.error().message());
             return;
         }
+        // The sender's offer decides the mode: end records with a hyco sender.
+        auto sub = choose_subprotocol(connection_info(accept, entity_).offered_subprotocols, config_.client.subprotocols);
+        if (!sub) {
+            auto st = rejections_.send(accept.address, {400, "No common subprotocol"});
+            if (!st) log_.warn("relay-listen: cannot reject: " + st.error().message());
+            return;
+        }
+        if (!sub->empty()) target->subprotocols = {*sub};
         auto stream = std::make_unique<RelayStream>(loop_, std::move(*target), config_.client.timeouts,
                                                     address_.text, false);
         std::string peer = accept.remote.address.empty()

@@ -1,46 +1,43 @@
 // A relay WebSocket as a Stream (see relay_stream.h).
 #include "tools/hyco-pipe/relay_stream.h"
 
-#include <fmt/format.h>
-
 #include "core/relay_errors.h"
-#include "core/session.h"
 
 namespace hyco::pipe {
 
 RelayStream::RelayStream(EventLoop& loop, WsTarget target, WsTimeouts timeouts, std::string what, bool sender)
     : loop_(loop), what_(std::move(what)), sender_(sender), finish_timer_(loop) {
-    WsClient::Events& self = *this;
-    ws_ = std::make_unique<WsClient>(loop, self, std::move(target), timeouts);
+    RelayLink::Events& self = *this;
+    link_ = std::make_unique<RelayLink>(loop, self, std::move(target), timeouts, what_);
 }
 
 RelayStream::~RelayStream() {
     *alive_ = false;
-    ws_.reset();
+    link_.reset();
 }
 
 void RelayStream::open(Stream::Events& events) {
     events_ = &events;
-    // connect() can report a synchronous failure through ws_closed(); keep
+    // connect() can report a synchronous failure through link_closed(); keep
     // every event out of the copier's open() call.
     loop_.defer([this, alive = alive_] {
-        if (*alive) ws_->connect();
+        if (*alive) link_->connect();
     });
 }
 
 void RelayStream::write(std::string_view bytes) {
     if (closed_ || write_ended_) return;
-    ws_->send(Fragment{std::string(bytes), true, true, true});
+    link_->send(Fragment{std::string(bytes), true, true, true});
 }
 
-bool RelayStream::writable() const { return closed_ || ws_->writable(); }
+bool RelayStream::writable() const { return closed_ || link_->writable(); }
 
 void RelayStream::close_write() {
     if (closed_ || write_ended_) return;
     write_ended_ = true;
-    ws_->finish(1000, "");
-    // The Close frame leaves after the queued data; from the copier's view
-    // this direction is done (the session waits for the Close handshake).
+    link_->end_output(exit_);
+    // From the copier's view this direction is done once our end is queued;
+    // whether the peer confirmed it is the session's verdict (finish()).
     loop_.defer([this, alive = alive_] {
         if (*alive && events_ && !finishing_) events_->write_end(*this);
     });
@@ -48,38 +45,36 @@ void RelayStream::close_write() {
 
 void RelayStream::pause(bool paused) {
     paused_ = paused;
-    if (!closed_ && !read_closed_) ws_->receive(!paused);
+    if (!closed_ && !read_closed_) link_->receive(!paused);
 }
 
 void RelayStream::close_read() {
     read_closed_ = true;
-    // Read on and discard (ws_data drops it): the peer's Close must still
-    // be seen for the connection to end cleanly.
-    if (!closed_) ws_->receive(true);
+    // Read on and discard: the peer's Close must still be seen for the
+    // connection to end cleanly.
+    if (!closed_) link_->discard_input();
 }
 
-void RelayStream::ws_open(WsClient&) {
+void RelayStream::input_delivered() {
+    if (!closed_) link_->delivered();
+}
+
+void RelayStream::link_open(RelayLink&) {
     opened_ = true;
-    if (paused_ && !read_closed_) ws_->receive(false);
+    if (paused_ && !read_closed_) link_->receive(false);
     if (!finishing_) events_->opened(*this);
 }
 
-void RelayStream::ws_data(WsClient&, std::string_view piece, bool, bool) {
+void RelayStream::link_data(RelayLink&, std::string_view piece, bool) {
     if (read_closed_ || finishing_) return;
     events_->data(*this, piece);
 }
 
-void RelayStream::ws_drained(WsClient&) {
+void RelayStream::link_drained(RelayLink&) {
     if (!finishing_ && !write_ended_) events_->drained(*this);
 }
 
-void RelayStream::ws_peer_closed(WsClient&, int code, const std::string&) {
-    if (code != 1000 && code != 1005) {
-        // Not a half-close: the relay going away (1001) or an error. Answer
-        // and end; ws_closed() judges whether our side was cut short.
-        ws_->finish(code);
-        return;
-    }
+void RelayStream::link_input_end(RelayLink&) {
     if (read_ended_ || finishing_) return;
     read_ended_ = true;
     events_->read_end(*this);
@@ -91,18 +86,9 @@ Error RelayStream::open_error(const WsClose& close) const {
     return listener_connect_error(close, what_, fatal);
 }
 
-void RelayStream::ws_closed(WsClient&, const WsClose& close) {
+void RelayStream::link_closed(RelayLink&, const WsClose& close, const Status& verdict) {
     closed_ = true;
-    Status st = close.established ? close_status(close, what_) : Status(open_error(close));
-    if (!st && close.established && close.kind == WsClose::Kind::failed)
-        st = make_error(st.error().code, what_, "relay connection lost: " + st.error().why);
-    // A Close other than 1000 (the relay going away, 1001) while our side
-    // was still sending cuts the stream short: say so rather than end quietly.
-    if (st && close.kind == WsClose::Kind::peer && close.code != 1000 && !write_ended_ && !finishing_)
-        st = make_error(Exit::failure, what_,
-                        fmt::format("the relay closed the connection ({}{}{}) before our side had finished",
-                                    close.code, close.reason.empty() ? "" : ": ", close.reason));
-    close_status_ = st;
+    Status st = close.established ? verdict : Status(open_error(close));
     if (finishing_) {
         finish_timer_.cancel();
         if (finish_done_) {
@@ -116,8 +102,7 @@ void RelayStream::ws_closed(WsClient&, const WsClose& close) {
         events_->failed(*this, st.error());
         return;
     }
-    // A normal close: both Closes were exchanged (or the peer hung up after
-    // its own), so both directions are over.
+    // A complete end: both directions are over.
     if (!read_ended_) {
         read_ended_ = true;
         events_->read_end(*this);
@@ -136,13 +121,14 @@ void RelayStream::finish(bool clean, std::function<void(Status)> done) {
         return;
     }
     finish_done_ = std::move(done);
-    if (clean && opened_) {
-        // Let queued bytes and our Close go out, and the peer answer.
-        ws_->finish(1000, "");
-        finish_timer_.start(std::chrono::seconds(30), [this] { ws_->abort(); });
-    } else {
-        ws_->abort();  // ws_closed() follows, maybe at once
+    if (!clean || !opened_) {
+        link_->abort();  // link_closed() follows, maybe at once
+        return;
     }
+    // Both directions ended: the records (or our Close) are on their way;
+    // wait for the peer's. Ended early on purpose (linger, one-way): say so.
+    if (!(read_ended_ || read_closed_) || !write_ended_) link_->conclude();
+    finish_timer_.start(std::chrono::seconds(30), [this] { link_->abort(); });
 }
 
 }  // namespace hyco::pipe

@@ -1,9 +1,7 @@
-// One relay WebSocket as a Stream. Outgoing bytes leave as binary
-// messages (one per chunk read); incoming messages, binary or text, are
-// written out as bytes. Both directions half-close independently: end of
-// our input sends a Close frame while reading goes on, and the peer's Close
-// (1000) is our end of input while writing goes on until the copier closes
-// our write side. Any other close code from the peer ends both directions.
+// One relay WebSocket as a Stream, over the core's RelayLink (which owns
+// the end-of-stream rules). Outgoing bytes leave as binary messages (one
+// per chunk read); incoming messages, binary or text, are written out as
+// bytes. Both directions half-close independently.
 #pragma once
 
 #include <memory>
@@ -11,12 +9,12 @@
 #include <string>
 
 #include "core/event_loop.h"
-#include "core/ws_client.h"
+#include "core/relay_link.h"
 #include "tools/hyco-pipe/stream.h"
 
 namespace hyco::pipe {
 
-class RelayStream final : public Stream, private WsClient::Events {
+class RelayStream final : public Stream, private RelayLink::Events {
 public:
     /// `what` names the connection in errors ("relay-connect:db").
     RelayStream(EventLoop& loop, WsTarget target, WsTimeouts timeouts, std::string what, bool sender);
@@ -28,22 +26,27 @@ public:
     void close_write() override;
     void pause(bool paused) override;
     void close_read() override;
+    void input_delivered() override;
+    bool wants_exit_status() const override { return link_->records(); }
+    void end_status(eos::RemoteExit exit) override { exit_ = exit; }
+    bool settles_first() const override { return true; }
     std::string describe() const override { return what_; }
     void finish(bool clean, std::function<void(Status)> done) override;
 
 private:
-    void ws_open(WsClient&) override;
-    void ws_data(WsClient&, std::string_view piece, bool final, bool binary) override;
-    void ws_drained(WsClient&) override;
-    void ws_peer_closed(WsClient&, int code, const std::string& reason) override;
-    void ws_closed(WsClient&, const WsClose& close) override;
+    void link_open(RelayLink&) override;
+    void link_data(RelayLink&, std::string_view piece, bool final) override;
+    void link_drained(RelayLink&) override;
+    void link_input_end(RelayLink&) override;
+    void link_closed(RelayLink&, const WsClose& close, const Status& verdict) override;
     Error open_error(const WsClose& close) const;
 
     EventLoop& loop_;
-    std::unique_ptr<WsClient> ws_;
+    std::unique_ptr<RelayLink> link_;
     Stream::Events* events_ = nullptr;
     std::string what_;
     bool sender_;
+    std::optional<eos::RemoteExit> exit_;
     bool opened_ = false;
     bool closed_ = false;
     bool read_ended_ = false;
@@ -51,7 +54,6 @@ private:
     bool read_closed_ = false;
     bool paused_ = false;
     bool finishing_ = false;
-    std::optional<Status> close_status_;
     std::function<void(Status)> finish_done_;
     Timer finish_timer_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

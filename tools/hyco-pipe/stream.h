@@ -6,10 +6,12 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/error.h"
+#include "core/stream_end.h"
 
 namespace hyco::pipe {
 
@@ -48,6 +50,24 @@ public:
     virtual void pause(bool paused) = 0;
     /// Input is not wanted any more (one-way modes, consumer gone).
     virtual void close_read() = 0;
+    /// Every byte this stream delivered has been written out downstream
+    /// and that side closed: a relay acknowledges the peer's end record.
+    virtual void input_delivered() {}
+    /// Whether everything given to write() was written before the write
+    /// side closed (false: the consumer went away first).
+    virtual bool all_written() const { return true; }
+    /// Whether close_write() should wait for the source's exit status
+    /// (a relay peer that carries it in its end record).
+    virtual bool wants_exit_status() const { return false; }
+    /// The exit status of the command whose output this stream carried;
+    /// called before close_write().
+    virtual void end_status(eos::RemoteExit exit) { (void)exit; }
+    /// After read_end: reports the command's exit status once it exited
+    /// (nullopt for streams that are not commands).
+    virtual void when_exited(std::function<void(std::optional<eos::RemoteExit>)> fn) { fn(std::nullopt); }
+    /// Finished before its partner, whose own ending depends on the verdict
+    /// (a TCP peer gets a reset when the relay stream failed).
+    virtual bool settles_first() const { return false; }
     /// The session failed for `why` and is about to finish: a stream that
     /// can still tell its peer (an HTTP exchange answering 502) does so.
     virtual void session_failed(const Error& why) { (void)why; }
