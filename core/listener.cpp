@@ -34,6 +34,7 @@ struct Hook {
 
 struct Conn {
     ConnectionInfo info;
+    Clock::time_point started = Clock::now();
     std::unique_ptr<Session> session;
     pid_t pid = -1;
 };
@@ -119,7 +120,8 @@ private:
     std::optional<Status> result_;
     Timer reaper_;
     Timer progress_;
-    Clock::time_point started_ = Clock::now();
+    RateWindow window_;
+    bool progress_shown_ = false;
 };
 
 void Listener::channel_accept(const control::Accept& a) {
@@ -202,9 +204,26 @@ void Listener::session_done(std::uint64_t id, const Status& st) {
     auto it = conns_.find(id);
     if (it == conns_.end()) return;
     Conn& c = *it->second;
-    status("closed", {{"id", c.info.id}, {"ok", st.ok()}, {"reason", st.ok() ? "" : st.error().message()}},
+    const SessionCounters& n = c.session->counters();
+    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - c.started);
+    nlohmann::json fields{{"id", c.info.id},           {"ok", st.ok()},
+                          {"complete", st.ok()},       {"reason", st.ok() ? "" : st.error().message()},
+                          {"received", n.bytes_in},    {"sent", n.bytes_out},
+                          {"duration_ms", took.count()}, {"end_records", c.session->link().records()}};
+    if (const WsClose& close = c.session->last_close(); close.code) {
+        fields["close_code"] = close.code;
+        fields["close_reason"] = close.reason;
+    }
+    status("closed", fields,
            st.ok() ? fmt::format("connection {} closed", c.info.id)
                    : fmt::format("connection {} failed: {}", c.info.id, st.error().message()));
+    if (progress_shown_) {
+        // The meter's last line shows the real total, then how it ended.
+        progress_shown_ = false;
+        std::uint64_t b = n.bytes_in > n.bytes_out ? n.bytes_in : n.bytes_out;
+        cfg_.progress_sink("\r" + progress_line(b, took, std::nullopt) + "\x1b[K\n");
+        if (cfg_.log) cfg_.log(summary_line(n.bytes_out, n.bytes_in, took, st.ok() ? "complete" : "incomplete"));
+    }
     pid_t pid = c.pid;
     std::optional<int> reaped = c.session->child_status();
     conns_.erase(it);
@@ -271,13 +290,17 @@ void Listener::kick_reaper() {
 
 void Listener::show_progress() {
     if (conns_.size() == 1) {
-        const SessionCounters& c = conns_.begin()->second->session->counters();
+        const Conn& conn = *conns_.begin()->second;
+        const SessionCounters& c = conn.session->counters();
         std::uint64_t b = c.bytes_in > c.bytes_out ? c.bytes_in : c.bytes_out;
-        if (b > 0)
-            cfg_.progress_sink("\r" + progress_line(b, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                           Clock::now() - started_),
-                                                    std::nullopt) +
-                               "\x1b[K");
+        auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - conn.started);
+        window_.sample(took, b);
+        if (b > 0) {
+            cfg_.progress_sink("\r" + progress_line(b, took, std::nullopt, window_.rate()) + "\x1b[K");
+            progress_shown_ = true;
+        }
+    } else {
+        window_ = RateWindow();
     }
     progress_.start(std::chrono::milliseconds(500), [this] { show_progress(); });
 }

@@ -24,10 +24,37 @@ std::string format_clock(std::chrono::seconds s) {
     return fmt::format("{}:{:02}", t / 60, t % 60);
 }
 
-std::string progress_line(std::uint64_t bytes, std::chrono::milliseconds elapsed,
-                          std::optional<std::uint64_t> total) {
+namespace {
+std::uint64_t average(std::uint64_t bytes, std::chrono::milliseconds elapsed) {
     double secs = static_cast<double>(elapsed.count()) / 1000.0;
-    auto rate = secs > 0 ? static_cast<std::uint64_t>(static_cast<double>(bytes) / secs) : 0;
+    return secs > 0 ? static_cast<std::uint64_t>(static_cast<double>(bytes) / secs) : 0;
+}
+}  // namespace
+
+void RateWindow::sample(std::chrono::milliseconds at, std::uint64_t bytes) {
+    samples_.emplace_back(at, bytes);
+    while (samples_.size() > 2 && samples_.back().first - samples_[1].first >= span_) samples_.pop_front();
+}
+
+std::uint64_t RateWindow::rate() const {
+    if (samples_.size() < 2) return 0;
+    auto [t0, b0] = samples_.front();
+    auto [t1, b1] = samples_.back();
+    if (t1 <= t0 || b1 < b0) return 0;
+    return average(b1 - b0, t1 - t0);
+}
+
+std::string summary_line(std::uint64_t sent, std::uint64_t received, std::chrono::milliseconds elapsed,
+                         const std::string& verdict) {
+    std::uint64_t moved = sent > received ? sent : received;
+    return fmt::format("sent {}, received {} in {} ({}/s): {}", format_bytes(sent), format_bytes(received),
+                       format_clock(std::chrono::duration_cast<std::chrono::seconds>(elapsed)),
+                       format_bytes(average(moved, elapsed)), verdict);
+}
+
+std::string progress_line(std::uint64_t bytes, std::chrono::milliseconds elapsed,
+                          std::optional<std::uint64_t> total, std::optional<std::uint64_t> current) {
+    auto rate = current ? *current : average(bytes, elapsed);
     auto clock = format_clock(std::chrono::duration_cast<std::chrono::seconds>(elapsed));
     if (total && *total > 0) {
         std::uint64_t pct = bytes >= *total ? 100 : bytes * 100 / *total;

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "core/crypto.h"
+#include "core/json_text.h"
 #include "core/duration.h"
 #include "core/progress.h"
 #include "core/relay_errors.h"
@@ -43,26 +44,39 @@ Status run_sender(const SenderConfig& cfg, int stdin_fd, int stdout_fd) {
     auto elapsed = [&] {
         return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     };
+    RateWindow window;
     bool progress_shown = false;
-    auto show_progress = [&] {
-        if (!cfg.progress || !cfg.progress_sink) return;
+    // The direction that moves more is the one the meter follows; the input
+    // size is its total only when it is our input.
+    auto meter = [&] {
         const SessionCounters& c = session.counters();
-        std::uint64_t bytes = c.bytes_out > c.bytes_in ? c.bytes_out : c.bytes_in;
-        cfg.progress_sink("\r" + progress_line(bytes, elapsed(), c.bytes_out >= c.bytes_in ? cfg.input_size : std::nullopt) +
-                          "\x1b[K");
-        progress_shown = true;
+        bool sending = c.bytes_out >= c.bytes_in;
+        std::uint64_t bytes = sending ? c.bytes_out : c.bytes_in;
+        window.sample(elapsed(), bytes);
+        return progress_line(bytes, elapsed(), sending ? cfg.input_size : std::nullopt, window.rate());
     };
     std::function<void()> tick = [&] {
-        show_progress();
+        if (cfg.json) {
+            const SessionCounters& c = session.counters();
+            cfg.json(json_text(nlohmann::json{{"event", "progress"}, {"sent", c.bytes_out}, {"received", c.bytes_in},
+                                              {"elapsed_ms", elapsed().count()}}));
+        } else if (cfg.progress_sink) {
+            cfg.progress_sink("\r" + meter() + "\x1b[K");
+            progress_shown = true;
+        }
         progress_timer.start(std::chrono::milliseconds(500), tick);
     };
-    if (cfg.progress) progress_timer.start(std::chrono::milliseconds(500), tick);
+    if (cfg.progress || cfg.json) progress_timer.start(std::chrono::milliseconds(500), tick);
 
     session.on_open([&] {
-        if (cfg.client.verbose && cfg.log) {
-            std::string sp = session.link().subprotocol();
-            cfg.log("connected" + (sp.empty() ? std::string() : " (subprotocol " + sp + ")"));
-        }
+        std::string sp = session.link().subprotocol();
+        if (cfg.client.verbose && cfg.log)
+            cfg.log("connected" + (sp.empty() ? std::string() : " (subprotocol " + sp + ")") +
+                    (session.link().records() ? ", end records on" : ""));
+        if (cfg.json)
+            cfg.json(json_text(nlohmann::json{{"event", "connected"},
+                                              {"subprotocol", sp},
+                                              {"end_records", session.link().records()}}));
         if (scripted && cfg.wait) wait_timer.start(*cfg.wait, [&] { session.finish(); });
     });
     for (const std::string& m : cfg.messages) session.send_message(m, so.framing == Framing::binary);
@@ -80,16 +94,39 @@ Status run_sender(const SenderConfig& cfg, int stdin_fd, int stdout_fd) {
         return result.has_value() || (interrupted && std::chrono::steady_clock::now() > give_up);
     });
     progress_timer.cancel();
-    // The final line also when the transfer beat the first tick.
-    if (progress_shown || (cfg.progress && cfg.progress_sink && result && result->ok())) {
-        show_progress();
-        cfg.progress_sink("\n");
+    Status final = interrupted ? Status(make_error(Exit::interrupted, "", "interrupted"))
+                   : !result   ? Status(make_error(Exit::failure, "", "the event loop stopped"))
+                   : !result->ok() && !session.last_close().established
+                       ? Status(sender_connect_error(session.last_close(), "connect to " + url))
+                       : *result;
+    const SessionCounters& c = session.counters();
+    std::string verdict = final ? "complete" : "incomplete";
+    // The final line shows the real totals (and appears also when the
+    // transfer beat the first tick), then one line that says how it ended.
+    if (progress_shown || (cfg.progress && cfg.progress_sink && !cfg.json)) {
+        cfg.progress_sink("\r" + progress_line(c.bytes_out >= c.bytes_in ? c.bytes_out : c.bytes_in, elapsed(),
+                                        c.bytes_out >= c.bytes_in ? cfg.input_size : std::nullopt) +
+                          "\x1b[K\n");
+        if (cfg.log) cfg.log(summary_line(c.bytes_out, c.bytes_in, elapsed(), verdict));
     }
-    if (interrupted) return make_error(Exit::interrupted, "", "interrupted");
-    if (!result) return make_error(Exit::failure, "", "the event loop stopped");
-    if (!result->ok() && !session.last_close().established)
-        return sender_connect_error(session.last_close(), "connect to " + url);
-    return *result;
+    if (cfg.json) {
+        const WsClose& close = session.last_close();
+        nlohmann::json j{{"event", "done"},        {"sent", c.bytes_out},
+                         {"received", c.bytes_in}, {"duration_ms", elapsed().count()},
+                         {"complete", final.ok()}, {"end_records", session.link().records()},
+                         {"exit", final ? 0 : exit_code(final.error().code)}};
+        if (close.code) {
+            j["close_code"] = close.code;
+            j["close_reason"] = close.reason;
+        }
+        if (!final) j["error"] = final.error().message();
+        if (auto& e = session.link().remote_exit()) {
+            j["remote_exit"] = e->code;
+            if (e->signal) j["remote_signal"] = e->signal;
+        }
+        cfg.json(json_text(j));
+    }
+    return final;
 }
 
 }  // namespace hyco

@@ -25,6 +25,7 @@ struct SenderConfig {
     bool progress = false;
     LogSink log;                        ///< verbose and progress lines
     LogSink progress_sink;              ///< progress meter output (stderr, \r lines)
+    LogSink json;                       ///< --json: event lines (stderr)
     std::optional<std::uint64_t> input_size;  ///< for ETA, when known
 };
 

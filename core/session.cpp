@@ -36,15 +36,13 @@ Status Session::start() {
 }
 
 void Session::send_message(std::string text, bool binary) {
+    counters_.bytes_out += text.size();
     pending_messages_.push_back(Fragment{std::move(text), binary, true, true});
     if (link_->is_open()) send_fragments(pending_messages_);
 }
 
 void Session::send_fragments(std::vector<Fragment>& fragments) {
-    for (Fragment& f : fragments) {
-        counters_.bytes_out += f.data.size();
-        link_->send(std::move(f));
-    }
+    for (Fragment& f : fragments) link_->send(std::move(f));
     fragments.clear();
     if (!link_->writable()) stream_->pause(true);
 }
@@ -129,6 +127,7 @@ void Session::stream_data(FdStream&, std::string_view bytes) {
         return input_failed(make_error(Exit::usage, "input",
                                        *bad + ": text mode sends UTF-8 text only; use -b (--binary) for other data"),
                             "the sender's input is not text");
+    counters_.bytes_out += bytes.size();
     std::vector<Fragment> fragments;
     splitter_.feed(bytes, fragments);
     send_fragments(fragments);

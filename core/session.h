@@ -42,7 +42,7 @@ struct SessionOptions {
 
 /// Bytes moved so far, for progress meters and logs.
 struct SessionCounters {
-    std::uint64_t bytes_out = 0;  ///< endpoint -> WebSocket
+    std::uint64_t bytes_out = 0;  ///< endpoint -> WebSocket (input bytes as read, or -m text)
     std::uint64_t bytes_in = 0;   ///< WebSocket -> endpoint
     std::uint64_t messages_in = 0;
 };

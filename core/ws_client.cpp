@@ -371,8 +371,8 @@ void WsClient::terminal(std::optional<Error> failure) {
         // we were still sending after it did not all arrive.
         result_.kind = WsClose::Kind::failed;
         result_.error = make_error(Exit::failure, "connection to " + sas::redact_in(target_.url()),
-                                   fmt::format("the connection was lost after the peer's Close ({}) and before ours",
-                                               result_.code));
+                                   fmt::format("the connection was lost after the peer's Close ({}{}{}) and before ours",
+                                               result_.code, result_.reason.empty() ? "" : ": ", result_.reason));
     } else if (!peer_closed_) {
         result_.kind = user_abort_ ? WsClose::Kind::ours : WsClose::Kind::failed;
         if (!user_abort_)

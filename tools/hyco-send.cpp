@@ -27,6 +27,7 @@ struct SendFlags {
     std::string linger;
     std::uint64_t max_messages = 0;
     bool no_close = false;
+    bool json = false;
     std::string suffix;
     std::string query;
 };
@@ -66,7 +67,8 @@ Result<SenderConfig> configure(const SendFlags& f) {
     if (!f.query.empty() && f.query.front() == '?')
         return make_error(Exit::usage, "--query " + text::quote(f.query), "leave out the leading '?'");
     c.query = f.query;
-    c.progress = f.messages.empty() && f.data.show_progress();
+    c.progress = f.messages.empty() && f.data.show_progress() && !f.json;
+    if (f.json) c.json = [](const std::string& line) { std::cerr << line << "\n"; };
     c.log = [](const std::string& line) { std::cerr << "hyco-send: " << line << "\n"; };
     c.progress_sink = [](const std::string& s) { std::cerr << s << std::flush; };
     struct stat st;
@@ -103,6 +105,10 @@ int main(int argc, char** argv) {
     app.add_option("--linger", f.linger,
                    "After our Close, wait at most DURATION for the listener's (default: until it closes)")
         ->type_name("DURATION")
+        ->group("Data");
+    app.add_flag("--json", f.json,
+                 "Report progress and the end of the transfer as JSON lines on stderr: bytes each way, duration, "
+                 "close code, complete or why not")
         ->group("Data");
     app.add_option("--suffix", f.suffix, "Path below the entity, passed to the listener")->type_name("PATH");
     app.add_option("--query", f.query, "Query string passed to the listener (already URL-encoded, no '?')")

@@ -10,6 +10,7 @@ complete -c hyco-pipe -l http-timeout -r -d 'relay-listen: give up an HTTP reque
 complete -c hyco-pipe -l max-connections -r -d 'Server mode: at most N sessions at once; further connections wait'
 complete -c hyco-pipe -s 1 -l once -d 'Server mode: serve one connection, then exit with its status'
 complete -c hyco-pipe -s X -l hexdump -d 'Hex dump the traffic of each direction on stderr'
+complete -c hyco-pipe -l json -d 'Report each session\'s end as a JSON line on stderr: bytes each way, duration, complete or why not'
 complete -c hyco-pipe -s x -l connection-string -r -d 'Relay connection string (Endpoint=sb://...;EntityPath=...;SharedAccessKeyName=...;SharedAccessKey=...); @FILE reads it from FILE'
 complete -c hyco-pipe -s n -l namespace -r -d 'Relay namespace: NAME (.servicebus.windows.net is added), HOST[:PORT] or sb://HOST[:PORT]/'
 complete -c hyco-pipe -s p -l path -r -d 'Hybrid Connection (entity) path; overrides EntityPath'

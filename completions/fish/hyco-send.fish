@@ -27,5 +27,6 @@ complete -c hyco-send -l wait -r -d 'With -m: close after DURATION instead of af
 complete -c hyco-send -l max-messages -r -d 'Close after receiving N messages'
 complete -c hyco-send -l no-close -d 'At end of input do not send Close: keep printing what arrives until the listener closes'
 complete -c hyco-send -l linger -r -d 'After our Close, wait at most DURATION for the listener\'s (default: until it closes)'
+complete -c hyco-send -l json -d 'Report progress and the end of the transfer as JSON lines on stderr: bytes each way, duration, close code, complete or why not'
 complete -c hyco-send -l suffix -r -d 'Path below the entity, passed to the listener'
 complete -c hyco-send -l query -r -d 'Query string passed to the listener (already URL-encoded, no \'?\')'

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/duration.h"
@@ -144,6 +145,10 @@ Framing DataFlags::framing() const {
 
 bool DataFlags::show_progress() const {
     if (no_progress) return false;
+    // curl's rule: never draw over data going to the same terminal.
+    struct stat out, err;
+    if (isatty(1) == 1 && isatty(2) == 1 && fstat(1, &out) == 0 && fstat(2, &err) == 0 && out.st_rdev == err.st_rdev)
+        return false;
     if (progress) return true;
     // A transfer (input or output not a terminal) watched from a terminal.
     return isatty(2) == 1 && (isatty(0) != 1 || isatty(1) != 1);

@@ -36,6 +36,7 @@ struct PipeConfig {
     bool once = false;                 ///< server mode: serve one connection, then exit
     int verbose = 0;                   ///< -v: connection open/close and byte counts
     bool hexdump = false;              ///< -X: hex dump of the traffic on stderr
+    bool json = false;                 ///< --json: one JSON line per session end on stderr
     std::optional<RelayTarget> relay;  ///< set when an address is on the relay
     ClientOptions client;              ///< TLS, headers, timeouts (also for tcp: connects)
     Keepalive keepalive;               ///< relay-listen: of the control channel

@@ -87,6 +87,9 @@ void PipeFlags::declare(cli::Tool& tool) {
         ->group("Streams");
     app.add_flag("-1,--once", once, "Server mode: serve one connection, then exit with its status")->group("Streams");
     app.add_flag("-X,--hexdump", hexdump, "Hex dump the traffic of each direction on stderr")->group("Diagnostics");
+    app.add_flag("--json", json,
+                 "Report each session's end as a JSON line on stderr: bytes each way, duration, complete or why not")
+        ->group("Diagnostics");
     conn.declare(tool, app, true);
     client.declare(tool, app, "Offer this WebSocket subprotocol on relay-connect (repeatable)");
     keepalive.declare(tool, app);
@@ -116,6 +119,7 @@ Result<PipeConfig> PipeFlags::resolve() const {
     c.max_connections = max_connections;
     c.once = once;
     c.hexdump = hexdump;
+    c.json = json;
     auto options = client.resolve("hyco-pipe");
     if (!options) return options.error();
     c.client = std::move(*options);

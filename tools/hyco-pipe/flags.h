@@ -25,6 +25,7 @@ struct PipeFlags {
     std::size_t max_connections = 64;
     bool once = false;
     bool hexdump = false;
+    bool json = false;
     cli::ConnectFlags conn;
     cli::ClientFlags client;  ///< TLS, -H, timeouts, pings, -v
     cli::KeepaliveFlags keepalive;  ///< relay-listen's control channel

@@ -34,6 +34,13 @@ void Log::info(const std::string& text) const {
 
 void Log::warn(const std::string& text) const { line(text); }
 
+void Log::event(const std::string& json_line) const {
+    if (!json_) return;
+    std::string l = json_line + "\n";
+    std::fwrite(l.data(), 1, l.size(), out_);
+    std::fflush(out_);
+}
+
 void Log::traffic(std::uint64_t id, int dir, std::string_view bytes, std::uint64_t offset) const {
     if (!hexdump_) return;
     std::string text = fmt::format("#{} {} {} bytes\n", id, dir == 0 ? '>' : '<', bytes.size());

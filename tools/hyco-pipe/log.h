@@ -20,6 +20,10 @@ public:
 
     bool verbose() const { return verbose_ > 0; }
     bool dumping() const { return hexdump_; }
+    void set_json(bool on) { json_ = on; }
+    bool json() const { return json_; }
+    /// A --json line (already JSON text).
+    void event(const std::string& json_line) const;
     /// A -v line.
     void info(const std::string& line) const;
     /// A line printed whatever the verbosity (a connection failed in server mode).
@@ -32,6 +36,7 @@ private:
 
     int verbose_;
     bool hexdump_;
+    bool json_ = false;
     std::FILE* out_;
 };
 

@@ -4,6 +4,9 @@
 #include <chrono>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/json_text.h"
 
 namespace hyco::pipe {
 
@@ -15,9 +18,19 @@ std::unique_ptr<Copier> make_session(EventLoop& loop, const PipeConfig& config, 
     auto copier = std::make_unique<Copier>(
         loop, std::move(first), std::move(second), options,
         [&log, id, started, done = std::move(done)](Copier& c, const Status& st) {
+            auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+            if (log.json()) {
+                nlohmann::json j{{"event", "closed"},       {"id", id},
+                                 {"first", c.first().describe()}, {"second", c.second().describe()},
+                                 {"bytes_forward", c.bytes(0)}, {"bytes_back", c.bytes(1)},
+                                 {"duration_ms", ms.count()},   {"complete", st.ok()}};
+                if (!st) {
+                    j["error"] = st.error().message();
+                    j["exit"] = exit_code(st.error().code);
+                }
+                log.event(json_text(j));
+            }
             if (log.verbose()) {
-                auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                                started);
                 log.info(fmt::format("#{} closed after {:.3f} s: {} bytes {} -> {}, {} bytes back{}", id,
                                      static_cast<double>(ms.count()) / 1000.0, c.bytes(0), c.first().describe(),
                                      c.second().describe(), c.bytes(1),
