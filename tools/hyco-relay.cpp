@@ -52,8 +52,9 @@ cli::ToolInfo info() {
             {"hyco-relay --tls --port 9443", "Serve wss:// with a generated self-signed certificate."},
             {"hyco-relay --host 0.0.0.0 --cert relay.pem --key relay.key --port 9443",
              "Serve wss:// on every interface with your certificate (it must name the host clients dial)."},
-            {"curl -H \"Authorization: $(hyco-token create --namespace-wide -x \"$CS\")\" http://127.0.0.1:PORT/\\$relay/status",
-             "Read the status report with a Manage token for the namespace ($CS: the banner line)."},
+            {"curl -H \"Authorization: $TOKEN\" http://127.0.0.1:PORT/\\$relay/status",
+             "Read the status report; TOKEN is a Manage token for the whole namespace (from hyco-token create "
+             "in its namespace-wide mode, with the banner's connection string)."},
             {"hyco-relay --token-grace 0 --rendezvous-timeout 2s -v",
              "Test settings: close expired control channels at once, short accept window, log every message."},
         },
