@@ -17,4 +17,6 @@ complete -c hyco-relay -l http-timeout -r -d 'How long an HTTP request waits for
 complete -c hyco-relay -l token-grace -r -d 'How long after its token expires a control channel stays open'
 complete -c hyco-relay -l idle-timeout -r -d 'Close a listener\'s control channel after DURATION without a frame from it, to check that listeners send keep-alives (0: never)'
 complete -c hyco-relay -l max-listeners -r -d 'Listeners allowed per entity'
+complete -c hyco-relay -l max-connections -r -d 'Open connections served at once; more get 503 with Retry-After (default: the descriptor limit, ulimit -n, minus 64)'
+complete -c hyco-relay -l status-public -d 'Answer GET /$relay/status without a token (by default it needs a token with Manage rights)'
 complete -c hyco-relay -s v -l verbose -d 'Log control messages (tokens redacted) and connection lifetimes'

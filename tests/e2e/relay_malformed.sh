@@ -3,7 +3,7 @@
 # garbage, oversized heads, bad upgrades, unknown actions, CONNECT.
 set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
-relay_start
+relay_start --status-public
 exec 9>&-
 # Sends raw bytes and prints the status line of the answer.
 raw() {

@@ -5,7 +5,7 @@
 set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
 require_node_modules
-relay_start
+relay_start --status-public
 R="$HYCO_INTEROP_DIR/relay"
 node "$R/flow_listener.js" flow 48 1048576 3000 >"$HYCO_TEST_TMP/l" 2>&1 &
 lpid=$!

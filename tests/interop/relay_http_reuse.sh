@@ -8,7 +8,7 @@
 set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
 require_node_modules
-relay_start -v --http-timeout 3s
+relay_start -v --http-timeout 3s --status-public
 R="$HYCO_INTEROP_DIR/relay"
 field() { node -e 'const j=JSON.parse(process.argv[1]); console.log(j[process.argv[2]])' "$1" "$2"; }
 online() { timeout 10 bash -c "until grep -q listening '$1'; do sleep 0.1; done" || fail "listener offline: $(cat "$1")"; }

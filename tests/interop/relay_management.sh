@@ -8,7 +8,7 @@
 set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
 require_node_modules
-relay_start --rule root::manage --rule lis:ListenKey0123456789:listen --rule snd:SendKey0123456789:send \
+relay_start --status-public --rule root::manage --rule lis:ListenKey0123456789:listen --rule snd:SendKey0123456789:send \
     --entity mg --entity open:anonymous
 R="$HYCO_INTEROP_DIR/relay"
 base="http://127.0.0.1:$HYCO_RELAY_PORT"

@@ -20,6 +20,7 @@ AuthResult refuse(int status, std::string reason) {
 
 std::string rights_name(unsigned needed) {
     if (needed == kAnyRight) return "Listen, Send or Manage";
+    if (needed == kManage) return "Manage";
     return needed == kListen ? "Listen" : "Send";
 }
 
@@ -36,7 +37,7 @@ std::string host_of(std::string_view h) {
 }
 
 AuthResult check_token(const Config& config, std::string_view token_text, std::string_view entity,
-                       std::string_view request_host, unsigned needed, std::int64_t now) {
+                       std::string_view request_host, unsigned needed, std::int64_t now, std::string_view suffix) {
     auto token = sas::parse(token_text);
     if (!token) return refuse(401, "MalformedToken: " + token.error().why);
     const Rule* rule = config.rule(token->key_name);
@@ -54,15 +55,23 @@ AuthResult check_token(const Config& config, std::string_view token_text, std::s
     if (!text::iequals(aud->host, config.ns.host) && !text::iequals(aud->host, request_host))
         return refuse(401, fmt::format("InvalidAudience: The token is for host {}, not {}.", text::quote(aud->host, 60),
                                        text::quote(config.ns.host, 60)));
+    // The whole requested URI, entity and suffix: a token for
+    // https://NS/sub1/deeper (what Microsoft's samples mint for a path with a
+    // suffix) covers /sub1/deeper on entity sub1, but not /sub1 itself.
     Audience target;
     target.host = aud->host;
-    for (std::string_view seg : text::split(entity, '/')) target.segments.emplace_back(seg);
+    std::string requested(entity);
+    if (!suffix.empty()) requested += (suffix.front() == '/' ? "" : "/") + std::string(suffix);
+    for (std::string_view seg : text::split(requested, '/'))
+        if (!seg.empty()) target.segments.emplace_back(seg);
     if (!audience_covers(*aud, target))
-        return refuse(401, fmt::format("InvalidAudience: The token's audience {} does not cover entity {}.",
-                                       text::quote(token->resource, 80), text::quote(entity, 60)));
+        return refuse(401, fmt::format("InvalidAudience: The token's audience {} does not cover {}.",
+                                       text::quote(token->resource, 80),
+                                       requested.empty() ? std::string("the namespace") : text::quote(requested, 80)));
     if (!rule->allows(needed))
         return refuse(403, fmt::format("Unauthorized: rule '{}' does not grant the {} right on {}.", rule->name,
-                                       rights_name(needed), text::quote(entity, 60)));
+                                       rights_name(needed),
+                                       entity.empty() ? std::string("the namespace") : text::quote(entity, 60)));
     AuthResult ok;
     ok.token = std::move(*token);
     ok.rule = rule;
@@ -70,12 +79,12 @@ AuthResult check_token(const Config& config, std::string_view token_text, std::s
 }
 
 AuthResult authorize(const Config& config, const std::vector<std::string>& candidates, std::string_view entity,
-                     std::string_view request_host, unsigned needed, std::int64_t now) {
+                     std::string_view request_host, unsigned needed, std::int64_t now, std::string_view suffix) {
     if (candidates.empty())
         return refuse(401, "MissingToken: no token in the ServiceBusAuthorization header or the sb-hc-token query");
     AuthResult first;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
-        AuthResult r = check_token(config, candidates[i], entity, request_host, needed, now);
+        AuthResult r = check_token(config, candidates[i], entity, request_host, needed, now, suffix);
         if (r.ok()) return r;
         if (i == 0) first = std::move(r);
     }

@@ -2,6 +2,8 @@
 // config file, validated with the same checks the SDKs apply to keys.
 #include "tools/hyco-relay/config.h"
 
+#include <sys/resource.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -44,7 +46,18 @@ const Rule& Config::banner_rule() const {
 }
 
 std::string Config::connection_string(std::uint16_t bound_port) const {
-    const Rule& r = banner_rule();
+    return connection_string(bound_port, banner_rule());
+}
+
+std::vector<std::string> Config::banner_lines(std::uint16_t bound_port) const {
+    const Rule& first = banner_rule();
+    std::vector<std::string> out{connection_string(bound_port, first)};
+    for (const Rule& r : rules)
+        if (&r != &first && r.generated) out.push_back(connection_string(bound_port, r));
+    return out;
+}
+
+std::string Config::connection_string(std::uint16_t bound_port, const Rule& r) const {
     Namespace n = ns;
     n.port = bound_port;
     std::string out = fmt::format("Endpoint=sb://{}/;SharedAccessKeyName={};SharedAccessKey={}", n.authority(),
@@ -86,7 +99,10 @@ Result<Rule> parse_rule(std::string_view spec) {
     auto rights = parse_rights(spec.substr(last + 1));
     if (!rights) return fail(rights.error().message());
     r.rights = *rights;
-    if (r.key.empty()) r.key = generate_key();
+    if (r.key.empty()) {
+        r.key = generate_key();
+        r.generated = true;
+    }
     if (auto st = sas::check_key(r.name, r.key); !st) return fail(st.error().message());
     return r;
 }
@@ -120,7 +136,10 @@ Status load_config_file(const std::string& path, Config& c) {
             Rule rule;
             rule.name = r.at("name").get<std::string>();
             rule.key = r.value("key", std::string());
-            if (rule.key.empty()) rule.key = generate_key();
+            if (rule.key.empty()) {
+                rule.key = generate_key();
+                rule.generated = true;
+            }
             const auto& rights = r.at("rights");
             std::string list;
             if (rights.is_array())
@@ -145,6 +164,12 @@ Status load_config_file(const std::string& path, Config& c) {
     return {};
 }
 
+int default_max_connections(long nofile) {
+    long n = nofile - kDescriptorHeadroom;
+    if (n > 1000000) n = 1000000;
+    return static_cast<int>(n < 8 ? 8 : n);
+}
+
 Result<Config> resolve(const Options& o) {
     Config c;
     c.bind_host = o.host;
@@ -165,7 +190,7 @@ Result<Config> resolve(const Options& o) {
         if (!r) return r.error();
         if (auto st = add_rule(c, std::move(*r)); !st) return st.error();
     }
-    if (c.rules.empty()) c.rules.push_back({"RootManageSharedAccessKey", generate_key(), kManage | kListen | kSend});
+    if (c.rules.empty()) c.rules.push_back({"RootManageSharedAccessKey", generate_key(), kManage | kListen | kSend, true});
     for (const std::string& spec : o.entities) {
         auto e = parse_entity(spec);
         if (!e) return e.error();
@@ -189,6 +214,15 @@ Result<Config> resolve(const Options& o) {
     if (o.max_listeners < 1 || o.max_listeners > 1000)
         return make_error(Exit::usage, "invalid --max-listeners", "expected 1 to 1000");
     c.max_listeners = o.max_listeners;
+    if (o.max_connections < 0) return make_error(Exit::usage, "invalid --max-connections", "expected a positive number");
+    rlimit nofile{};
+    long limit = getrlimit(RLIMIT_NOFILE, &nofile) == 0 ? static_cast<long>(nofile.rlim_cur) : 1024;
+    int ceiling = default_max_connections(limit);
+    if (o.max_connections > ceiling)
+        return make_error(Exit::usage, fmt::format("invalid --max-connections {}", o.max_connections),
+                          fmt::format("the descriptor limit (ulimit -n {}) allows at most {}", limit, ceiling));
+    c.max_connections = o.max_connections ? o.max_connections : ceiling;
+    c.status_public = o.status_public;
     c.verbose = o.verbose;
     return c;
 }

@@ -23,6 +23,7 @@ struct Rule {
     std::string name;
     std::string key;
     unsigned rights = 0;
+    bool generated = false;  ///< the key was generated: print it, it exists nowhere else
 
     bool allows(unsigned needed) const {
         if (needed == kAnyRight) return rights != 0;
@@ -52,6 +53,8 @@ struct Options {
     std::string token_grace = "5m";
     std::string idle_timeout = "0";
     int max_listeners = 25;
+    int max_connections = 0;  ///< 0: derived from RLIMIT_NOFILE
+    bool status_public = false;
     bool verbose = false;
 };
 
@@ -70,6 +73,10 @@ struct Config {
     /// to check that listeners keep their channels alive.
     std::chrono::milliseconds idle_timeout{0};
     int max_listeners = 25;
+    /// Open connections served; beyond it new ones get 503 (see Relay).
+    int max_connections = 0;
+    /// GET /$relay/status without a Manage token.
+    bool status_public = false;
     bool verbose = false;
 
     const Rule* rule(std::string_view name) const;
@@ -77,6 +84,12 @@ struct Config {
     const Rule& banner_rule() const;
     /// The banner: a connection string for the banner rule on `port`.
     std::string connection_string(std::uint16_t bound_port) const;
+    /// A connection string for `rule` on `port`.
+    std::string connection_string(std::uint16_t bound_port, const Rule& rule) const;
+    /// The stdout lines: the banner rule's connection string first, then one
+    /// for every other rule whose key was generated (else it would be
+    /// unusable: its key exists nowhere else).
+    std::vector<std::string> banner_lines(std::uint16_t bound_port) const;
 };
 
 /// Parses "listen,send", "Listen+Send", "manage".
@@ -90,6 +103,13 @@ Result<EntityDecl> parse_entity(std::string_view spec);
 Status load_config_file(const std::string& path, Config& config);
 /// A fresh key like the portal's: base64 of 32 random bytes.
 std::string generate_key();
+
+/// Descriptors kept free for lws and the relay itself (listen socket,
+/// signalfd, lws's own pipes) and for the short-lived connections that are
+/// answered 503 beyond --max-connections.
+inline constexpr int kDescriptorHeadroom = 64;
+/// --max-connections for a descriptor limit (RLIMIT_NOFILE soft limit).
+int default_max_connections(long nofile);
 
 Result<Config> resolve(const Options& options);
 

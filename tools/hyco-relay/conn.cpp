@@ -28,6 +28,22 @@ void Conn::push_out(std::string bytes) {
 
 void Conn::write(std::string_view bytes) { push_out(std::string(bytes)); }
 
+void Conn::on_received(const char* data, std::size_t len) {
+    // lws 4.1.6 arms PENDING_TIMEOUT_ESTABLISH_WITH_SERVER (context
+    // timeout_secs) when a TLS accept completes (lib/tls/tls-server.c) and
+    // only its http/ws roles clear it once a request is parsed; in the raw
+    // role nothing does, so every wss:// connection was cut after it. The
+    // first bytes mean the handshake is over and a HeadReader (with its own
+    // head timeout) owns the connection. Never after abort(), whose kill
+    // uses the same lws timeout.
+    if (!lws_timeout_cleared_ && !aborted_) {
+        lws_timeout_cleared_ = true;
+        lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
+    }
+    in.append(data, len);
+    bytes_in += len;
+}
+
 void Conn::finish() {
     if (closing()) return;
     finishing_ = true;

@@ -92,6 +92,9 @@ public:
     void dispatch();
 
     // Called by Relay from lws callbacks.
+    /// Bytes arrived: from now on the relay's own timers govern the
+    /// connection (see clear_lws_timeout in conn.cpp).
+    void on_received(const char* data, std::size_t len);
     int on_writable(std::string& scratch);
     void on_closed();
 
@@ -109,6 +112,7 @@ private:
     bool rx_paused_ = false;
     bool closed_ = false;
     bool shut_wr_ = false;
+    bool lws_timeout_cleared_ = false;
     std::unique_ptr<Timer> linger_;
     std::vector<std::uint64_t> throttled_;
     std::unique_ptr<Handler> handler_;

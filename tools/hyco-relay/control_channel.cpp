@@ -10,6 +10,7 @@
 #include "tools/hyco-relay/auth.h"
 #include "tools/hyco-relay/http_exchange.h"
 #include "tools/hyco-relay/relay.h"
+#include "tools/hyco-relay/ws_bridge.h"
 
 namespace hyco::relay {
 
@@ -106,6 +107,9 @@ void ControlChannel::on_closed(Conn&) {
     pending.swap(exchanges_);
     for (const std::string& id : pending)
         if (HttpExchange* x = conn_.relay.registry().exchange(id)) x->on_channel_lost(conn_.id);
+    for (std::uint64_t sender : conn_.relay.registry().senders_waiting_on(conn_.id))
+        if (Conn* c = conn_.relay.find(sender))
+            if (auto* held = dynamic_cast<PendingSender*>(c->handler())) held->listener_gone();
 }
 
 }  // namespace hyco::relay

@@ -33,6 +33,12 @@ public:
     void track(const std::string& exchange_id) { exchanges_.insert(exchange_id); }
     void untrack(const std::string& exchange_id) { exchanges_.erase(exchange_id); }
 
+    /// Bytes queued toward a listener that does not read its channel are
+    /// bounded: past this, new senders are not routed to it (503). Generous
+    /// for bursts: 64 full-size requests (64 KiB each) fit.
+    static constexpr std::size_t kQueueLimit = 4 * 1024 * 1024;
+    bool backed_up() const { return conn_.queued() > kQueueLimit; }
+
     const std::string& entity() const { return entity_; }
     const std::string& listener_id() const { return listener_id_; }
     std::int64_t token_expiry() const { return expiry_; }

@@ -98,6 +98,11 @@ void HttpExchange::send_small() {
         fail(502, "BadGateway: the listener went away before the request could be delivered.");
         return;
     }
+    if (ch->backed_up()) {
+        // Chosen when it had room; the bodies of requests read meanwhile filled it.
+        fail(503, "ServerBusy: the listener is not reading its control channel; retry later.");
+        return;
+    }
     message_.has_body_field = true;
     message_.body = !buffer_.empty();
     ch->track(message_.id);

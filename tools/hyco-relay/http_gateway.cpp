@@ -9,6 +9,7 @@
 #include "core/sas.h"
 #include "core/text.h"
 #include "tools/hyco-relay/auth.h"
+#include "tools/hyco-relay/control_channel.h"
 #include "tools/hyco-relay/http_exchange.h"
 #include "tools/hyco-relay/http_headers.h"
 #include "tools/hyco-relay/http_response.h"
@@ -65,15 +66,32 @@ private:
     std::uint64_t sender_;
 };
 
+/// True while the control channel `listener` is online on entity `e`.
+bool online_on(Relay& relay, const Entity& e, std::uint64_t listener) {
+    Conn* c = relay.find(listener);
+    if (!c || c->closing() || !dynamic_cast<ControlChannel*>(c->handler())) return false;
+    for (const ListenerRef& ref : e.listeners)
+        if (ref.conn == listener) return true;
+    return false;
+}
+
 /// The rendezvous this sender connection kept from its previous request, if
-/// this request may use it (same entity, open, no listener filters: those
-/// ask for a fresh choice); one it may not use is closed.
+/// this request may use it (same entity, open, its listener still online
+/// there, no listener filters: those ask for a fresh choice); one it may not
+/// use is closed, and the request goes through a control channel.
 Conn* kept_rendezvous(Conn& conn, const Entity& e, const HttpRequest& req, std::uint64_t& listener) {
     auto kept = conn.relay.registry().take_rendezvous(conn.id);
     Conn* rv = kept ? conn.relay.find(kept->rendezvous) : nullptr;
     if (!rv) return nullptr;
     bool filters = req.header("Microsoft-Relay-AllowedListeners") || req.header("Microsoft-Relay-DisallowedListeners");
-    if (rv->closing() || kept->entity != e.path || filters) {
+    // A listener whose control channel closed (restarted, gone offline, or
+    // replaced by another) no longer serves the entity, even if the process
+    // left its rendezvous socket open.
+    bool offline = !online_on(conn.relay, e, kept->listener);
+    if (offline)
+        conn.relay.verbose(fmt::format("{}: the listener of the kept {} is offline; routing afresh", conn.label,
+                                       rv->label));
+    if (rv->closing() || kept->entity != e.path || filters || offline) {
         rv->ws_close(ws::close_code::normal, "");
         rv->finish();
         return nullptr;
@@ -117,7 +135,7 @@ void route_http(Conn& conn, HttpRequest req) {
                 strip_authorization = true;
             }
         std::string host = req.header("Host") ? host_of(*req.header("Host")) : std::string();
-        AuthResult a = authorize(relay.config(), tokens, e->path, host, kSend, unix_now());
+        AuthResult a = authorize(relay.config(), tokens, e->path, host, kSend, unix_now(), suffix);
         if (!a.ok()) return refuse(conn, a.status, a.reason, head);
     }
     http::BodyDecoder body;
@@ -126,9 +144,10 @@ void route_http(Conn& conn, HttpRequest req) {
     std::uint64_t listener = 0;
     Conn* rendezvous = kept_rendezvous(conn, *e, req, listener);
     if (!rendezvous) {
-        bool filtered = false;
-        Conn* chosen = pick_listener(conn, *e, req, filtered);
-        if (filtered) return refuse(conn, 404, kFilteredOut, head);
+        NoListener why = NoListener::none;
+        Conn* chosen = pick_listener(conn, *e, req, why);
+        if (!chosen && why == NoListener::filtered) return refuse(conn, 404, kFilteredOut, head);
+        if (!chosen && why == NoListener::busy) return refuse_busy(conn, e->path, head);
         if (!chosen)
             return refuse(conn, 502,
                           fmt::format("BadGateway: the request could not be routed: no listener is connected to '{}'.",

@@ -99,6 +99,11 @@ HeadResult parse_request_head(std::string_view data, const HeadLimits& limits) {
             case http::FieldError::bad_value: return fail(400, "a header value contains control characters");
         }
     }
+    // RFC 9112 §6.1: HTTP/1.0 has no transfer codings, and a message that
+    // carries one anyway has faulty framing (a smuggling vector between
+    // hops that disagree): refuse it rather than guess where the body ends.
+    if (req.minor_version == 0 && req.header("Transfer-Encoding"))
+        return fail(400, "Transfer-Encoding is not allowed in an HTTP/1.0 request");
     req.head_size = pos;
     r.state = HeadResult::State::complete;
     return r;

@@ -6,8 +6,14 @@
 
 #include "core/crypto.h"
 #include "core/duration.h"
+#include "core/text.h"
 
 namespace hyco::relay {
+
+// Entity names are case-insensitive in Azure Relay ("HYCO" and "hyco" are one
+// entity), so the map is keyed by the lower-case path; Entity::path keeps
+// the spelling it was declared or first opened with.
+std::string Registry::key(std::string_view path) { return text::to_lower(path); }
 
 Registry::Registry(const Config& config) {
     std::string seed = crypto::random_bytes(8);
@@ -20,7 +26,7 @@ Registry::Registry(const Config& config) {
         e.declared = true;
         e.anonymous_senders = d.anonymous_senders;
         e.created_at = unix_now();
-        entities_[d.path] = std::move(e);
+        entities_[key(d.path)] = std::move(e);
     }
 }
 
@@ -30,7 +36,7 @@ Entity* Registry::match(const std::vector<std::string>& segments, std::string& s
     std::size_t best_len = 0;
     for (std::size_t i = 0; i < segments.size(); ++i) {
         if (i) path += '/';
-        path += segments[i];
+        path += key(segments[i]);
         if (auto it = entities_.find(path); it != entities_.end()) {
             best = &it->second;
             best_len = i + 1;
@@ -45,14 +51,14 @@ Entity* Registry::match(const std::vector<std::string>& segments, std::string& s
 Entity* Registry::create(const std::string& path) {
     if (auto* e = find(path)) return e;
     if (entities_.size() >= kMaxEntities) return nullptr;
-    Entity& e = entities_[path];
+    Entity& e = entities_[key(path)];
     e.path = path;
     e.created_at = unix_now();
     return &e;
 }
 
 Entity* Registry::find(std::string_view path) {
-    auto it = entities_.find(std::string(path));
+    auto it = entities_.find(key(path));
     return it == entities_.end() ? nullptr : &it->second;
 }
 
@@ -85,6 +91,13 @@ std::optional<PendingAccept> Registry::take_accept(const std::string& id) {
     PendingAccept p = std::move(it->second);
     accepts_.erase(it);
     return p;
+}
+
+std::vector<std::uint64_t> Registry::senders_waiting_on(std::uint64_t listener) const {
+    std::vector<std::uint64_t> out;
+    for (const auto& [id, p] : accepts_)
+        if (p.listener == listener) out.push_back(p.sender);
+    return out;
 }
 
 HttpExchange* Registry::exchange(const std::string& id) const {

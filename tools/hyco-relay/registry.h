@@ -43,6 +43,7 @@ struct KeptRendezvous {
 struct PendingAccept {
     std::uint64_t sender = 0;  ///< conn id of the held upgrade
     std::string entity;
+    std::uint64_t listener = 0;  ///< conn id of the control channel that was sent the accept
 };
 
 class Registry {
@@ -58,8 +59,12 @@ public:
     Entity* match(const std::vector<std::string>& segments, std::string& suffix);
     /// Creates an entity on first use; nullptr when the quota is reached.
     Entity* create(const std::string& path);
+    /// The entity named `path`, compared case-insensitively.
     Entity* find(std::string_view path);
+    /// By lower-case path (see key()).
     const std::map<std::string, Entity>& entities() const { return entities_; }
+    /// The map key of an entity path: entity names are case-insensitive.
+    static std::string key(std::string_view path);
 
     /// Adds a listener unless the entity already has `max` of them.
     bool add_listener(Entity& e, ListenerRef ref, int max);
@@ -73,6 +78,8 @@ public:
     /// Removes and returns the pending accept: rendezvous addresses are single-use.
     std::optional<PendingAccept> take_accept(const std::string& id);
     std::size_t pending_accepts() const { return accepts_.size(); }
+    /// The senders waiting on accepts sent over control channel `listener`.
+    std::vector<std::uint64_t> senders_waiting_on(std::uint64_t listener) const;
 
     void add_exchange(const std::string& id, HttpExchange* x) { exchanges_[id] = x; }
     void remove_exchange(const std::string& id) { exchanges_.erase(id); }

@@ -86,11 +86,17 @@ std::string Relay::base_url(bool websocket) const {
 
 namespace {
 
-// Checks that host:port can be bound before lws tries: lws 4.1.6 leaks memory
-// when its default vhost fails to bind, and cannot say why. SO_REUSEADDR as
-// lws sets it, so a port in TIME_WAIT is not reported as busy.
-Status check_bindable(const std::string& host, std::uint16_t port) {
-    if (port == 0) return {};
+/// The address lws binds: numeric, with its family.
+struct BindAddress {
+    std::string numeric;
+    int family = AF_UNSPEC;
+};
+
+// Resolves --host to one numeric address and checks that host:port can be
+// bound before lws tries: lws 4.1.6 leaks memory when its default vhost
+// fails to bind, and cannot say why. SO_REUSEADDR as lws sets it, so a port
+// in TIME_WAIT is not reported as busy.
+Result<BindAddress> resolve_bind(const std::string& host, std::uint16_t port) {
     std::string what = fmt::format("cannot listen on {} port {}", host, port);
     addrinfo hints{};
     hints.ai_socktype = SOCK_STREAM;
@@ -99,6 +105,7 @@ Status check_bindable(const std::string& host, std::uint16_t port) {
     if (int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res); rc != 0)
         return make_error(Exit::failure, what, gai_strerror(rc));
     int err = 0;
+    BindAddress out;
     for (addrinfo* a = res; a; a = a->ai_next) {
         int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
         if (fd < 0) {
@@ -107,24 +114,40 @@ Status check_bindable(const std::string& host, std::uint16_t port) {
         }
         int one = 1;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        int rc = bind(fd, a->ai_addr, a->ai_addrlen);
+        int rc = port ? bind(fd, a->ai_addr, a->ai_addrlen) : 0;
         err = rc == 0 ? 0 : errno;
         close(fd);
-        if (rc == 0) break;
+        char buf[NI_MAXHOST];
+        if (rc == 0 && getnameinfo(a->ai_addr, a->ai_addrlen, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST) == 0) {
+            out = {buf, a->ai_family};
+            break;
+        }
     }
     freeaddrinfo(res);
     if (err) return make_error(Exit::failure, what, std::strerror(err));
-    return {};
+    if (out.numeric.empty()) return make_error(Exit::failure, what, "no usable address");
+    return out;
+}
+
+bool is_loopback(const std::string& numeric) {
+    return numeric.rfind("127.", 0) == 0 || numeric == "::1" || numeric.rfind("::ffff:127.", 0) == 0;
 }
 
 }  // namespace
 
 Status Relay::create_context() {
-    if (auto st = check_bindable(config_.bind_host, config_.port); !st) return st;
-    // HYCO_RELAY_LWS_LOG=<lws level bits> shows lws's own diagnostics.
+    auto bind = resolve_bind(config_.bind_host, config_.port);
+    if (!bind) return bind.error();
+    bind_address_ = bind->numeric;
+    // lws's own lines are for debugging the relay: they appear (prefixed
+    // "hyco-relay: lws:") only with --verbose, or with the level bits in
+    // HYCO_RELAY_LWS_LOG. Every failure a user must see is reported by the
+    // relay itself, with the option or file at fault.
     const char* lws_level = std::getenv("HYCO_RELAY_LWS_LOG");
-    lws_set_log_level(lws_level ? std::atoi(lws_level) : LLL_ERR, lws_log);
+    lws_set_log_level(lws_level ? std::atoi(lws_level) : config_.verbose ? LLL_ERR | LLL_WARN : 0, lws_log);
     std::string cert = config_.cert_file, key = config_.key_file;
+    if (!cert.empty())
+        if (auto st = check_tls_files(cert, key); !st) return st;
     if (config_.ns.tls && cert.empty()) {
         auto gen = generate_self_signed(config_.ns.host);
         if (!gen) return gen.error();
@@ -135,15 +158,24 @@ Status Relay::create_context() {
     lws_context_creation_info info;
     std::memset(&info, 0, sizeof info);
     info.port = config_.port;
-    info.iface = config_.bind_host.c_str();
+    // lws 4.1.6 takes iface as an interface name or a numeric address, but
+    // with IPv6 enabled it writes an IPv4 literal into an IPv6 socket
+    // address at the wrong offset (lws_interface_to_sa) and binds [::]:
+    // every interface. An IPv4 address therefore gets an IPv4-only vhost.
+    info.iface = bind_address_.c_str();
     info.protocols = kProtocols;
     info.vhost_name = "hyco-relay";
     // Accepted sockets go to the raw role: lws cannot hold a ws upgrade open.
     info.options = LWS_SERVER_OPTION_ADOPT_APPLY_LISTEN_ACCEPT_CONFIG;
+    if (bind->family == AF_INET) info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
     info.listen_accept_role = "raw-skt";
     info.listen_accept_protocol = "hyco-relay";
     info.user = this;
     info.pt_serv_buf_size = 64 * 1024;
+    // lws's connection-setup timeout: it bounds the TLS handshake and, in the
+    // raw role, the wait for the first bytes after it (Conn::on_received
+    // clears it). The same window a plain connection gets for its head.
+    info.timeout_secs = static_cast<unsigned>(std::chrono::duration_cast<std::chrono::seconds>(kHeadTimeout).count());
     if (config_.ns.tls) {
         info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
         info.ssl_cert_filepath = cert.c_str();
@@ -181,9 +213,16 @@ Status Relay::run() {
     if (!lws_adopt_descriptor_vhost(vhost_, LWS_ADOPT_RAW_FILE_DESC, fd, "hyco-relay", nullptr))
         return make_error(Exit::failure, "starting the relay", "cannot watch signals in the loop");
 
-    std::cout << config_.connection_string(port_) << std::endl;
-    log(fmt::format("serving {} on {} port {} (rules: {}{})", base_url(true), config_.bind_host, port_,
-                    config_.rules.size(), config_.declared_only ? ", declared entities only" : ""));
+    for (const std::string& line : config_.banner_lines(port_)) std::cout << line << '\n';
+    std::cout.flush();
+    log(fmt::format("serving {} on {} port {} (rules: {}, at most {} connections{})", base_url(true), bind_address_,
+                    port_, config_.rules.size(), config_.max_connections,
+                    config_.declared_only ? ", declared entities only" : ""));
+    if (!is_loopback(bind_address_) && !config_.ns.tls)
+        log(fmt::format("warning: listening on {}, reachable from other hosts, without --tls: tokens, request "
+                        "data{} travel in clear text",
+                        bind_address_ == "0.0.0.0" || bind_address_ == "::" ? "every interface" : bind_address_,
+                        config_.status_public ? " and the public status page" : ""));
 
     Timer stop_timer(context_);
     bool stop_now = false;
@@ -212,6 +251,7 @@ void Relay::handle_signals() {
         }
         log(fmt::format("{} received: closing {} connection(s)", si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM",
                         conns_.size()));
+        interrupted_ = true;
         begin_shutdown();
     }
 }
@@ -223,6 +263,19 @@ void Relay::begin_shutdown() {
         c->finish();
     }
     lws_cancel_service(context_);
+}
+
+bool Relay::admit(bool answer_503) {
+    auto max = static_cast<std::size_t>(config_.max_connections);
+    std::size_t limit = answer_503 ? max : max + kOverloadAnswers;
+    if (conns_.size() < limit) return true;
+    ++turned_away_;
+    if (!overloaded_) {
+        overloaded_ = true;
+        log(fmt::format("{} connections open, the --max-connections limit: new connections get 503 until some close",
+                        conns_.size()));
+    }
+    return false;
 }
 
 void Relay::after_callback() {
@@ -241,7 +294,12 @@ int Relay::on_callback(lws* wsi, int reason, void* in, std::size_t len) {
     try {
         Conn* c = static_cast<Conn*>(lws_get_opaque_user_data(wsi));
         switch (reason) {
+            case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+                // Before adoption: non-zero makes lws close the socket.
+                if (!admit(false)) rc = 1;
+                break;
             case LWS_CALLBACK_RAW_ADOPT: {
+                bool over = !admit(true);
                 std::uint64_t id = next_id_++;
                 auto conn = std::make_unique<Conn>(*this, wsi, id);
                 char buf[64] = {0};
@@ -253,7 +311,7 @@ int Relay::on_callback(lws* wsi, int reason, void* in, std::size_t len) {
                 conn->peer_port = peer_port(wsi);
                 conn->opened_at = unix_now();
                 conn->label = fmt::format("#{} from {}", id, conn->peer_address);
-                conn->set_handler(make_head_reader(*conn));
+                conn->set_handler(over ? make_overload_answer(*conn) : make_head_reader(*conn));
                 lws_set_opaque_user_data(wsi, conn.get());
                 conns_[id] = std::move(conn);
                 if (stopping_) conns_[id]->abort();
@@ -261,8 +319,7 @@ int Relay::on_callback(lws* wsi, int reason, void* in, std::size_t len) {
             }
             case LWS_CALLBACK_RAW_RX:
                 if (c && in && len) {
-                    c->in.append(static_cast<const char*>(in), len);
-                    c->bytes_in += len;
+                    c->on_received(static_cast<const char*>(in), len);
                     c->dispatch();
                 }
                 break;
@@ -281,6 +338,12 @@ int Relay::on_callback(lws* wsi, int reason, void* in, std::size_t len) {
                                         unix_now() - c->opened_at, c->bytes_in, c->bytes_out));
                     lws_set_opaque_user_data(wsi, nullptr);
                     conns_.erase(c->id);
+                    if (overloaded_ && conns_.size() < static_cast<std::size_t>(config_.max_connections)) {
+                        overloaded_ = false;
+                        log(fmt::format("accepting connections again; {} were turned away at --max-connections {}",
+                                        turned_away_, config_.max_connections));
+                        turned_away_ = 0;
+                    }
                 }
                 break;
             case LWS_CALLBACK_RAW_RX_FILE:

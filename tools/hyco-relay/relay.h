@@ -21,13 +21,22 @@ namespace hyco::relay {
 
 class Relay {
 public:
+    /// Connections beyond --max-connections that are still accepted to be
+    /// answered 503; past them new sockets are closed at once, so the
+    /// descriptors in use stay within the limit's headroom and lws never
+    /// meets EMFILE (on which 4.1.6 retries accept() in a busy loop).
+    static constexpr std::size_t kOverloadAnswers = 32;
+
     explicit Relay(Config config);
     ~Relay();
     Relay(const Relay&) = delete;
     Relay& operator=(const Relay&) = delete;
 
-    /// Serves until SIGINT/SIGTERM; prints the banner line once listening.
+    /// Serves until SIGINT/SIGTERM; prints the banner lines once listening.
     Status run();
+    /// run() ended because of SIGINT or SIGTERM (after closing every
+    /// connection): the tool then exits 130, like every hyco tool.
+    bool interrupted() const { return interrupted_; }
 
     const Config& config() const { return config_; }
     Registry& registry() { return registry_; }
@@ -57,12 +66,16 @@ private:
     void handle_signals();
     void begin_shutdown();
     void after_callback();
+    /// Whether a new connection may be accepted (counts refusals, logs the
+    /// start and end of an overload once each, never per connection).
+    bool admit(bool answer_503);
 
     Config config_;
     Registry registry_;
     lws_context* context_ = nullptr;
     lws_vhost* vhost_ = nullptr;
     std::uint16_t port_ = 0;
+    std::string bind_address_;  ///< --host resolved to a numeric address
     int signal_fd_ = -1;
     std::string tls_dir_;  ///< generated certificate files, removed at exit
     std::map<std::uint64_t, std::unique_ptr<Conn>> conns_;
@@ -72,6 +85,9 @@ private:
     std::string scratch_;
     int depth_ = 0;
     bool stopping_ = false;
+    bool interrupted_ = false;
+    bool overloaded_ = false;        ///< at --max-connections since the last log line
+    std::uint64_t turned_away_ = 0;  ///< connections answered 503 or closed meanwhile
     lws_usec_t stop_deadline_ = 0;
 };
 

@@ -18,13 +18,9 @@
 namespace hyco::relay {
 namespace {
 
-/// Reads one request head; a client that does not finish it within
-/// kHeadTimeout is answered 408 (or, if it sent nothing, just closed: an idle
-/// keep-alive connection).
+/// Reads one request head within kHeadTimeout.
 class HeadReader : public Handler {
 public:
-    static constexpr std::chrono::milliseconds kHeadTimeout{30000};
-
     explicit HeadReader(Conn& conn) : timer_(conn.relay.context()) {
         timer_.arm(kHeadTimeout, [&conn] {
             if (conn.in.empty()) {
@@ -48,6 +44,27 @@ public:
         route(conn, std::move(r.request));
     }
     const char* kind() const override { return "http"; }
+
+private:
+    Timer timer_;
+};
+
+/// Answers 503 to a connection over --max-connections.
+class OverloadAnswer : public Handler {
+public:
+    explicit OverloadAnswer(Conn& conn) : timer_(conn.relay.context()) {
+        timer_.arm(Conn::kLinger, [&conn] { conn.abort(); });
+    }
+    void on_input(Conn& conn) override {
+        timer_.cancel();
+        conn.in.clear();
+        answer_and_close(conn, error_response(503,
+                                              fmt::format("ServerBusy: the relay serves its maximum of {} "
+                                                          "connections (--max-connections); retry later.",
+                                                          conn.relay.config().max_connections),
+                                              false, "Retry-After: 5\r\n"));
+    }
+    const char* kind() const override { return "overload"; }
 
 private:
     Timer timer_;
@@ -122,12 +139,13 @@ void route_connect(Conn& conn, const HttpRequest& req, const std::vector<std::st
     std::string host = req.header("Host") ? host_of(*req.header("Host")) : std::string();
     auto tokens = tokens_of(req, params);
     if (!e->anonymous_senders) {
-        AuthResult a = authorize(relay.config(), tokens, e->path, host, kSend, unix_now());
+        AuthResult a = authorize(relay.config(), tokens, e->path, host, kSend, unix_now(), suffix);
         if (!a.ok()) return refuse(conn, a.status, a.reason);
     }
-    bool filtered = false;
-    Conn* listener = pick_listener(conn, *e, req, filtered);
-    if (filtered) return refuse(conn, 404, kFilteredOut);
+    NoListener why = NoListener::none;
+    Conn* listener = pick_listener(conn, *e, req, why);
+    if (!listener && why == NoListener::filtered) return refuse(conn, 404, kFilteredOut);
+    if (!listener && why == NoListener::busy) return refuse_busy(conn, e->path, false);
     if (!listener)
         return refuse(conn, 404, fmt::format("EndpointNotFound: no listener is connected to '{}'.", e->path));
     auto* channel = dynamic_cast<ControlChannel*>(listener->handler());
@@ -139,7 +157,8 @@ void route_connect(Conn& conn, const HttpRequest& req, const std::vector<std::st
                                  text::encode_component(id));
     accept.id = id;
     for (const auto& [k, v] : req.headers) {
-        if (text::iequals(k, "ServiceBusAuthorization")) continue;
+        // Tokens stay with the relay: the listener never sees the sender's credentials.
+        if (text::iequals(k, "ServiceBusAuthorization") || text::iequals(k, "Authorization")) continue;
         bool dup = false;
         for (auto& [k2, v2] : accept.connect_headers)
             if (text::iequals(k2, k)) {
@@ -149,7 +168,7 @@ void route_connect(Conn& conn, const HttpRequest& req, const std::vector<std::st
         if (!dup) accept.connect_headers.emplace_back(k, v);
     }
     accept.remote = {conn.peer_address, conn.peer_port};
-    relay.registry().add_accept(id, {conn.id, e->path});
+    relay.registry().add_accept(id, {conn.id, e->path, listener->id});
     ++e->connections;
     conn.label = fmt::format("sender {} #{}", e->path, conn.id);
     std::string offered = req.joined("Sec-WebSocket-Protocol").value_or("");
@@ -172,11 +191,19 @@ void route_accept(Conn& conn, const HttpRequest& req, const std::vector<QueryPar
         int code = 0;
         std::string_view t = text::trim(*code_text);
         if (t.size() == 3 && t.find_first_not_of("0123456789") == std::string_view::npos) code = std::stoi(std::string(t));
+        bool valid_code = code >= 200 && code <= 599;
         if (code < 200 || code > 599) code = 400;
         auto desc = query_value(params, "sb-hc-statusDescription");
         if (!desc) desc = query_value(params, "statusDescription");
+        // node's listeners send whatever they were given: a reject without a
+        // status or reason arrives as the text "undefined".
+        std::string reason = desc ? std::string(text::trim(*desc)) : std::string();
+        if (reason == "undefined" || reason == "null") reason.clear();
+        if (reason.empty())
+            reason = code == 400 && !valid_code ? "The listener rejected the connection without giving a status."
+                                                : fmt::format("{} (rejected by the listener)", default_reason(code));
         refuse(conn, 410, "Gone: the rejection was delivered to the sender.");
-        held->reject(code, desc ? *desc : std::string(default_reason(code)));
+        held->reject(code, reason);
         return;
     }
     std::string protocol;
@@ -191,6 +218,8 @@ const char* const kFilteredOut =
     "EndpointNotFound: None of the connected listeners meet the AllowedListeners/DisallowedListeners criteria.";
 
 std::unique_ptr<Handler> make_head_reader(Conn& conn) { return std::make_unique<HeadReader>(conn); }
+
+std::unique_ptr<Handler> make_overload_answer(Conn& conn) { return std::make_unique<OverloadAnswer>(conn); }
 
 void answer_and_close(Conn& conn, std::string_view response) {
     conn.write(response);
@@ -240,7 +269,17 @@ Entity* sender_entity(Conn& conn, const std::vector<std::string>& segs, std::str
     return &scratch;
 }
 
-Conn* pick_listener(Conn& conn, Entity& e, const HttpRequest& req, bool& filtered) {
+void refuse_busy(Conn& conn, const std::string& entity, bool head_only) {
+    conn.relay.verbose(fmt::format("{}: refused 503: the listeners of '{}' do not read their control channels",
+                                   conn.label, entity));
+    answer_and_close(conn, error_response(503,
+                                          fmt::format("ServerBusy: the listeners of '{}' are not reading their "
+                                                      "control channels; retry later.",
+                                                      entity),
+                                          head_only, "Retry-After: 5\r\n"));
+}
+
+Conn* pick_listener(Conn& conn, Entity& e, const HttpRequest& req, NoListener& why) {
     auto list = [&](std::string_view name) {
         std::vector<std::string> out;
         if (auto v = req.joined(name))
@@ -255,16 +294,20 @@ Conn* pick_listener(Conn& conn, Entity& e, const HttpRequest& req, bool& filtere
     };
     std::vector<std::string> allowed = list("Microsoft-Relay-AllowedListeners");
     std::vector<std::string> disallowed = list("Microsoft-Relay-DisallowedListeners");
-    std::vector<Conn*> online, eligible;
+    std::size_t online = 0, passed = 0;
+    std::vector<Conn*> eligible;
     for (const ListenerRef& ref : e.listeners) {
         Conn* c = conn.relay.find(ref.conn);
-        if (!c || c->closing() || !dynamic_cast<ControlChannel*>(c->handler())) continue;
-        online.push_back(c);
+        auto* channel = c && !c->closing() ? dynamic_cast<ControlChannel*>(c->handler()) : nullptr;
+        if (!channel) continue;
+        ++online;
         if (!allowed.empty() && !contains(allowed, ref.id)) continue;
         if (contains(disallowed, ref.id)) continue;
+        ++passed;
+        if (channel->backed_up()) continue;
         eligible.push_back(c);
     }
-    filtered = eligible.empty() && !online.empty();
+    why = passed ? NoListener::busy : online ? NoListener::filtered : NoListener::none;
     if (eligible.empty()) return nullptr;
     return eligible[conn.relay.registry().random_below(eligible.size())];
 }
@@ -272,10 +315,21 @@ Conn* pick_listener(Conn& conn, Entity& e, const HttpRequest& req, bool& filtere
 void route(Conn& conn, HttpRequest req) {
     std::string_view path = req.path();
     if (path == "/$relay/status" || path == "/%24relay/status") {
+        // It names entities, listener ids and peers' addresses: Manage only,
+        // for the whole namespace, unless --status-public.
+        bool head = req.method == "HEAD";
+        if (!conn.relay.config().status_public) {
+            std::vector<std::string> tokens;
+            if (const std::string* h = req.header("Authorization")) tokens.push_back(*h);
+            for (const std::string& t : tokens_of(req, parse_query(req.query()))) tokens.push_back(t);
+            std::string host = req.header("Host") ? host_of(*req.header("Host")) : std::string();
+            AuthResult a = authorize(conn.relay.config(), tokens, "", host, kManage, unix_now());
+            if (!a.ok()) return refuse(conn, a.status, a.reason + " (the status page needs a Manage token for the namespace, or --status-public)", head);
+        }
         std::string body = conn.relay.status_json();
         answer_and_close(conn, fmt::format("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n"
                                            "Connection: close\r\n\r\n{}",
-                                           body.size(), req.method == "HEAD" ? "" : body));
+                                           body.size(), head ? "" : body));
         return;
     }
     std::string_view rest;

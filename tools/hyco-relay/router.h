@@ -2,6 +2,7 @@
 // request), HTTP senders, management GETs, and the status endpoint.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -12,9 +13,18 @@
 
 namespace hyco::relay {
 
+/// How long a client has to send a whole request head (then 408, or a
+/// silent close when it sent nothing: an idle keep-alive connection).
+inline constexpr std::chrono::milliseconds kHeadTimeout{30000};
+
 /// The handler every new connection starts with: reads one request head,
 /// then routes it.
 std::unique_ptr<Handler> make_head_reader(Conn& conn);
+
+/// The handler of a connection accepted beyond --max-connections: answers
+/// its first request 503 with Retry-After (after the TLS handshake, if any),
+/// or drops it if nothing arrives within Conn::kLinger.
+std::unique_ptr<Handler> make_overload_answer(Conn& conn);
 
 /// Routes a parsed request head (the head's bytes already removed from in).
 void route(Conn& conn, HttpRequest request);
@@ -56,10 +66,18 @@ bool decode_segments(std::string_view path, std::vector<std::string>& segments);
 Entity* sender_entity(Conn& conn, const std::vector<std::string>& segments, std::string& suffix, bool head_only,
                       Entity& scratch);
 
+/// Why pick_listener found nobody.
+enum class NoListener { none, filtered, busy };
+
 /// A listener to route to, chosen at random among the online ones that pass
 /// the sender's Microsoft-Relay-AllowedListeners / -DisallowedListeners
-/// filters (lists of listener sb-hc-ids). nullptr if none; `filtered` says
-/// whether the filters excluded every online listener.
-Conn* pick_listener(Conn& conn, Entity& entity, const HttpRequest& request, bool& filtered);
+/// filters (lists of listener sb-hc-ids) and whose control channel is not
+/// backed up (ControlChannel::backed_up). nullptr if none; `why` then says
+/// whether there was no listener, the filters excluded every online one, or
+/// every eligible one is backed up.
+Conn* pick_listener(Conn& conn, Entity& entity, const HttpRequest& request, NoListener& why);
+
+/// The answer when every eligible listener's control channel is backed up.
+void refuse_busy(Conn& conn, const std::string& entity, bool head_only);
 
 }  // namespace hyco::relay

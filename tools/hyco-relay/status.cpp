@@ -13,7 +13,8 @@ std::string Relay::status_json() const {
     using nlohmann::json;
     std::int64_t now = unix_now();
     json entities = json::array();
-    for (const auto& [path, e] : registry_.entities()) {
+    for (const auto& entry : registry_.entities()) {
+        const Entity& e = entry.second;
         json listeners = json::array();
         for (const ListenerRef& l : e.listeners) {
             json item = {{"id", l.id}, {"connection", l.conn}};
@@ -23,7 +24,7 @@ std::string Relay::status_json() const {
             }
             listeners.push_back(std::move(item));
         }
-        entities.push_back({{"path", path},
+        entities.push_back({{"path", e.path},
                             {"declared", e.declared},
                             {"requiresClientAuthorization", !e.anonymous_senders},
                             {"listenerCount", e.listeners.size()},

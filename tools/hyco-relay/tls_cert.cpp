@@ -4,15 +4,21 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <ctime>
 #include <memory>
 
+#include <fmt/format.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+
+#include "core/text.h"
 
 namespace hyco::relay {
 namespace {
@@ -70,6 +76,28 @@ Result<GeneratedCert> generate_self_signed(const std::string& host) {
         return fail("cannot write the PEM files");
     }
     return out;
+}
+
+Status check_tls_files(const std::string& cert_file, const std::string& key_file) {
+    auto bad = [](const char* option, const std::string& file, const std::string& why) {
+        return make_error(Exit::usage, fmt::format("cannot use {} {}", option, text::quote(file, 200)), why);
+    };
+    std::unique_ptr<FILE, Free> cf(std::fopen(cert_file.c_str(), "r"));
+    if (!cf) return bad("--cert", cert_file, std::strerror(errno));
+    std::unique_ptr<X509, Free> cert(PEM_read_X509(cf.get(), nullptr, nullptr, nullptr));
+    if (!cert) return bad("--cert", cert_file, "not a PEM certificate (expected -----BEGIN CERTIFICATE-----)");
+    std::unique_ptr<FILE, Free> kf(std::fopen(key_file.c_str(), "r"));
+    if (!kf) return bad("--key", key_file, std::strerror(errno));
+    // No passphrase callback: an encrypted key cannot be used unattended.
+    std::unique_ptr<EVP_PKEY, Free> key(PEM_read_PrivateKey(kf.get(), nullptr, [](char*, int, int, void*) { return 0; },
+                                                            nullptr));
+    ERR_clear_error();
+    if (!key) return bad("--key", key_file, "not an unencrypted PEM private key");
+    if (X509_check_private_key(cert.get(), key.get()) != 1) {
+        ERR_clear_error();
+        return bad("--key", key_file, fmt::format("the key does not belong to the certificate in {}", cert_file));
+    }
+    return {};
 }
 
 void remove_generated(const GeneratedCert& c) {

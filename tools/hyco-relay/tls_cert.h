@@ -18,6 +18,12 @@ struct GeneratedCert {
 /// Generates the pair in a new mode-0700 temporary directory.
 Result<GeneratedCert> generate_self_signed(const std::string& host);
 
+/// Checks --cert/--key before lws sees them (lws only logs raw lines and
+/// fails the whole context): each file readable, a PEM certificate and a
+/// PEM private key, and the key belongs to the certificate. The error names
+/// the file and the reason.
+Status check_tls_files(const std::string& cert_file, const std::string& key_file);
+
 /// Removes the files and directory created by generate_self_signed().
 void remove_generated(const GeneratedCert& cert);
 

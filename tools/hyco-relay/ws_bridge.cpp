@@ -56,6 +56,16 @@ void PendingSender::accept(Conn& listener, const std::string& protocol) {
     self.relay.kick(self);
 }
 
+void PendingSender::listener_gone() {
+    timer_->arm(kListenerGoneGrace, [this] {
+        conn_.relay.registry().take_accept(id_);
+        conn_.relay.verbose(fmt::format("{}: the listener went away before accepting", conn_.label));
+        conn_.write(error_response(
+            502, "BadGateway: the listener's control channel closed before it accepted the connection."));
+        conn_.finish();
+    });
+}
+
 void PendingSender::reject(int status, const std::string& description) {
     timer_->cancel();
     conn_.relay.verbose(fmt::format("{}: rejected by the listener: {} {}", conn_.label, status, description));

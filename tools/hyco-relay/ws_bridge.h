@@ -3,6 +3,7 @@
 // one to one (opcode, FIN and length preserved) with per-direction Close.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -29,6 +30,11 @@ public:
     void accept(Conn& listener, const std::string& protocol);
     /// The listener rejected: fail the held upgrade with its status.
     void reject(int status, const std::string& description);
+    /// The control channel that was sent the accept closed: unless the
+    /// listener's rendezvous arrives within kListenerGoneGrace (it may have
+    /// been on its way), the sender gets 502 instead of waiting the window.
+    void listener_gone();
+    static constexpr std::chrono::milliseconds kListenerGoneGrace{2000};
 
     const std::string& entity() const { return entity_; }
 

@@ -57,6 +57,9 @@ TEST_CASE("malformed heads are refused with a status and reason") {
         {"GET /a HTTP/1.1\r\nA: b\r\n folded\r\n\r\n", 400},
         {"GET /a HTTP/1.1\r\nA: b\x01\r\n\r\n", 400},
         {"GET /a\x7f HTTP/1.1\r\n\r\n", 400},
+        // HTTP/1.0 has no transfer codings (RFC 9112 §6.1): faulty framing.
+        {"POST /a HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 400},
+        {"POST /a HTTP/1.0\r\nContent-Length: 3\r\ntransfer-encoding: identity\r\n\r\n", 400},
     };
     for (const auto& c : cases) {
         CAPTURE(c.text);

@@ -113,6 +113,73 @@ TEST_CASE("token checks report the status and the failed check") {
     CHECK(host_of("Example.COM:80") == "example.com");
 }
 
+TEST_CASE("the audience covers the whole requested URI: entity plus suffix") {
+    Config c = config_with_rules();
+    auto tok = [&](const std::string& res) { return sas::mint(res, "root", "RootKey0123456789", kNow + 60); };
+    // Microsoft's sender sample signs the URL it requests, suffix included.
+    std::string deeper = tok("https://127.0.0.1/sub1/deeper");
+    CHECK(check_token(c, deeper, "sub1", "127.0.0.1", kSend, kNow, "/deeper").ok());
+    CHECK(check_token(c, deeper, "sub1", "127.0.0.1", kSend, kNow, "/deeper/more").ok());
+    CHECK(check_token(c, deeper, "sub1", "127.0.0.1", kSend, kNow, "/DEEPER").ok());
+    // Whole segments: not the entity alone, a sibling, or a longer name.
+    CHECK(check_token(c, deeper, "sub1", "127.0.0.1", kSend, kNow).status == 401);
+    CHECK(check_token(c, deeper, "sub1", "127.0.0.1", kSend, kNow, "/other").status == 401);
+    CHECK(check_token(c, deeper, "sub1", "127.0.0.1", kSend, kNow, "/deeper2").status == 401);
+    // An entity token covers any suffix; the namespace root needs a root token.
+    CHECK(check_token(c, tok("http://127.0.0.1/sub1/"), "sub1", "127.0.0.1", kSend, kNow, "/a/b").ok());
+    auto r = check_token(c, tok("http://127.0.0.1/sub1"), "", "127.0.0.1", kManage, kNow);
+    CHECK(r.status == 401);
+    CHECK(r.reason.find("the namespace") != std::string::npos);
+    CHECK(check_token(c, tok("http://127.0.0.1/"), "", "127.0.0.1", kManage, kNow).ok());
+    auto s = check_token(c, sas::mint("http://127.0.0.1/", "sender", "SendKey0123456789", kNow + 60), "", "127.0.0.1",
+                         kManage, kNow);
+    CHECK(s.status == 403);
+    CHECK(s.reason.find("Manage") != std::string::npos);
+}
+
+TEST_CASE("entity names are case-insensitive; the first spelling is kept") {
+    Options o;
+    o.entities = {"Orders/EU"};
+    Config c = *resolve(o);
+    Registry reg(c);
+    std::string suffix;
+    REQUIRE(reg.match({"orders", "eu", "x"}, suffix));
+    CHECK(reg.match({"ORDERS", "Eu"}, suffix)->path == "Orders/EU");
+    CHECK(suffix.empty());
+    CHECK(reg.find("orders/eu") == reg.find("ORDERS/EU"));
+    Entity* h = reg.create("HYCO");
+    CHECK(reg.create("hyco") == h);
+    CHECK(reg.find("Hyco")->path == "HYCO");
+    reg.add_listener(*h, {5, "l"}, 5);
+    reg.remove_listener("hyco", 5);
+    CHECK(h->listeners.empty());
+}
+
+TEST_CASE("senders waiting on a control channel are found by listener") {
+    Config c = config_with_rules();
+    Registry reg(c);
+    reg.add_accept("a", {10, "e", 1});
+    reg.add_accept("b", {11, "e", 2});
+    reg.add_accept("c", {12, "e", 1});
+    auto w = reg.senders_waiting_on(1);
+    CHECK(std::set<std::uint64_t>(w.begin(), w.end()) == std::set<std::uint64_t>{10, 12});
+    CHECK(reg.senders_waiting_on(3).empty());
+}
+
+TEST_CASE("--max-connections defaults to the descriptor limit minus headroom") {
+    CHECK(default_max_connections(1024) == 1024 - kDescriptorHeadroom);
+    CHECK(default_max_connections(10) == 8);
+    CHECK(default_max_connections(1L << 40) == 1000000);
+    Options o;
+    o.max_connections = 5;
+    CHECK(resolve(o)->max_connections == 5);
+    o.max_connections = 2'000'000'000;
+    auto r = resolve(o);
+    REQUIRE(!r.ok());
+    CHECK(r.error().message().find("ulimit -n") != std::string::npos);
+    CHECK(resolve(Options{})->max_connections > 0);
+}
+
 TEST_CASE("entities match on whole segments and listeners are capped") {
     Options o;
     o.entities = {"a", "a/b"};
