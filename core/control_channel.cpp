@@ -7,6 +7,7 @@
 #include "core/duration.h"
 #include "core/relay_errors.h"
 #include "core/sas.h"
+#include "core/text.h"
 
 namespace hyco {
 
@@ -148,7 +149,7 @@ void ControlChannel::ws_closed(WsClient&, const WsClose& close) {
     } else if (close.kind == WsClose::Kind::peer) {
         why = make_error(Exit::failure, what,
                          fmt::format("the relay closed it with code {}{}{}", close.code,
-                                     close.reason.empty() ? "" : ": ", close.reason));
+                                     close.reason.empty() ? "" : ": ", text::printable(close.reason)));
     } else {
         why = close.error ? *close.error : make_error(Exit::failure, what, "closed");
     }

@@ -17,6 +17,7 @@
 #include "core/json_text.h"
 #include "core/progress.h"
 #include "core/rejections.h"
+#include "core/text.h"
 
 namespace hyco {
 namespace {
@@ -95,7 +96,7 @@ private:
         if (!cfg_.json) return;
         fields["event"] = event;
         fields["entity"] = cfg_.target.entity;
-        cfg_.json(json_text(fields));
+        cfg_.json(json_line(fields));
     }
     void reject(const control::Accept& a, const Verdict& v);
     void open(const control::Accept& a, const ConnectionInfo& info, const std::string& subprotocol);
@@ -123,9 +124,9 @@ private:
 
 void Listener::channel_accept(const control::Accept& a) {
     ConnectionInfo info = connection_info(a, cfg_.target.entity);
-    std::string from = fmt::format("{}:{}", info.remote_address, info.remote_port);
-    verbose(fmt::format("connection {} from {}{}", info.id, from,
-                        info.path_suffix.empty() ? "" : " path /" + info.path_suffix));
+    std::string from = fmt::format("{}:{}", text::printable(info.remote_address), info.remote_port);
+    verbose(fmt::format("connection {} from {}{}", text::printable(info.id), from,
+                        info.path_suffix.empty() ? "" : " path /" + text::printable(info.path_suffix)));
     if (result_) return reject(a, {503, "Service Unavailable: the listener is shutting down"});
     if (cfg_.reject_all) return reject(a, *cfg_.reject_all);
     // --once: one connection, and while the accept hook decides about a
@@ -150,7 +151,7 @@ void Listener::channel_accept(const control::Accept& a) {
 
 void Listener::reject(const control::Accept& a, const Verdict& v) {
     status("rejected", {{"id", a.id}, {"status", v.status}, {"description", v.description}},
-           fmt::format("rejected {} with {} {}", a.id, v.status, v.description));
+           fmt::format("rejected {} with {} {}", text::printable(a.id), v.status, text::printable(v.description)));
     auto sent = rejections_.send(a.address, v, [this](bool delivered) {
         if (!delivered) verbose("the relay did not confirm a rejection (expected HTTP 410)");
     });
@@ -191,7 +192,7 @@ void Listener::open(const control::Accept& a, const ConnectionInfo& info, const 
     conns_[id] = std::move(conn);
     served_ = true;
     status("accepted", {{"id", a.id}, {"remote", info.remote_address}, {"path", info.path_suffix}},
-           fmt::format("accepted {}", a.id));
+           fmt::format("accepted {}", text::printable(a.id)));
     if (auto st = s.start(); !st) session_done(id, st);
 }
 

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
+
 namespace hyco::cli {
 
 const std::vector<std::pair<int, std::string>>& exit_status_table() {
@@ -62,7 +64,8 @@ Tool::Hint Tool::hint(const CLI::Option* opt) const {
 }
 
 void Tool::report(const Error& e) const {
-    std::cerr << fmt::format("{}: error: {}\n", info_.name, e.message());
+    // One line, whatever peer text the message carries.
+    std::cerr << fmt::format("{}: error: {}\n", info_.name, text::printable(e.message()));
 }
 
 int Tool::main(int argc, char** argv, const std::function<Status()>& run) {

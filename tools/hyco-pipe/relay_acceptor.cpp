@@ -9,6 +9,7 @@
 #include "core/control_channel.h"
 #include "core/http_refusals.h"
 #include "core/rejections.h"
+#include "core/text.h"
 #include "tools/hyco-pipe/http_stream.h"
 #include "tools/hyco-pipe/relay_endpoint.h"
 #include "tools/hyco-pipe/relay_stream.h"
@@ -63,7 +64,7 @@ private:
                                                     address_.text, false);
         std::string peer = accept.remote.address.empty()
                                ? std::string("relay sender")
-                               : fmt::format("{}:{} via relay", accept.remote.address, accept.remote.port);
+                               : fmt::format("{}:{} via relay", text::printable(accept.remote.address), accept.remote.port);
         accepted_(std::move(stream), peer);
     }
 
@@ -85,7 +86,7 @@ private:
         }
         std::string peer = request.remote.address.empty()
                                ? std::string("HTTP sender via relay")
-                               : fmt::format("{}:{} (HTTP) via relay", request.remote.address, request.remote.port);
+                               : fmt::format("{}:{} (HTTP) via relay", text::printable(request.remote.address), request.remote.port);
         accepted_(std::make_unique<HttpStream>(loop_, request, std::move(body), std::move(send),
                                                config_.client.timeouts, config_.http_timeout, entity_),
                   peer);
