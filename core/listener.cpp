@@ -63,11 +63,15 @@ public:
 
 private:
     void channel_online() override {
-        status("online", {}, fmt::format("online: listening on '{}'", cfg_.target.entity));
+        // Without -v too once it had been offline: the user saw that line.
+        status("online", {}, fmt::format("online: listening on '{}'", cfg_.target.entity), offline_shown_);
+        offline_shown_ = false;
     }
     void channel_offline(const Error& why, std::chrono::seconds retry) override {
+        // Always shown: a listener that cannot get online must say why.
         status("offline", {{"reason", why.message()}, {"retry_in_s", retry.count()}},
-               fmt::format("offline: {}; reconnecting in {} s", why.message(), retry.count()));
+               fmt::format("offline: {}; reconnecting in {} s", why.message(), retry.count()), true);
+        offline_shown_ = true;
     }
     void channel_fatal(const Error& why) override {
         status("stopped", {{"reason", why.message()}}, "stopped: " + why.message());
@@ -91,7 +95,10 @@ private:
     void verbose(const std::string& line) {
         if (cfg_.log && cfg_.client.verbose) cfg_.log(line);
     }
-    void status(const std::string& event, nlohmann::json fields, const std::string& human) {
+    /// A state change: the human line with -v (or `always`, unless --json
+    /// reports it), the JSON line with --json.
+    void status(const std::string& event, nlohmann::json fields, const std::string& human, bool always = false) {
+        if (always && !cfg_.json && cfg_.log && !cfg_.client.verbose) cfg_.log(human);
         verbose(human);
         if (!cfg_.json) return;
         fields["event"] = event;
@@ -116,6 +123,7 @@ private:
     std::vector<Orphan> orphans_;
     std::uint64_t next_id_ = 1;
     bool served_ = false;
+    bool offline_shown_ = false;  ///< an offline line was printed since the last online
     std::optional<Status> result_;
     Timer reaper_;
     Timer progress_;

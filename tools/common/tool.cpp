@@ -20,7 +20,8 @@ const std::vector<std::pair<int, std::string>>& exit_status_table() {
         {4, "Entity or listener not found (HTTP 404)."},
         {5, "Timed out."},
         {6, "Rejected by the listener."},
-        {7, "hyco-token verify: the token has expired."},
+        {7, "The token has expired: hyco-token verify, or the pre-issued token (--token, HYCO_TOKEN) of a "
+            "listener, which it cannot renew."},
         {8, "hyco-token verify: the token's audience does not cover the entity."},
         {130, "Interrupted (SIGINT or SIGTERM)."},
     };
@@ -32,7 +33,7 @@ Tool::Tool(ToolInfo info) : info_(std::move(info)), app_(info_.summary, info_.na
     std::string footer = "Examples:\n";
     for (const Example& ex : info_.examples) footer += fmt::format("  {}\n      {}\n", ex.command, ex.explanation);
     footer += fmt::format("\nExit status: 0 ok, 1 failure, 2 usage, 3 auth refused, 4 not found, 5 timeout,\n"
-                          "6 rejected, 130 interrupted. See man {} for details.", info_.name);
+                          "6 rejected, 7 token expired, 130 interrupted. See man {} for details.", info_.name);
     app_.footer(footer);
 }
 

@@ -44,7 +44,7 @@ private:
 
     void channel_offline(const Error& why, std::chrono::seconds retry_in) override {
         if (!online_before_) return fail(why);
-        log_.warn(fmt::format("relay-listen: {}; reconnecting in {} s", why.message(), retry_in.count()));
+        log_.warn(fmt::format("relay-listen: offline: {}; reconnecting in {} s", why.message(), retry_in.count()));
     }
 
     void channel_fatal(const Error& why) override { fail(why); }
