@@ -7,6 +7,8 @@
 #include "core/duration.h"
 #include "core/relay_errors.h"
 #include "core/sas.h"
+#include "core/text.h"
+#include "core/tls_client.h"
 
 namespace hyco {
 
@@ -27,10 +29,18 @@ void ControlChannel::start() { connect(); }
 
 void ControlChannel::connect() {
     if (stopping_) return;
+    // A pre-issued token cannot be renewed: once expired, no attempt can succeed.
+    const Credentials& c = target_.credentials;
+    std::int64_t now = unix_now();
+    if (std::int64_t exp = c.can_mint() ? 0 : c.expiry_for(now); exp > 0 && exp <= now)
+        return give_up(make_error(Exit::token_expired, "listen on " + target_.entity,
+                                  fmt::format("the pre-issued token expired at {} and cannot be renewed; give a key "
+                                              "to mint tokens from, or a fresh token",
+                                              format_utc(exp))));
     UriParams params;
     params.id = id_;
     // A fresh token on every attempt: a reconnect never reuses an expired one.
-    WsTarget t = relay_ws_target(target_, Action::listen, params, options_, unix_now());
+    WsTarget t = relay_ws_target(target_, Action::listen, params, options_, now);
     WsTimeouts timeouts = options_.timeouts;
     timeouts.ping_interval = keepalive_.interval;
     timeouts.keepalive_frame = keepalive_.frame;
@@ -65,8 +75,17 @@ void ControlChannel::renew() {
     renew_timer_.start(every, [this] { renew(); });
 }
 
+void ControlChannel::give_up(const Error& why) {
+    stopping_ = true;
+    retry_timer_.cancel();
+    renew_timer_.cancel();
+    events_.channel_fatal(why);
+}
+
 void ControlChannel::ws_open(WsClient&) {
-    backoff_.reset();
+    // The ladder restarts when this connection has lasted (ws_closed), not
+    // now: a relay that accepts and drops at once must not be hammered.
+    online_since_ = std::chrono::steady_clock::now();
     connected_once_ = true;
     const Credentials& c = target_.credentials;
     if (c.can_mint()) {
@@ -145,18 +164,19 @@ void ControlChannel::ws_closed(WsClient&, const WsClose& close) {
         // report (exit 3), not a condition to wait out; later (a quota, a
         // clock) they may pass.
         if (!connected_once_ && (close.http_status == 401 || close.http_status == 403)) fatal = true;
+        // So is a certificate we do not trust: only a --ca or a fixed relay helps.
+        if (!connected_once_ && close.http_status <= 0 && is_certificate_failure(why)) fatal = true;
     } else if (close.kind == WsClose::Kind::peer) {
         why = make_error(Exit::failure, what,
                          fmt::format("the relay closed it with code {}{}{}", close.code,
-                                     close.reason.empty() ? "" : ": ", close.reason));
+                                     close.reason.empty() ? "" : ": ", text::printable(close.reason)));
     } else {
         why = close.error ? *close.error : make_error(Exit::failure, what, "closed");
     }
-    if (fatal) {
-        stopping_ = true;
-        events_.channel_fatal(why);
-        return;
-    }
+    if (close.established)
+        backoff_.dropped_after(std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - online_since_));
+    if (fatal) return give_up(why);
     auto delay = backoff_.next();
     events_.channel_offline(why, delay);
     retry_timer_.start(std::chrono::duration_cast<std::chrono::milliseconds>(delay), [this] { connect(); });

@@ -1,7 +1,10 @@
 // The listener's control channel: one WebSocket to the relay's listen URI,
 // kept alive with Ping (or unsolicited Pong) frames, its token renewed with renewToken before expiry,
-// re-established after any drop on the 0/1/2/5/10/30 s ladder, and given
-// up only on 404. It hands `accept` and `request` messages to its owner.
+// re-established after any drop on the 0/1/2/5/10/30 s ladder (restarted only
+// after it stayed online for Backoff::kSettled), and given up only on what
+// waiting cannot fix: 404, an expired pre-issued token, and before it was
+// ever online refused credentials (401/403) or a failed certificate check.
+// It hands `accept` and `request` messages to its owner.
 #pragma once
 
 #include <chrono>
@@ -33,7 +36,8 @@ public:
         /// the pointer form (request.is_pointer()) is fetched from the
         /// rendezvous. Answer through respond() or the rendezvous.
         virtual void channel_request(const control::Request& request, std::string body) = 0;
-        /// Permanent failure (404; 401/403 before the first success): no more retries.
+        /// Permanent failure (404, an expired pre-issued token; 401/403 or a
+        /// failed certificate check before the first success): no more retries.
         virtual void channel_fatal(const Error& why) = 0;
         virtual void channel_renewed() {}
         /// A new attempt after a drop (1, 2, ...).
@@ -62,6 +66,8 @@ public:
 private:
     void connect();
     void renew();
+    /// Ends the channel for good with `why` (channel_fatal).
+    void give_up(const Error& why);
     void ws_open(WsClient&) override;
     void ws_data(WsClient&, std::string_view piece, bool final, bool binary) override;
     void ws_closed(WsClient&, const WsClose& close) override;
@@ -84,6 +90,7 @@ private:
     std::uint64_t generation_ = 0;
     bool stopping_ = false;
     bool connected_once_ = false;
+    std::chrono::steady_clock::time_point online_since_;
 };
 
 }  // namespace hyco

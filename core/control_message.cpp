@@ -36,7 +36,7 @@ struct Reader {
         if (!it->is_object()) return bad(fmt::format("'{}.{}' must be an object", command, key));
         for (const auto& [name, value] : it->items()) {
             if (!value.is_string())
-                return bad(fmt::format("header '{}' in '{}.{}' must be a string", name, command, key));
+                return bad(fmt::format("header '{}' in '{}.{}' must be a string", text::printable(name), command, key));
             out.emplace_back(name, value.get<std::string>());
         }
         return out;
@@ -161,7 +161,7 @@ Result<Message> parse(std::string_view text) {
     if (!j.is_object() || j.size() != 1) return bad("expected an object with exactly one command key");
     auto it = j.begin();
     const std::string& name = it.key();
-    if (!it->is_object()) return bad(fmt::format("'{}' must be an object", name));
+    if (!it->is_object()) return bad(fmt::format("'{}' must be an object", text::quote(name, 40)));
     Reader r{*it, name};
     if (name == "accept") return parse_accept(r);
     if (name == "request") return parse_request(r);

@@ -18,7 +18,7 @@ enum class Exit : int {
     not_found = 4,       ///< entity or listener not found (404)
     timeout = 5,         ///< timed out
     rejected = 6,        ///< the listener rejected the connection
-    token_expired = 7,   ///< hyco-token verify: the token has expired
+    token_expired = 7,   ///< the token has expired (verify; a listener's pre-issued token)
     wrong_audience = 8,  ///< hyco-token verify: the token does not cover the entity
     interrupted = 130,   ///< SIGINT/SIGTERM
 };

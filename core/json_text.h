@@ -17,4 +17,12 @@ std::string json_text(const Json& j, int indent = -1) {
     return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+/// One JSON line for a terminal (--json events on stderr): every character
+/// past ASCII, DEL included, as \uXXXX, so no control character of any kind
+/// (C1 included, which plain JSON leaves raw) reaches the terminal.
+template <typename Json>
+std::string json_line(const Json& j) {
+    return j.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace hyco

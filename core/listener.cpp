@@ -18,6 +18,7 @@
 #include "core/progress.h"
 #include "core/rejections.h"
 #include "core/stream_end.h"
+#include "core/text.h"
 
 namespace hyco {
 namespace {
@@ -64,11 +65,15 @@ public:
 
 private:
     void channel_online() override {
-        status("online", {}, fmt::format("online: listening on '{}'", cfg_.target.entity));
+        // Without -v too once it had been offline: the user saw that line.
+        status("online", {}, fmt::format("online: listening on '{}'", cfg_.target.entity), offline_shown_);
+        offline_shown_ = false;
     }
     void channel_offline(const Error& why, std::chrono::seconds retry) override {
+        // Always shown: a listener that cannot get online must say why.
         status("offline", {{"reason", why.message()}, {"retry_in_s", retry.count()}},
-               fmt::format("offline: {}; reconnecting in {} s", why.message(), retry.count()));
+               fmt::format("offline: {}; reconnecting in {} s", why.message(), retry.count()), true);
+        offline_shown_ = true;
     }
     void channel_fatal(const Error& why) override {
         status("stopped", {{"reason", why.message()}}, "stopped: " + why.message());
@@ -92,12 +97,15 @@ private:
     void verbose(const std::string& line) {
         if (cfg_.log && cfg_.client.verbose) cfg_.log(line);
     }
-    void status(const std::string& event, nlohmann::json fields, const std::string& human) {
+    /// A state change: the human line with -v (or `always`, unless --json
+    /// reports it), the JSON line with --json.
+    void status(const std::string& event, nlohmann::json fields, const std::string& human, bool always = false) {
+        if (always && !cfg_.json && cfg_.log && !cfg_.client.verbose) cfg_.log(human);
         verbose(human);
         if (!cfg_.json) return;
         fields["event"] = event;
         fields["entity"] = cfg_.target.entity;
-        cfg_.json(json_text(fields));
+        cfg_.json(json_line(fields));
     }
     void reject(const control::Accept& a, const Verdict& v);
     void open(const control::Accept& a, const ConnectionInfo& info, const std::string& subprotocol);
@@ -117,6 +125,7 @@ private:
     std::vector<Orphan> orphans_;
     std::uint64_t next_id_ = 1;
     bool served_ = false;
+    bool offline_shown_ = false;  ///< an offline line was printed since the last online
     std::optional<Status> result_;
     Timer reaper_;
     Timer progress_;
@@ -126,9 +135,9 @@ private:
 
 void Listener::channel_accept(const control::Accept& a) {
     ConnectionInfo info = connection_info(a, cfg_.target.entity);
-    std::string from = fmt::format("{}:{}", info.remote_address, info.remote_port);
-    verbose(fmt::format("connection {} from {}{}", info.id, from,
-                        info.path_suffix.empty() ? "" : " path /" + info.path_suffix));
+    std::string from = fmt::format("{}:{}", text::printable(info.remote_address), info.remote_port);
+    verbose(fmt::format("connection {} from {}{}", text::printable(info.id), from,
+                        info.path_suffix.empty() ? "" : " path /" + text::printable(info.path_suffix)));
     if (result_) return reject(a, {503, "Service Unavailable: the listener is shutting down"});
     if (cfg_.reject_all) return reject(a, *cfg_.reject_all);
     // --once: one connection, and while the accept hook decides about a
@@ -153,7 +162,7 @@ void Listener::channel_accept(const control::Accept& a) {
 
 void Listener::reject(const control::Accept& a, const Verdict& v) {
     status("rejected", {{"id", a.id}, {"status", v.status}, {"description", v.description}},
-           fmt::format("rejected {} with {} {}", a.id, v.status, v.description));
+           fmt::format("rejected {} with {} {}", text::printable(a.id), v.status, text::printable(v.description)));
     auto sent = rejections_.send(a.address, v, [this](bool delivered) {
         if (!delivered) verbose("the relay did not confirm a rejection (expected HTTP 410)");
     });
@@ -196,7 +205,7 @@ void Listener::open(const control::Accept& a, const ConnectionInfo& info, const 
     conns_[id] = std::move(conn);
     served_ = true;
     status("accepted", {{"id", a.id}, {"remote", info.remote_address}, {"path", info.path_suffix}},
-           fmt::format("accepted {}", a.id));
+           fmt::format("accepted {}", text::printable(a.id)));
     if (auto st = s.start(); !st) session_done(id, st);
 }
 

@@ -16,7 +16,7 @@ const std::string* header(const WsClose& c, std::string_view name) {
 
 std::string status_text(const WsClose& c) {
     std::string s = fmt::format("{}", c.http_status);
-    if (!c.http_reason.empty()) s += " " + c.http_reason;
+    if (!c.http_reason.empty()) s += " " + text::printable(c.http_reason);
     return s;
 }
 
@@ -64,7 +64,7 @@ Error sender_connect_error(const WsClose& c, const std::string& what) {
     if (is_listener_rejection(c))
         return make_error(Exit::rejected, what,
                           fmt::format("the listener rejected the connection: {} {}", c.http_status,
-                                      without_tracking(c.http_reason)));
+                                      text::printable(without_tracking(c.http_reason))));
     Exit code = relay_status_exit(c.http_status);
     std::string why = "relay answered " + status_text(c);
     if (code == Exit::not_found && c.http_reason.empty()) why += " (no such entity, or no listener)";

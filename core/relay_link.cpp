@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/progress.h"
+#include "core/text.h"
 
 namespace hyco {
 
@@ -199,7 +200,7 @@ Status RelayLink::verdict(const WsClose& close) const {
         if (close.code == 0 || eos::is_normal_close(close.code)) return std::nullopt;
         return make_error(Exit::failure, what_,
                           fmt::format("the peer {} code {}{}{}", how, close.code, close.reason.empty() ? "" : ": ",
-                                      close.reason));
+                                      text::printable(close.reason)));
     };
     if (records_) {
         bool in_ok = input_ended_ || discarding_ || concluded_;
@@ -217,7 +218,7 @@ Status RelayLink::verdict(const WsClose& close) const {
             if (close.code != 0)
                 return make_error(Exit::failure, what_,
                                   fmt::format("{} (close {}{}{})", missing(), close.code,
-                                              close.reason.empty() ? "" : ": ", close.reason));
+                                              close.reason.empty() ? "" : ": ", text::printable(close.reason)));
         }
         if (close.kind == WsClose::Kind::failed && close.error)
             return make_error(close.error->code, what_, close.error->why + "; " + missing());

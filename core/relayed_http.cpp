@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/duration.h"
+#include "core/text.h"
 
 namespace hyco {
 
@@ -229,7 +230,7 @@ void RelayedHttp::ws_peer_closed(WsClient& ws, int code, const std::string& reas
     if (!done_ && !ended_)
         complete(make_error(Exit::failure, "HTTP rendezvous",
                             fmt::format("the relay closed it ({}{}{}) before the response was complete", code,
-                                        reason.empty() ? "" : ": ", reason)));
+                                        reason.empty() ? "" : ": ", text::printable(reason))));
     ws.finish(code == 1005 ? 1000 : code);
 }
 
@@ -239,7 +240,7 @@ void RelayedHttp::ws_closed(WsClient&, const WsClose& close) {
         Error e = close.error ? *close.error : make_error(Exit::failure, "HTTP rendezvous", "connection failed");
         if (!close.established && close.http_status)
             e = make_error(Exit::failure, "HTTP rendezvous",
-                           fmt::format("refused with {} {}", close.http_status, close.http_reason));
+                           fmt::format("refused with {} {}", close.http_status, text::printable(close.http_reason)));
         complete(e);
         return;
     }

@@ -58,7 +58,7 @@ Status run_sender(const SenderConfig& cfg, int stdin_fd, int stdout_fd) {
     std::function<void()> tick = [&] {
         if (cfg.json) {
             const SessionCounters& c = session.counters();
-            cfg.json(json_text(nlohmann::json{{"event", "progress"}, {"sent", c.bytes_out}, {"received", c.bytes_in},
+            cfg.json(json_line(nlohmann::json{{"event", "progress"}, {"sent", c.bytes_out}, {"received", c.bytes_in},
                                               {"elapsed_ms", elapsed().count()}}));
         } else if (cfg.progress_sink) {
             cfg.progress_sink("\r" + meter() + "\x1b[K");
@@ -74,7 +74,7 @@ Status run_sender(const SenderConfig& cfg, int stdin_fd, int stdout_fd) {
             cfg.log("connected" + (sp.empty() ? std::string() : " (subprotocol " + sp + ")") +
                     (session.link().records() ? ", end records on" : ""));
         if (cfg.json)
-            cfg.json(json_text(nlohmann::json{{"event", "connected"},
+            cfg.json(json_line(nlohmann::json{{"event", "connected"},
                                               {"subprotocol", sp},
                                               {"end_records", session.link().records()}}));
         if (scripted && cfg.wait) wait_timer.start(*cfg.wait, [&] { session.finish(); });
@@ -124,7 +124,7 @@ Status run_sender(const SenderConfig& cfg, int stdin_fd, int stdout_fd) {
             j["remote_exit"] = e->code;
             if (e->signal) j["remote_signal"] = e->signal;
         }
-        cfg.json(json_text(j));
+        cfg.json(json_line(j));
     }
     return final;
 }

@@ -1,6 +1,7 @@
 // Implementation of the text helpers; all functions are pure.
 #include "core/text.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 
@@ -33,6 +34,47 @@ int hex_value(char c) {
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
+}
+
+/// Length of the valid UTF-8 sequence at s[i] (1 for ASCII), 0 if invalid;
+/// its code point in `cp`.
+std::size_t utf8_sequence(std::string_view s, std::size_t i, unsigned* cp_out = nullptr) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n;
+    unsigned cp;
+    if (c < 0x80) {
+        n = 0;
+        cp = c;
+    } else if ((c & 0xE0) == 0xC0) {
+        n = 1;
+        cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 2;
+        cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 3;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (i + n >= s.size()) return 0;
+    for (std::size_t k = 1; k <= n; ++k) {
+        auto d = static_cast<unsigned char>(s[i + k]);
+        if ((d & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (d & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are invalid.
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    if (cp_out) *cp_out = cp;
+    return n + 1;
+}
+
+void append_hex_escape(std::string& out, unsigned char c) {
+    out += "\\x";
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
 }
 
 constexpr std::string_view kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -168,38 +210,8 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
 }
 
 bool is_valid_utf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n;
-        unsigned cp;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            n = 1;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            n = 2;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + n >= s.size()) return false;
-        for (std::size_t k = 1; k <= n; ++k) {
-            auto d = static_cast<unsigned char>(s[i + k]);
-            if ((d & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (d & 0x3F);
-        }
-        // Overlong forms, surrogates and values past U+10FFFF are invalid.
-        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += n + 1;
-    }
+    for (std::size_t i = 0, n; i < s.size(); i += n)
+        if ((n = utf8_sequence(s, i)) == 0) return false;
     return true;
 }
 
@@ -218,14 +230,36 @@ std::string quote(std::string_view s, std::size_t max) {
             break;
         }
         if (c < 0x20 || c >= 0x7F) {
-            out += "\\x";
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
+            append_hex_escape(out, c);
         } else {
             out.push_back(static_cast<char>(c));
         }
     }
     return out + "'";
+}
+
+std::string printable(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        auto c = static_cast<unsigned char>(s[i]);
+        unsigned cp = 0;
+        std::size_t n = utf8_sequence(s, i, &cp);
+        if (n > 0 && cp >= 0x20 && (cp < 0x7F || cp > 0x9F)) {
+            out.append(s.substr(i, n));
+            i += n;
+            continue;
+        }
+        // A control character (C0, DEL, C1 in UTF-8) or a byte that is not UTF-8.
+        if (c == '\n') out += "\\n";
+        else if (c == '\r') out += "\\r";
+        else if (c == '\t') out += "\\t";
+        else
+            for (std::size_t k = 0; k < std::max<std::size_t>(n, 1); ++k)
+                append_hex_escape(out, static_cast<unsigned char>(s[i + k]));
+        i += std::max<std::size_t>(n, 1);
+    }
+    return out;
 }
 
 }  // namespace hyco::text

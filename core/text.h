@@ -1,5 +1,6 @@
 // Text helpers shared by the token, URI and connection-string parsers:
-// percent-encoding, base64, ASCII case folding and input sanity checks.
+// percent-encoding, base64, ASCII case folding and input sanity checks; and
+// printable(), which makes text from the network safe to print.
 #pragma once
 
 #include <optional>
@@ -35,5 +36,12 @@ bool has_control(std::string_view s);
 
 /// Quotes a user-supplied value for an error message: printable, bounded.
 std::string quote(std::string_view s, std::size_t max = 60);
+
+/// Text that came from the network (close reasons, reason phrases, rejection
+/// descriptions, control-message fields) made safe for a terminal line: C0
+/// controls, DEL, C1 controls and bytes that are not UTF-8 become `\n`, `\r`,
+/// `\t` or `\xHH`; other UTF-8 is kept. Idempotent, so applying it where the
+/// text enters a message and again where a line is printed is harmless.
+std::string printable(std::string_view s);
 
 }  // namespace hyco::text

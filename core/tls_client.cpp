@@ -24,6 +24,8 @@ struct TlsClient::State {
 
 namespace {
 
+constexpr std::string_view kVerifyFailed = "certificate verification failed: ";
+
 bool is_ip_literal(const std::string& host) {
     unsigned char buf[16];
     return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
@@ -83,8 +85,7 @@ TlsClient::~TlsClient() = default;
 Error TlsClient::failure(const char* what) const {
     long v = SSL_get_verify_result(s_->ssl);
     if (v != X509_V_OK)
-        return Error{Exit::failure, "TLS", std::string("certificate verification failed: ") +
-                                               X509_verify_cert_error_string(v)};
+        return Error{Exit::failure, "TLS", std::string(kVerifyFailed) + X509_verify_cert_error_string(v)};
     return Error{Exit::failure, "TLS", std::string(what) + ": " + openssl_reason()};
 }
 
@@ -137,5 +138,7 @@ Status TlsClient::send(std::string_view plain, std::string& out) {
 }
 
 bool TlsClient::has_output() const { return BIO_ctrl_pending(s_->wbio) > 0; }
+
+bool is_certificate_failure(const Error& e) { return e.why.find(kVerifyFailed) != std::string::npos; }
 
 }  // namespace hyco

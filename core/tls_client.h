@@ -43,4 +43,8 @@ private:
     bool done_ = false;
 };
 
+/// True when `e`, the failure of a connection attempt, is our check of the
+/// server's certificate: a trust or name problem that retrying does not fix.
+bool is_certificate_failure(const Error& e);
+
 }  // namespace hyco

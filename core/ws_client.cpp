@@ -3,6 +3,7 @@
 // request, the answer's checks (ws_handshake.*), framing (ws_frame.*,
 // ws_send_queue.*), pings and the Close handshake are done here.
 #include "core/ws_client.h"
+#include "core/text.h"
 
 #include <cstring>
 
@@ -372,7 +373,7 @@ void WsClient::terminal(std::optional<Error> failure) {
         result_.kind = WsClose::Kind::failed;
         result_.error = make_error(Exit::failure, "connection to " + sas::redact_in(target_.url()),
                                    fmt::format("the connection was lost after the peer's Close ({}{}{}) and before ours",
-                                               result_.code, result_.reason.empty() ? "" : ": ", result_.reason));
+                                               result_.code, result_.reason.empty() ? "" : ": ", text::printable(result_.reason)));
     } else if (!peer_closed_) {
         result_.kind = user_abort_ ? WsClose::Kind::ours : WsClose::Kind::failed;
         if (!user_abort_)

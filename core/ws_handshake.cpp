@@ -53,14 +53,14 @@ UpgradeAnswer check_upgrade(const HttpResponseHead& head, std::string_view key,
         return a;
     }
     if (const std::string* ext = head.header("Sec-WebSocket-Extensions"); ext && !ext->empty()) {
-        a.error = "the server chose an extension we did not offer: " + *ext;
+        a.error = "the server chose an extension we did not offer: " + text::printable(*ext);
         return a;
     }
     if (const std::string* proto = head.header("Sec-WebSocket-Protocol")) {
         bool known = false;
         for (const auto& p : offered) known = known || p == *proto;
         if (!known || head.count("Sec-WebSocket-Protocol") != 1) {
-            a.error = "the server chose a subprotocol we did not offer: " + *proto;
+            a.error = "the server chose a subprotocol we did not offer: " + text::printable(*proto);
             return a;
         }
         a.subprotocol = *proto;

@@ -4,6 +4,7 @@
 
 #include "core/fd_guard.h"
 #include "core/listener.h"
+#include "core/text.h"
 #include "tools/common/client_flags.h"
 #include "tools/common/connect_flags.h"
 #include "tools/common/tool.h"
@@ -61,7 +62,7 @@ Result<ListenerConfig> configure(const ListenFlags& f) {
         if (!v) return make_error(Exit::usage, "--reject " + f.reject, "expected 'STATUS [DESCRIPTION]' with a status from 400 to 599");
         c.reject_all = *v;
     }
-    c.log = [](const std::string& line) { std::cerr << "hyco-listen: " << line << "\n"; };
+    c.log = [](const std::string& line) { std::cerr << "hyco-listen: " << text::printable(line) << "\n"; };
     if (f.json) c.json = [](const std::string& line) { std::cerr << line << "\n"; };
     c.progress = f.exec.empty() && f.data.show_progress() && !f.json;
     c.progress_sink = [](const std::string& s) { std::cerr << s << std::flush; };

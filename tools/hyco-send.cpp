@@ -69,7 +69,7 @@ Result<SenderConfig> configure(const SendFlags& f) {
     c.query = f.query;
     c.progress = f.messages.empty() && f.data.show_progress() && !f.json;
     if (f.json) c.json = [](const std::string& line) { std::cerr << line << "\n"; };
-    c.log = [](const std::string& line) { std::cerr << "hyco-send: " << line << "\n"; };
+    c.log = [](const std::string& line) { std::cerr << "hyco-send: " << text::printable(line) << "\n"; };
     c.progress_sink = [](const std::string& s) { std::cerr << s << std::flush; };
     struct stat st;
     if (fstat(0, &st) == 0 && S_ISREG(st.st_mode)) c.input_size = static_cast<std::uint64_t>(st.st_size);

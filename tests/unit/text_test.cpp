@@ -37,3 +37,18 @@ TEST_CASE("quote keeps error messages printable and short") {
     CHECK(text::quote("a\nb") == "'a\\x0Ab'");
     CHECK(text::quote(std::string(100, 'x'), 5) == "'xxxxx...'");
 }
+
+TEST_CASE("printable escapes what a terminal would obey") {
+    CHECK(text::printable("Normal Closure") == "Normal Closure");
+    CHECK(text::printable("\x1b[31mred\x07\r\n\tx") == "\\x1B[31mred\\x07\\r\\n\\tx");
+    CHECK(text::printable(std::string("a\0b\x7f", 4)) == "a\\x00b\\x7F");
+    // C1 controls in UTF-8 (U+009B is an 8-bit CSI) and bytes that are not UTF-8.
+    CHECK(text::printable("\xc2\x9b" "2J") == "\\xC2\\x9B2J");
+    CHECK(text::printable("\x9b" "2J \xff \xc3") == "\\x9B2J \\xFF \\xC3");
+    // Other UTF-8 stays readable.
+    CHECK(text::printable("Z\xc3\xbcrich \xe2\x82\xac \xf0\x9f\x98\x80") == "Z\xc3\xbcrich \xe2\x82\xac \xf0\x9f\x98\x80");
+    // Idempotent: escaping twice changes nothing more.
+    std::string once = text::printable("\x1b]0;title\x07\xc2\x85");
+    CHECK(text::printable(once) == once);
+    CHECK_FALSE(text::has_control(once));
+}

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
+
 namespace hyco::cli {
 
 const std::vector<std::pair<int, std::string>>& exit_status_table() {
@@ -18,7 +20,8 @@ const std::vector<std::pair<int, std::string>>& exit_status_table() {
         {4, "Entity or listener not found (HTTP 404)."},
         {5, "Timed out."},
         {6, "Rejected by the listener."},
-        {7, "hyco-token verify: the token has expired."},
+        {7, "The token has expired: hyco-token verify, or the pre-issued token (--token, HYCO_TOKEN) of a "
+            "listener, which it cannot renew."},
         {8, "hyco-token verify: the token's audience does not cover the entity."},
         {130, "Interrupted (SIGINT or SIGTERM)."},
     };
@@ -30,7 +33,7 @@ Tool::Tool(ToolInfo info) : info_(std::move(info)), app_(info_.summary, info_.na
     std::string footer = "Examples:\n";
     for (const Example& ex : info_.examples) footer += fmt::format("  {}\n      {}\n", ex.command, ex.explanation);
     footer += fmt::format("\nExit status: 0 ok, 1 failure, 2 usage, 3 auth refused, 4 not found, 5 timeout,\n"
-                          "6 rejected, 130 interrupted. See man {} for details.", info_.name);
+                          "6 rejected, 7 token expired, 130 interrupted. See man {} for details.", info_.name);
     app_.footer(footer);
 }
 
@@ -62,7 +65,8 @@ Tool::Hint Tool::hint(const CLI::Option* opt) const {
 }
 
 void Tool::report(const Error& e) const {
-    std::cerr << fmt::format("{}: error: {}\n", info_.name, e.message());
+    // One line, whatever peer text the message carries.
+    std::cerr << fmt::format("{}: error: {}\n", info_.name, text::printable(e.message()));
 }
 
 int Tool::main(int argc, char** argv, const std::function<Status()>& run) {

@@ -23,16 +23,22 @@ hyco::cli::ToolInfo info() {
         "The control channel to the relay is kept alive with a frame every --keepalive: by default a Ping, "
         "whose missing answer (--ping-timeout) shows a dead channel, or with --keepalive-frame pong an "
         "unsolicited Pong like Microsoft's listeners send, for relays or proxies that object to Pings. It is "
-        "re-established after any drop after 0, 1, 2, 5, 10, then 30 s (back to 0 after a success), and its token is renewed "
-        "with renewToken at 80 % of its lifetime when hyco-listen mints its own. If the relay says the "
-        "entity does not exist (404) hyco-listen stops with exit status 4, and if it refuses the credentials on "
-        "the first attempt (401, 403) with exit status 3.\n\n"
+        "re-established after any drop after 0, 1, 2, 5, 10, then 30 s (back to 0 once a connection stayed "
+        "online for 30 s, so a relay or proxy that accepts and drops at once is not hammered), and its token is "
+        "renewed with renewToken at 80 % of its lifetime when hyco-listen mints its own. Every failed attempt "
+        "prints one line on stderr, even without -v: 'offline: REASON; reconnecting in N s'. hyco-listen stops "
+        "only on what waiting cannot fix: the relay says the entity does not exist (404, exit status 4); a "
+        "pre-issued token (--token, HYCO_TOKEN) has expired, which it cannot renew (exit status 7); or, before "
+        "it was ever online, the relay refuses the credentials (401, 403, exit status 3) or its certificate "
+        "fails verification (exit status 1, as for hyco-send; --ca FILE names a private CA).\n\n"
         "Connections can be refused: --reject 'STATUS DESCRIPTION' refuses all (maintenance); --accept-cmd "
         "runs a command for each sender with the connection's metadata in its environment and accepts when "
         "it exits 0; otherwise the first line it prints, 'STATUS DESCRIPTION', is the rejection (default "
         "403). The sender sees that status and description.\n\n"
-        "With -v, state changes (online, offline and the reconnect delay, accepted, rejected, closed) are "
-        "reported on stderr; --json reports them as one JSON object per line on stderr.",
+        "With -v, the other state changes (online, accepted, rejected, closed) are reported on stderr too; "
+        "--json reports them all, offline included, as one JSON object per line on stderr instead. Text that "
+        "came from the network (close reasons, rejection descriptions) is printed with control characters "
+        "escaped (\\x1B, \\r, \\n).",
         {
             {"hyco-listen -x \"$HYCO_CONNECTION_STRING\"", "Chat with one sender at a time on the terminal."},
             {"hyco-listen -b --once > upload.bin", "Receive one binary stream into a file."},

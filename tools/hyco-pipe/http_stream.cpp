@@ -39,7 +39,7 @@ void HttpStream::open(Stream::Events& events) {
 std::string HttpStream::describe() const {
     if (!opened_) return "HTTP request via relay";
     const control::Request& r = request_;
-    std::string from = r.remote.address.empty() ? "" : fmt::format(" from {}:{}", r.remote.address, r.remote.port);
+    std::string from = r.remote.address.empty() ? "" : fmt::format(" from {}:{}", text::printable(r.remote.address), r.remote.port);
     std::string method = http::is_token(r.method) ? r.method : text::quote(r.method, 20);
     return fmt::format("HTTP {} {}{}", method, text::quote(r.request_target, 80), from);
 }

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
+
 namespace hyco::pipe {
 
 std::string hexdump(std::string_view bytes, std::uint64_t offset) {
@@ -23,7 +25,7 @@ std::string hexdump(std::string_view bytes, std::uint64_t offset) {
 }
 
 void Log::line(const std::string& text) const {
-    std::string l = "hyco-pipe: " + text + "\n";
+    std::string l = "hyco-pipe: " + text::printable(text) + "\n";
     std::fwrite(l.data(), 1, l.size(), out_);
     std::fflush(out_);
 }

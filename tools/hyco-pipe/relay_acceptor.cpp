@@ -10,6 +10,7 @@
 #include "core/control_channel.h"
 #include "core/http_refusals.h"
 #include "core/rejections.h"
+#include "core/text.h"
 #include "tools/hyco-pipe/http_stream.h"
 #include "tools/hyco-pipe/relay_endpoint.h"
 #include "tools/hyco-pipe/relay_stream.h"
@@ -44,7 +45,7 @@ private:
 
     void channel_offline(const Error& why, std::chrono::seconds retry_in) override {
         if (!online_before_) return fail(why);
-        log_.warn(fmt::format("relay-listen: {}; reconnecting in {} s", why.message(), retry_in.count()));
+        log_.warn(fmt::format("relay-listen: offline: {}; reconnecting in {} s", why.message(), retry_in.count()));
     }
 
     void channel_fatal(const Error& why) override { fail(why); }
@@ -72,7 +73,7 @@ private:
                                                     address_.text, false);
         std::string peer = accept.remote.address.empty()
                                ? std::string("relay sender")
-                               : fmt::format("{}:{} via relay", accept.remote.address, accept.remote.port);
+                               : fmt::format("{}:{} via relay", text::printable(accept.remote.address), accept.remote.port);
         accepted_(std::move(stream), peer);
     }
 
@@ -94,7 +95,7 @@ private:
         }
         std::string peer = request.remote.address.empty()
                                ? std::string("HTTP sender via relay")
-                               : fmt::format("{}:{} (HTTP) via relay", request.remote.address, request.remote.port);
+                               : fmt::format("{}:{} (HTTP) via relay", text::printable(request.remote.address), request.remote.port);
         accepted_(std::make_unique<HttpStream>(loop_, request, std::move(body), std::move(send),
                                                config_.client.timeouts, config_.http_timeout, entity_),
                   peer);

@@ -28,7 +28,7 @@ std::unique_ptr<Copier> make_session(EventLoop& loop, const PipeConfig& config, 
                     j["error"] = st.error().message();
                     j["exit"] = exit_code(st.error().code);
                 }
-                log.event(json_text(j));
+                log.event(json_line(j));
             }
             if (log.verbose()) {
                 log.info(fmt::format("#{} closed after {:.3f} s: {} bytes {} -> {}, {} bytes back{}", id,

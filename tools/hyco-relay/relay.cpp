@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "core/duration.h"
+#include "core/text.h"
 #include "tools/hyco-relay/router.h"
 #include "tools/hyco-relay/timer.h"
 #include "tools/hyco-relay/tls_cert.h"
@@ -67,7 +68,7 @@ Conn* Relay::find(std::uint64_t id) const {
     return it == conns_.end() ? nullptr : it->second.get();
 }
 
-void Relay::log(std::string_view message) const { std::cerr << "hyco-relay: " << message << "\n"; }
+void Relay::log(std::string_view message) const { std::cerr << "hyco-relay: " << text::printable(message) << "\n"; }
 
 void Relay::verbose(std::string_view message) const {
     if (config_.verbose) log(message);
