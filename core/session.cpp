@@ -52,6 +52,7 @@ void Session::send_message(std::string text, bool binary) {
 
 void Session::send_fragments(std::vector<Fragment>& fragments) {
     for (Fragment& f : fragments) {
+        if (options_.tap) options_.tap(true, f.data);
         counters_.bytes_out += f.data.size();
         ws_->send(std::move(f));
     }
@@ -158,6 +159,7 @@ void Session::ws_open(WsClient&) {
 
 void Session::ws_data(WsClient&, std::string_view piece, bool final, bool) {
     if (output_done_ || concluded_) return;
+    if (options_.tap) options_.tap(false, piece);
     std::string out;
     out.reserve(piece.size() + 1);
     append_incoming(options_.framing, piece, final, out);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -32,6 +33,8 @@ struct SessionOptions {
     std::uint64_t max_messages = 0;       ///< close after receiving this many (0: no limit)
     bool read_input = true;               ///< false: never read the endpoint (messages come from elsewhere)
     bool output_close_ends = true;        ///< the consumer closing (EPIPE) ends the session; false for children
+    /// Sees every payload, `outgoing` (endpoint -> WebSocket) or not: -X, --textdump.
+    std::function<void(bool outgoing, std::string_view bytes)> tap;
 };
 
 /// Bytes moved so far, for progress meters and logs.

@@ -1,6 +1,6 @@
 // hyco-pipe's diagnostics on stderr: connection open/close lines (-v),
 // failures of single connections in server mode (always), and the -X hex
-// dump. stdout never sees any of it.
+// and --textdump traffic dumps. stdout never sees any of it.
 #pragma once
 
 #include <cstdint>
@@ -8,18 +8,16 @@
 #include <string>
 #include <string_view>
 
-namespace hyco::pipe {
+#include "tools/common/traffic_dump.h"
 
-/// Formats `bytes` as hex dump lines: offset, 16 bytes in hex, then the
-/// printable characters (`.` for others). `offset` numbers the first byte.
-std::string hexdump(std::string_view bytes, std::uint64_t offset);
+namespace hyco::pipe {
 
 class Log {
 public:
-    Log(int verbose, bool hexdump, std::FILE* out = stderr) : verbose_(verbose), hexdump_(hexdump), out_(out) {}
+    Log(int verbose, cli::DumpFlags dump, std::FILE* out = stderr) : verbose_(verbose), dump_(dump), out_(out) {}
 
     bool verbose() const { return verbose_ > 0; }
-    bool dumping() const { return hexdump_; }
+    bool dumping() const { return dump_.any(); }
     /// A -v line.
     void info(const std::string& line) const;
     /// A line printed whatever the verbosity (a connection failed in server mode).
@@ -31,7 +29,7 @@ private:
     void line(const std::string& text) const;
 
     int verbose_;
-    bool hexdump_;
+    cli::DumpFlags dump_;
     std::FILE* out_;
 };
 
