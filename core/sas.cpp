@@ -110,7 +110,7 @@ Status verify(const Token& token, std::string_view key_name, std::string_view ke
                           "the signature does not match the key (wrong key, or the token was altered)");
     if (token.expiry <= now)
         return make_error(Exit::token_expired, "token refused",
-                          fmt::format("it expired {} seconds ago", now - token.expiry));
+                          fmt::format("it expired {} second{} ago", now - token.expiry, now - token.expiry == 1 ? "" : "s"));
     auto aud = parse_audience(token.resource);
     if (!aud)
         return make_error(Exit::wrong_audience, "token refused",

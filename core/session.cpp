@@ -42,7 +42,10 @@ void Session::send_message(std::string text, bool binary) {
 }
 
 void Session::send_fragments(std::vector<Fragment>& fragments) {
-    for (Fragment& f : fragments) link_->send(std::move(f));
+    for (Fragment& f : fragments) {
+        if (options_.tap) options_.tap(true, f.data);
+        link_->send(std::move(f));
+    }
     fragments.clear();
     if (!link_->writable()) stream_->pause(true);
 }
@@ -204,6 +207,7 @@ void Session::link_open(RelayLink& link) {
 
 void Session::link_data(RelayLink& link, std::string_view piece, bool final) {
     if (output_done_ || concluded_) return;
+    if (options_.tap) options_.tap(false, piece);
     std::string out;
     if (link.records()) {
         out.assign(piece);  // exact bytes: the sender's separators are in them

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <sys/types.h>
@@ -38,6 +39,8 @@ struct SessionOptions {
     /// The command behind the endpoint (hyco-listen -e): with end records,
     /// our side ends once it has exited, carrying its status to the peer.
     pid_t child = -1;
+    /// Sees every payload, `outgoing` (endpoint -> WebSocket) or not: -X, --textdump.
+    std::function<void(bool outgoing, std::string_view bytes)> tap;
 };
 
 /// Bytes moved so far, for progress meters and logs.

@@ -5,6 +5,8 @@
 #include <array>
 #include <cctype>
 
+#include <openssl/evp.h>
+
 namespace hyco::text {
 namespace {
 
@@ -115,58 +117,36 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space
     return out;
 }
 
+// Base64 is OpenSSL's (EVP_EncodeBlock / EVP_DecodeBlock, already linked for
+// HMAC and TLS). Only the strictness check is ours: EVP_DecodeBlock skips
+// surrounding whitespace, counts padding as decoded zero bytes and does not
+// insist on '=' being only at the end, while a token's signature must be
+// exactly one canonical encoding.
 std::string base64_encode(std::string_view bytes) {
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(bytes[k]); };
-    for (; i + 3 <= bytes.size(); i += 3) {
-        unsigned v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-        out += kB64[(v >> 18) & 63];
-        out += kB64[(v >> 12) & 63];
-        out += kB64[(v >> 6) & 63];
-        out += kB64[v & 63];
-    }
-    if (std::size_t rest = bytes.size() - i; rest > 0) {
-        unsigned v = byte(i) << 16;
-        if (rest == 2) v |= byte(i + 1) << 8;
-        out += kB64[(v >> 18) & 63];
-        out += kB64[(v >> 12) & 63];
-        out += rest == 2 ? kB64[(v >> 6) & 63] : '=';
-        out += '=';
-    }
+    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');  // + the NUL OpenSSL writes
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+    out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
     return out;
 }
 
 std::optional<std::string> base64_decode(std::string_view s) {
-    if (s.size() % 4 != 0) return std::nullopt;
-    std::array<int, 256> table{};
-    table.fill(-1);
-    for (std::size_t k = 0; k < kB64.size(); ++k) table[static_cast<unsigned char>(kB64[k])] = static_cast<int>(k);
-    std::string out;
-    out.reserve(s.size() / 4 * 3);
-    for (std::size_t i = 0; i < s.size(); i += 4) {
-        int v[4];
-        int pad = 0;
-        for (int k = 0; k < 4; ++k) {
-            char c = s[i + static_cast<std::size_t>(k)];
-            if (c == '=') {
-                // Padding only at the very end, in the last one or two places.
-                if (i + 4 != s.size() || k < 2) return std::nullopt;
-                v[k] = 0;
-                ++pad;
-            } else {
-                if (pad) return std::nullopt;
-                v[k] = table[static_cast<unsigned char>(c)];
-                if (v[k] < 0) return std::nullopt;
-            }
+    if (s.size() % 4 != 0 || s.size() > (1u << 30)) return std::nullopt;
+    std::size_t pad = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '=') {
+            // Padding only at the very end, in the last one or two places.
+            if (i + 2 < s.size()) return std::nullopt;
+            ++pad;
+        } else if (pad || kB64.find(s[i]) == std::string_view::npos) {
+            return std::nullopt;
         }
-        unsigned n = (static_cast<unsigned>(v[0]) << 18) | (static_cast<unsigned>(v[1]) << 12) |
-                     (static_cast<unsigned>(v[2]) << 6) | static_cast<unsigned>(v[3]);
-        out.push_back(static_cast<char>((n >> 16) & 255));
-        if (pad < 2) out.push_back(static_cast<char>((n >> 8) & 255));
-        if (pad < 1) out.push_back(static_cast<char>(n & 255));
     }
+    std::string out(s.size() / 4 * 3 + 1, '\0');
+    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
+    if (n < 0 || static_cast<std::size_t>(n) < pad) return std::nullopt;
+    out.resize(static_cast<std::size_t>(n) - pad);
     return out;
 }
 

@@ -86,6 +86,16 @@ Error TlsClient::failure(const char* what) const {
     long v = SSL_get_verify_result(s_->ssl);
     if (v != X509_V_OK)
         return Error{Exit::failure, "TLS", std::string(kVerifyFailed) + X509_verify_cert_error_string(v)};
+    // A plain HTTP server answers a ClientHello in clear text, which OpenSSL
+    // reads as a record of a wrong version or an absurd length.
+    int reason = ERR_GET_REASON(ERR_peek_error());
+    if (!done_ && (reason == SSL_R_WRONG_VERSION_NUMBER || reason == SSL_R_PACKET_LENGTH_TOO_LONG ||
+                   reason == SSL_R_HTTP_REQUEST)) {
+        ERR_clear_error();
+        return Error{Exit::failure, "TLS",
+                     "the endpoint does not speak TLS (a plain ws:// relay such as hyco-relay without --tls? add "
+                     "UseDevelopmentEmulator=true to the connection string, or --emulator)"};
+    }
     return Error{Exit::failure, "TLS", std::string(what) + ": " + openssl_reason()};
 }
 

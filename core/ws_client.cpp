@@ -7,6 +7,8 @@
 
 #include <cstring>
 
+#include <netdb.h>
+
 #include <fmt/format.h>
 
 #include "core/sas.h"
@@ -14,6 +16,23 @@
 #include "core/ws_handshake.h"
 
 namespace hyco {
+namespace {
+
+/// lws reports a failed name lookup as "cannot start" or "getaddrinfo
+/// failed": look the host up again to say which name failed and why.
+std::string connect_failure(const std::string& host, std::string why) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* list = nullptr;
+    int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &list);
+    if (rc == 0) {
+        ::freeaddrinfo(list);
+        return why;
+    }
+    return fmt::format("cannot resolve host '{}': {}", host, rc == EAI_SYSTEM ? std::strerror(errno) : ::gai_strerror(rc));
+}
+
+}  // namespace
 
 std::string WsTarget::url() const {
     std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
@@ -81,7 +100,7 @@ void WsClient::connect() {
         // lws reported the failure synchronously (CONNECTION_ERROR already
         // ran in that case); otherwise report it here.
         wsi_ = nullptr;
-        terminal(make_error(Exit::failure, what(), "cannot start the connection"));
+        terminal(make_error(Exit::failure, what(), connect_failure(target_.host, "cannot start the connection")));
     }
 }
 
@@ -259,7 +278,7 @@ int WsClient::on_raw_rx(std::string_view bytes) {
     tls_in_.clear();
     if (auto st = tls_->receive(bytes, tls_in_); !st) {
         std::string why = st.error().why;
-        if (!tls_->handshake_done())
+        if (!tls_->handshake_done() && why.find("does not speak TLS") == std::string::npos)
             why = "TLS handshake failed (" + why + "); is the certificate trusted? A private CA can be given with --ca FILE";
         fail(Error{st.error().code, what(), why});
         return -1;
@@ -402,6 +421,7 @@ int WsClient::on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
         std::string why = in ? std::string(static_cast<const char*>(in), strnlen(static_cast<const char*>(in), len ? len : 256))
                              : "connection failed";
+        if (why.find("getaddrinfo") != std::string::npos) why = connect_failure(target_.host, why);
         if (!result_.error) result_.error = make_error(Exit::failure, what(), why);
         terminal(std::nullopt);
         return 0;

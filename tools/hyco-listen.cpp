@@ -8,6 +8,7 @@
 #include "tools/common/client_flags.h"
 #include "tools/common/connect_flags.h"
 #include "tools/common/tool.h"
+#include "tools/common/traffic_dump.h"
 #include "tools/hyco-listen/listen_info.h"
 
 using namespace hyco;
@@ -18,6 +19,7 @@ struct ListenFlags {
     cli::ConnectFlags conn;
     cli::ClientFlags client;
     cli::DataFlags data;
+    cli::DumpFlags dump;
     bool once = false;
     std::string exec;
     std::size_t max_connections = 64;
@@ -49,6 +51,7 @@ Result<ListenerConfig> configure(const ListenFlags& f) {
     c.session.framing = f.data.framing();
     c.session.close_on_eof = !f.no_close;
     c.session.max_messages = f.max_messages;
+    if (f.dump.any()) c.session.tap = cli::dump_tap(f.dump);
     c.once = f.once;
     c.exec = f.exec;
     if (f.max_connections == 0) return make_error(Exit::usage, "--max-connections", "must be at least 1");
@@ -78,11 +81,17 @@ int main(int argc, char** argv) {
 
     cli::Tool tool(listen_tool::info());
     CLI::App& app = tool.app();
+    tool.exit_statuses({Exit::ok, Exit::failure, Exit::usage, Exit::auth, Exit::not_found, Exit::timeout,
+                        Exit::token_expired, Exit::interrupted});
     ListenFlags f;
     f.conn.declare(tool, app, true);
     f.client.declare(tool, app, "Accept this subprotocol (repeatable); default: the sender's first offer");
     f.data.declare(app);
-    app.add_flag("--once", f.once, "Exit when the first connection ends, with its status (with --exec: the command's, if it failed)")->group("Serving");
+    f.dump.declare(app);
+    app.add_flag("-1,--once", f.once,
+                 "Exit when the first accepted connection ends, with its status (with --exec: the command's, if "
+                 "it failed); senders rejected by --accept-cmd do not count")
+        ->group("Serving");
     tool.complete(app.add_option("-e,--exec", f.exec,
                                  "Run CMD (with /bin/sh -c) for each connection, wired to its stdin and stdout")
                       ->type_name("CMD")

@@ -12,6 +12,7 @@
 #include "tools/common/client_flags.h"
 #include "tools/common/connect_flags.h"
 #include "tools/common/tool.h"
+#include "tools/common/traffic_dump.h"
 #include "tools/hyco-send/send_info.h"
 
 using namespace hyco;
@@ -22,12 +23,16 @@ struct SendFlags {
     cli::ConnectFlags conn;
     cli::ClientFlags client;
     cli::DataFlags data;
+    cli::DumpFlags dump;
     std::vector<std::string> messages;
     std::string wait;
     std::string linger;
     std::uint64_t max_messages = 0;
     bool no_close = false;
     bool json = false;
+    bool once = false;
+    bool send_only = false;
+    bool receive_only = false;
     std::string suffix;
     std::string query;
 };
@@ -42,7 +47,9 @@ Result<SenderConfig> configure(const SendFlags& f) {
     c.client = *client;
     c.session.framing = f.data.framing();
     c.session.close_on_eof = !f.no_close;
-    c.session.max_messages = f.max_messages;
+    c.session.max_messages = f.once ? 1 : f.max_messages;
+    c.session.read_input = !f.receive_only;
+    if (f.dump.any()) c.session.tap = cli::dump_tap(f.dump);
     if (!f.linger.empty()) {
         auto l = cli::parse_duration_option("--linger", f.linger);
         if (!l) return l.error();
@@ -85,20 +92,35 @@ int main(int argc, char** argv) {
 
     cli::Tool tool(send_tool::info());
     CLI::App& app = tool.app();
+    tool.exit_statuses({Exit::ok, Exit::failure, Exit::usage, Exit::auth, Exit::not_found, Exit::timeout,
+                        Exit::rejected, Exit::interrupted});
     SendFlags f;
     f.conn.declare(tool, app, true);
     f.client.declare(tool, app, "Offer this subprotocol (repeatable, in order of preference)");
     f.data.declare(app);
-    app.add_option("-m,--message", f.messages,
+    f.dump.declare(app);
+    auto* m = app.add_option("-m,--message", f.messages,
                    "Send TEXT as one message instead of reading stdin (repeatable); exit after the reply")
         ->type_name("TEXT")
         ->group("Data");
     app.add_option("--wait", f.wait, "With -m: close after DURATION instead of after the first reply")
         ->type_name("DURATION")
         ->group("Data");
-    cli::Tool::whole_number(app.add_option("--max-messages", f.max_messages, "Close after receiving N messages"))
+    auto* max = cli::Tool::whole_number(app.add_option("--max-messages", f.max_messages, "Close after receiving N messages"))
         ->type_name("N")
         ->group("Data");
+    app.add_flag("-1,--once", f.once, "Close after the first message received (--max-messages 1)")
+        ->excludes(max)
+        ->group("Data");
+    auto* u = app.add_flag("-u,--send-only", f.send_only,
+                           "Only send: what the listener sends is discarded (like socat -u)")
+                  ->group("Data");
+    auto* recv = app.add_flag("-U,--receive-only", f.receive_only,
+                              "Only receive: stdin is not read and no Close is sent; print what arrives until "
+                              "the listener closes (like socat -U)")
+                     ->group("Data");
+    u->excludes(recv);
+    recv->excludes(m);
     app.add_flag("--no-close", f.no_close,
                  "At end of input do not send Close: keep printing what arrives until the listener closes")
         ->group("Data");
@@ -118,7 +140,7 @@ int main(int argc, char** argv) {
         auto config = configure(f);
         if (!config) return config.error();
         int in = fcntl(0, F_DUPFD_CLOEXEC, 3);
-        int out = fcntl(1, F_DUPFD_CLOEXEC, 3);
+        int out = f.send_only ? open("/dev/null", O_WRONLY | O_CLOEXEC) : fcntl(1, F_DUPFD_CLOEXEC, 3);
         Status st = run_sender(*config, in, out);
         if (!st && st.error().code == Exit::interrupted) {
             fd_flags.restore();

@@ -22,24 +22,46 @@ cli::ToolInfo info() {
         "The key is used as its text, exactly as the portal shows it; it is never base64-decoded. Keys and "
         "tokens are read from files or the environment so that they stay out of the process list, and are "
         "never printed in errors. Only 'create' and 'uri --with-token' print a token, on stdout.",
-        {
-            {"hyco-token create -x \"$HYCO_CONNECTION_STRING\" --ttl 30m",
-             "Mint a token valid for 30 minutes for the entity in a connection string."},
-            {"HYCO_KEY=$(cat key.txt) hyco-token create -n contoso -p hyco -k RootManageSharedAccessKey --ttl 7d",
-             "Mint a week-long token from a key kept in the environment."},
-            {"hyco-token decode --json < token.txt", "Show a token's resource, rule and expiry as JSON."},
-            {"hyco-token verify -n contoso -p hyco --key-file key.txt \"$TOKEN\" || echo \"refused: $?\"",
-             "Check a token: exit 0 valid, 3 bad signature, 7 expired, 8 wrong entity."},
-            {"hyco-token uri listen -x @cs.txt --with-token", "Print a listener URI with an embedded token."},
-        },
+        {},
         {cli::environment_section()},
     };
+}
+
+// Each subcommand's --help shows its own examples; the tool's shows them all.
+const std::vector<cli::Example> create_examples = {
+    {"hyco-token create -x @cs.txt --ttl 30m",
+     "Mint a token valid for 30 minutes for the entity in the connection string in cs.txt."},
+    {"HYCO_KEY=$(cat key.txt) hyco-token create -n contoso -p hyco -k RootManageSharedAccessKey --ttl 7d",
+     "Mint a week-long token from a key kept in the environment."},
+};
+const std::vector<cli::Example> decode_examples = {
+    {"hyco-token decode --json < token.txt", "Show a token's resource, rule and expiry as JSON."},
+};
+const std::vector<cli::Example> verify_examples = {
+    {"hyco-token verify -n contoso -p hyco --key-file key.txt < token.txt || echo \"refused: $?\"",
+     "Check a token: exit 0 valid, 3 bad signature, 7 expired, 8 wrong entity."},
+    {"hyco-token verify --key-file key.txt --uri http://contoso.servicebus.windows.net/hyco < token.txt",
+     "Check a token against an entity's URI (the URI names the namespace)."},
+};
+const std::vector<cli::Example> uri_examples = {
+    {"hyco-token uri listen -x @cs.txt --with-token", "Print a listener URI with an embedded token."},
+    {"hyco-token uri http -x @cs.txt", "Print the entity's HTTP address (http:// for a local hyco-relay)."},
+};
+
+std::vector<cli::Example> all_examples() {
+    std::vector<cli::Example> all;
+    for (const auto* list : {&create_examples, &decode_examples, &verify_examples, &uri_examples})
+        all.insert(all.end(), list->begin(), list->end());
+    return all;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    cli::Tool tool(info());
+    cli::ToolInfo ti = info();
+    ti.examples = all_examples();
+    cli::Tool tool(ti);
+    tool.exit_statuses({Exit::ok, Exit::failure, Exit::usage, Exit::auth, Exit::token_expired, Exit::wrong_audience});
     CLI::App& app = tool.app();
     app.require_subcommand(1);
 
@@ -57,12 +79,12 @@ int main(int argc, char** argv) {
 
     token_tool::DecodeOptions decode;
     CLI::App* d = app.add_subcommand("decode", "Show a token's resource, rule and expiry (no key needed)");
-    d->add_option("TOKEN", decode.token, "The token; '-' or nothing reads it from stdin");
+    tool.secret(d->add_option("TOKEN", decode.token, "The token; '-' or nothing reads it from stdin (keeps it out of ps)"));
     d->add_flag("--json", decode.json, "Print JSON instead of text");
 
     token_tool::VerifyOptions verify;
     CLI::App* v = app.add_subcommand("verify", "Check a token against a key and an entity");
-    v->add_option("TOKEN", verify.token, "The token; '-' or nothing reads it from stdin");
+    tool.secret(v->add_option("TOKEN", verify.token, "The token; '-' or nothing reads it from stdin (keeps it out of ps)"));
     verify.conn.declare(tool, *v, false);
     v->add_option("--uri", verify.uri, "Check against this URI instead of namespace and path")->type_name("URI");
     v->add_flag("-q,--quiet", verify.quiet, "Print nothing on success; rely on the exit status");
@@ -77,6 +99,11 @@ int main(int argc, char** argv) {
     u->add_option("--suffix", uri.suffix, "Path below the entity, passed to the listener")->type_name("PATH");
     u->add_flag("--with-token", uri.with_token, "Embed a token as sb-hc-token (for clients that cannot set headers)");
     u->add_option("--ttl", uri.ttl, "Lifetime of an embedded minted token")->type_name("DURATION")->capture_default_str();
+
+    tool.examples_for(c, create_examples);
+    tool.examples_for(d, decode_examples);
+    tool.examples_for(v, verify_examples);
+    tool.examples_for(u, uri_examples);
 
     return tool.main(argc, argv, [&]() -> Status {
         if (c->parsed()) return token_tool::create(create);

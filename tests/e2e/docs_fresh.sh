@@ -14,7 +14,11 @@ for exe in "$bin"/hyco-*; do
     for section in EXAMPLES "EXIT STATUS" OPTIONS; do
         grep -q "^\.SH $section" "$page" || fail "$t.1 lacks $section"
     done
-    for code in 0 1 2 3 4 5 6 130; do
+    # The man page lists exactly the exit statuses --help lists for this tool.
+    help_codes=$("$exe" --help | sed -n 's/^Exit status: //p' | grep -oE '(^|, )[0-9]+' | tr -dc '0-9\n' | sort -n | tr '\n' ' ')
+    man_codes=$(sed -n '/^\.SH EXIT STATUS/,/^\.SH /s/^\.B \([0-9]*\)$/\1/p' "$page" | sort -n | tr '\n' ' ')
+    [ -n "$help_codes" ] && [ "$help_codes" = "$man_codes" ] || fail "$t: --help lists exit statuses '$help_codes', the man page '$man_codes'"
+    for code in 0 1 2; do
         grep -q "^\.B $code\$" "$page" || fail "$t.1 lacks exit status $code"
     done
     # Every long option the binary's --help shows is in the man page and completions.

@@ -58,6 +58,8 @@ check 3 "control characters" hyco-token decode "SharedAccessSignature sr=a%1B%5B
 
 # Command-line mistakes.
 check 2 "Try 'hyco-token --help'" hyco-token create --no-such-option
-check 2 "A subcommand is required" hyco-token
+check 2 "a command is required: create, decode, verify or uri" hyco-token
+check 2 "unknown command 'mint'; the commands are create, decode, verify or uri" hyco-token mint
+check 2 "unknown option '--tll'; did you mean --ttl?" hyco-token create --tll 5m -n contoso -p hyco
 check 2 "KIND" hyco-token uri bogus -n contoso -p x
 pass "bad input is refused with exit 2/3 and a clear message"

@@ -41,7 +41,7 @@ void ClientFlags::declare(Tool& tool, CLI::App& app, const std::string& subproto
                       ->type_name("FILE")
                       ->group("TLS"),
                   Complete::file);
-    app.add_flag("--insecure-skip-tls-verify", insecure,
+    app.add_flag("--insecure-skip-tls-verify,--insecure", insecure,
                  "DANGEROUS: accept any certificate and host name; anyone on the path can read and alter the traffic")
         ->group("TLS");
     app.add_option("-H,--header", headers, "Add a header to the relay handshake: 'Name: value' (repeatable)")

@@ -4,9 +4,13 @@
 
 #include <cstdlib>
 
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include "core/connection_string.h"
 #include "core/sas.h"
 #include "core/secret.h"
+#include "tools/common/secrets.h"
 
 namespace hyco::cli {
 namespace {
@@ -19,12 +23,14 @@ std::string env(const char* name) {
 }  // namespace
 
 void ConnectFlags::declare(Tool& tool, CLI::App& app, bool tokens) {
-    app.add_option("-x,--connection-string", connection_string,
-                   "Relay connection string (Endpoint=sb://...;EntityPath=...;SharedAccessKeyName=...;"
-                   "SharedAccessKey=...); @FILE reads it from FILE")
-        ->type_name("CONNSTR")
-        ->envname("HYCO_CONNECTION_STRING")
-        ->group("Connection");
+    tool.secret(tool.complete(app.add_option("-x,--connection-string", connection_string,
+                                             "Relay connection string (Endpoint=sb://...;EntityPath=...;"
+                                             "SharedAccessKeyName=...;SharedAccessKey=...): @FILE reads it "
+                                             "from FILE, which keeps the key out of ps")
+                                  ->type_name("CONNSTR")
+                                  ->envname("HYCO_CONNECTION_STRING")
+                                  ->group("Connection"),
+                              Complete::at_file));
     app.add_option("-n,--namespace", ns,
                    "Relay namespace: NAME (.servicebus.windows.net is added), HOST[:PORT] or sb://HOST[:PORT]/")
         ->type_name("NS")
@@ -41,9 +47,11 @@ void ConnectFlags::declare(Tool& tool, CLI::App& app, bool tokens) {
                       ->group("Connection"),
                   Complete::file);
     if (tokens) {
-        app.add_option("--token", token, "Use this pre-issued SAS token instead of a key (or set HYCO_TOKEN)")
-            ->type_name("TOKEN")
-            ->group("Connection");
+        tool.secret(app.add_option("--token", token,
+                                   "Use this pre-issued SAS token instead of a key (HYCO_TOKEN or --token-file "
+                                   "keep it out of ps)")
+                        ->type_name("TOKEN")
+                        ->group("Connection"));
         tool.complete(app.add_option("--token-file", token_file, "Read a pre-issued SAS token from FILE")
                           ->type_name("FILE")
                           ->group("Connection"),
@@ -61,11 +69,18 @@ Result<RelayTarget> ConnectFlags::resolve(bool need_entity) const {
     if (!cs_text.empty() && cs_text.front() == '@') {
         auto text = read_secret_file(cs_text.substr(1), "the connection string");
         if (!text) return text.error();
+        warn_if_exposed(cs_text.substr(1), "connection string file");
         cs_text = *text;
     }
     if (!cs_text.empty()) {
         auto cs = parse_connection_string(cs_text);
-        if (!cs) return cs.error();
+        if (!cs) {
+            Error e = cs.error();
+            // `-x cs.txt`: the name of a file, not its contents.
+            if (connection_string.front() != '@' && access(cs_text.c_str(), R_OK) == 0)
+                e.why += fmt::format(" (to read it from the file, write -x @{})", cs_text);
+            return e;
+        }
         t.ns = cs->endpoint;
         t.entity = cs->entity_path;
         t.credentials.key_name = cs->key_name;
@@ -96,6 +111,7 @@ Result<RelayTarget> ConnectFlags::resolve(bool need_entity) const {
     if (!key_file.empty()) {
         auto k = read_secret_file(key_file, "the key");
         if (!k) return k.error();
+        warn_if_exposed(key_file, "key file");
         key = *k;
     } else {
         key = env("HYCO_KEY");
@@ -104,6 +120,7 @@ Result<RelayTarget> ConnectFlags::resolve(bool need_entity) const {
     if (!token_file.empty()) {
         auto k = read_secret_file(token_file, "the token");
         if (!k) return k.error();
+        warn_if_exposed(token_file, "token file");
         tok = *k;
     } else if (!token.empty()) {
         tok = token;

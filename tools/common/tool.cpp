@@ -1,41 +1,70 @@
 // Argument handling shared by every tool: help text with examples, the
-// generate switch, and the mapping of errors to stderr lines and exit codes.
+// generate switch, secrets kept out of argv and errors, and the mapping of
+// errors to stderr lines and exit codes.
 #include "tools/common/tool.h"
 
+#include <algorithm>
 #include <cstring>
 #include <iostream>
+#include <memory>
 
 #include <fmt/format.h>
 
 #include "core/text.h"
+#include "tools/common/help_format.h"
+#include "tools/common/parse_errors.h"
 
 namespace hyco::cli {
 
-const std::vector<std::pair<int, std::string>>& exit_status_table() {
-    static const std::vector<std::pair<int, std::string>> table = {
-        {0, "Success."},
-        {1, "Runtime failure: network, I/O or protocol error."},
-        {2, "Usage error: bad option, or malformed input such as a connection string, URI or duration."},
-        {3, "Authentication or authorization refused (HTTP 401/403), or an invalid token."},
-        {4, "Entity or listener not found (HTTP 404)."},
-        {5, "Timed out."},
-        {6, "Rejected by the listener."},
-        {7, "The token has expired: hyco-token verify, or the pre-issued token (--token, HYCO_TOKEN) of a "
-            "listener, which it cannot renew."},
-        {8, "hyco-token verify: the token's audience does not cover the entity."},
-        {130, "Interrupted (SIGINT or SIGTERM)."},
+const std::vector<ExitRow>& exit_status_table() {
+    static const std::vector<ExitRow> table = {
+        {Exit::ok, "ok", "Success."},
+        {Exit::failure, "failure", "Runtime failure: network, I/O or protocol error."},
+        {Exit::usage, "usage",
+         "Usage error: bad option, or malformed input such as a connection string, URI or duration."},
+        {Exit::auth, "auth refused", "Authentication or authorization refused (HTTP 401/403), or an invalid token."},
+        {Exit::not_found, "not found", "Entity or listener not found (HTTP 404)."},
+        {Exit::timeout, "timeout", "Timed out."},
+        {Exit::rejected, "rejected", "Rejected by the listener."},
+        {Exit::token_expired, "expired",
+         "The token has expired: hyco-token verify, or the pre-issued token (--token, HYCO_TOKEN) of a "
+         "listener, which it cannot renew."},
+        {Exit::wrong_audience, "wrong entity", "hyco-token verify: the token's audience does not cover the entity."},
+        {Exit::interrupted, "interrupted", "Interrupted (SIGINT or SIGTERM)."},
     };
     return table;
 }
 
 Tool::Tool(ToolInfo info) : info_(std::move(info)), app_(info_.summary, info_.name) {
-    app_.set_version_flag("--version", std::string(HYCO_VERSION));
-    std::string footer = "Examples:\n";
-    for (const Example& ex : info_.examples) footer += fmt::format("  {}\n      {}\n", ex.command, ex.explanation);
-    footer += fmt::format("\nExit status: 0 ok, 1 failure, 2 usage, 3 auth refused, 4 not found, 5 timeout,\n"
-                          "6 rejected, 7 token expired, 130 interrupted. See man {} for details.", info_.name);
-    app_.footer(footer);
+    app_.set_version_flag("-V,--version", std::string(HYCO_VERSION));
+    app_.formatter(std::make_shared<HelpFormatter>());
+    app_.footer(footer(info_.examples));
 }
+
+std::vector<std::pair<int, std::string>> Tool::exit_rows() const {
+    std::vector<std::pair<int, std::string>> rows;
+    for (const ExitRow& r : exit_status_table())
+        if (exits_.empty() || std::find(exits_.begin(), exits_.end(), r.code) != exits_.end())
+            rows.emplace_back(exit_code(r.code), r.meaning);
+    return rows;
+}
+
+std::string Tool::footer(const std::vector<Example>& examples) const {
+    std::string out = "Examples:\n";
+    for (const Example& ex : examples) out += fmt::format("  {}\n      {}\n", ex.command, ex.explanation);
+    std::string codes;
+    for (const ExitRow& r : exit_status_table())
+        if (exits_.empty() || std::find(exits_.begin(), exits_.end(), r.code) != exits_.end())
+            codes += fmt::format("{}{} {}", codes.empty() ? "" : ", ", exit_code(r.code), r.brief);
+    return out + fmt::format("\nExit status: {}.\nSee man {} for details.", codes, info_.name);
+}
+
+void Tool::exit_statuses(std::vector<Exit> codes) {
+    exits_ = std::move(codes);
+    app_.footer(footer(info_.examples));
+}
+
+void Tool::examples_for(CLI::App* sub, std::vector<Example> examples) { sub->footer(footer(examples)); }
 
 CLI::Option* Tool::complete(CLI::Option* opt, Complete kind) {
     hints_[opt].kind = kind;
@@ -59,14 +88,26 @@ CLI::Option* Tool::choices(CLI::Option* opt, std::vector<std::string> list) {
     return opt;
 }
 
+CLI::Option* Tool::suggest(CLI::Option* opt, std::vector<std::string> words) {
+    Hint& h = hints_[opt];
+    h.prefixes = std::any_of(words.begin(), words.end(), [](const auto& w) { return !w.empty() && w.back() == ':'; });
+    h.choices = std::move(words);
+    return opt;
+}
+
+CLI::Option* Tool::secret(CLI::Option* opt) {
+    secret_options_.push_back(opt);
+    return opt;
+}
+
 Tool::Hint Tool::hint(const CLI::Option* opt) const {
     auto it = hints_.find(opt);
     return it == hints_.end() ? Hint{} : it->second;
 }
 
 void Tool::report(const Error& e) const {
-    // One line, whatever peer text the message carries.
-    std::cerr << fmt::format("{}: error: {}\n", info_.name, text::printable(e.message()));
+    // One line, whatever peer text the message carries, and never a secret.
+    std::cerr << redact(fmt::format("{}: error: {}\n", info_.name, text::printable(e.message())));
 }
 
 int Tool::main(int argc, char** argv, const std::function<Status()>& run) {
@@ -82,6 +123,9 @@ int Tool::main(int argc, char** argv, const std::function<Status()>& run) {
         }
         return std::cout.flush() ? 0 : 1;
     }
+    harden_process();
+    std::vector<std::string> args(argv, argv + argc);
+    secrets_.add_environment();
     try {
         app_.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
@@ -94,11 +138,16 @@ int Tool::main(int argc, char** argv, const std::function<Status()>& run) {
         std::cout << info_.name << " " << HYCO_VERSION << "\n";
         return 0;
     } catch (const CLI::ParseError& e) {
-        std::string msg = e.what();
-        report(make_error(Exit::usage, "command line", msg));
+        for (const CLI::Option* o : secret_options_)
+            for (const std::string& v : o->results()) secrets_.add(v);
+        report(make_error(Exit::usage, "command line", explain_parse_error(app_, e, args)));
         std::cerr << fmt::format("Try '{} --help' for more information.\n", info_.name);
         return exit_code(Exit::usage);
     }
+    for (const CLI::Option* o : secret_options_)
+        for (const std::string& v : o->results()) secrets_.add(v);
+    scrub_argv(argc, argv, secrets_.values());
+    args.clear();
     Status st;
     try {
         st = run();
@@ -108,7 +157,8 @@ int Tool::main(int argc, char** argv, const std::function<Status()>& run) {
         st = make_error(Exit::failure, "internal error", e.what());
     }
     if (!st) {
-        report(st.error());
+        // Ctrl-C is the user's own doing: the status says it, as with curl or cat.
+        if (st.error().code != Exit::interrupted) report(st.error());
         return exit_code(st.error().code);
     }
     return 0;

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "core/error.h"
+#include "tools/common/secrets.h"
 
 namespace hyco::cli {
 
@@ -34,7 +35,13 @@ struct ToolInfo {
 };
 
 /// How a shell should complete an option's value.
-enum class Complete { none, file, directory, command };
+enum class Complete {
+    none,
+    file,
+    directory,
+    command,
+    at_file,  ///< a literal value, or @FILE (files complete after the '@')
+};
 
 class Tool {
 public:
@@ -49,14 +56,26 @@ public:
     static CLI::Option* whole_number(CLI::Option* opt);
     /// Restricts an option to `choices`; they are also offered by completion.
     CLI::Option* choices(CLI::Option* opt, std::vector<std::string> choices);
+    /// Offers `words` in completion without restricting the value; a word
+    /// ending in ':' is a prefix (no space after it), as hyco-pipe's address types.
+    CLI::Option* suggest(CLI::Option* opt, std::vector<std::string> words);
+    /// Marks an option whose value is a secret (a key, a token, a connection
+    /// string): it is overwritten in argv after parsing and redacted in errors.
+    CLI::Option* secret(CLI::Option* opt);
+    /// The exit statuses this tool can report (default: all), for --help and the man page.
+    void exit_statuses(std::vector<Exit> codes);
+    /// Shows `examples` in this subcommand's --help instead of the tool's.
+    void examples_for(CLI::App* sub, std::vector<Example> examples);
 
     /// Parses argv and runs `run` (after `--generate`, `--help`, `--version`
     /// handling). Prints errors as `NAME: error: what: why` and returns the
     /// exit status.
     int main(int argc, char** argv, const std::function<Status()>& run);
 
-    /// Prints an error line for this tool.
+    /// Prints an error line for this tool, with every secret redacted.
     void report(const Error& e) const;
+    /// The redaction every message quoting user input goes through.
+    std::string redact(std::string_view text) const { return secrets_.redact(text); }
 
     // Generators, used by `--generate`; also exercised by tests.
     std::string man_page() const;
@@ -68,16 +87,31 @@ public:
     struct Hint {
         Complete kind = Complete::none;
         std::vector<std::string> choices;
+        bool prefixes = false;  ///< the choices are prefixes: no space after them
     };
     Hint hint(const CLI::Option* opt) const;
+    /// The exit-status rows that apply to this tool.
+    std::vector<std::pair<int, std::string>> exit_rows() const;
 
 private:
+    std::string footer(const std::vector<Example>& examples) const;
+
     ToolInfo info_;
     CLI::App app_;
     std::map<const CLI::Option*, Hint> hints_;
+    std::vector<Exit> exits_;  ///< empty: all
+    std::vector<const CLI::Option*> secret_options_;
+    SecretValues secrets_;
 };
 
-/// The exit-status table shared by all tools, as (code, meaning) rows.
-const std::vector<std::pair<int, std::string>>& exit_status_table();
+/// One row of the exit-status table.
+struct ExitRow {
+    Exit code;
+    std::string brief;    ///< for --help: "auth refused"
+    std::string meaning;  ///< for the man page: a sentence
+};
+
+/// The exit-status table shared by all tools: every Exit value once.
+const std::vector<ExitRow>& exit_status_table();
 
 }  // namespace hyco::cli

@@ -40,7 +40,7 @@ hyco::cli::ToolInfo info() {
         "came from the network (close reasons, rejection descriptions) is printed with control characters "
         "escaped (\\x1B, \\r, \\n).",
         {
-            {"hyco-listen -x \"$HYCO_CONNECTION_STRING\"", "Chat with one sender at a time on the terminal."},
+            {"hyco-listen -x @cs.txt", "Chat with one sender at a time on the terminal (the connection string is in cs.txt)."},
             {"hyco-listen -b --once > upload.bin", "Receive one binary stream into a file."},
             {"hyco-listen -e cat --max-connections 100", "An echo service: one cat per connection."},
             {"hyco-listen -e 'exec ./handler' --accept-cmd 'test \"$HYCO_HEADER_X_TEAM\" = blue'",
@@ -60,7 +60,7 @@ hyco::cli::ToolInfo info() {
           "HYCO_SUBPROTOCOL\nThe subprotocol chosen for the connection, if any.\n\n"
           "HYCO_HEADER_<NAME>\nEach handshake header of the sender, name upper-cased with '-' as '_' "
           "(HYCO_HEADER_USER_AGENT)."},
-         hyco::cli::environment_section()},
+         hyco::cli::environment_section()}
     };
 }
 

@@ -10,6 +10,7 @@
 #include "core/client_config.h"
 #include "core/credentials.h"
 #include "core/error.h"
+#include "tools/common/traffic_dump.h"
 #include "tools/hyco-pipe/address.h"
 
 namespace hyco::pipe {
@@ -35,7 +36,7 @@ struct PipeConfig {
     std::size_t max_connections = 64;  ///< server mode: sessions at once
     bool once = false;                 ///< server mode: serve one connection, then exit
     int verbose = 0;                   ///< -v: connection open/close and byte counts
-    bool hexdump = false;              ///< -X: hex dump of the traffic on stderr
+    cli::DumpFlags dump;               ///< -X, --textdump: traffic dumps on stderr
     bool json = false;                 ///< --json: one JSON line per session end on stderr
     std::optional<RelayTarget> relay;  ///< set when an address is on the relay
     ClientOptions client;              ///< TLS, headers, timeouts (also for tcp: connects)

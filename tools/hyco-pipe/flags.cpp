@@ -60,9 +60,14 @@ cli::ToolInfo tool_info() {
 
 void PipeFlags::declare(cli::Tool& tool) {
     CLI::App& app = tool.app();
+    tool.exit_statuses({Exit::ok, Exit::failure, Exit::usage, Exit::auth, Exit::not_found, Exit::timeout,
+                        Exit::rejected, Exit::token_expired, Exit::interrupted});
     app.footer(address_types_summary() + "\n" + app.get_footer());
-    app.add_option("ADDRESS1", address1, "First address (see ADDRESS TYPES)")->required();
-    app.add_option("ADDRESS2", address2, "Second address")->required();
+    std::vector<std::string> types;
+    for (const AddressType& t : address_types()) types.push_back(t.takes_argument ? std::string(t.name) + ":" : std::string(t.name));
+    types.push_back("-");
+    tool.suggest(app.add_option("ADDRESS1", address1, "First address (see ADDRESS TYPES)")->required(), types);
+    tool.suggest(app.add_option("ADDRESS2", address2, "Second address")->required(), types);
     app.add_flag("-u,--unidirectional", unidirectional, "Copy only from ADDRESS1 to ADDRESS2")->group("Streams");
     app.add_flag("-U,--reverse", reverse, "Copy only from ADDRESS2 to ADDRESS1")->group("Streams");
     app.add_option("-t,--linger", linger,
@@ -80,13 +85,13 @@ void PipeFlags::declare(cli::Tool& tool) {
         ->capture_default_str()
         ->group("Streams");
     app.add_option("--max-connections", max_connections,
-                   "Server mode: at most N sessions at once; further connections wait")
+                   "Server mode: at most N sessions at once (1 to 100000); further connections wait")
         ->type_name("N")
         ->capture_default_str()
-        ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100000}).description(""))
         ->group("Streams");
     app.add_flag("-1,--once", once, "Server mode: serve one connection, then exit with its status")->group("Streams");
-    app.add_flag("-X,--hexdump", hexdump, "Hex dump the traffic of each direction on stderr")->group("Diagnostics");
+    dump.declare(app);
     app.add_flag("--json", json,
                  "Report each session's end as a JSON line on stderr: bytes each way, duration, complete or why not")
         ->group("Diagnostics");
@@ -118,7 +123,7 @@ Result<PipeConfig> PipeFlags::resolve() const {
     c.http_timeout = *ht;
     c.max_connections = max_connections;
     c.once = once;
-    c.hexdump = hexdump;
+    c.dump = dump;
     c.json = json;
     auto options = client.resolve("hyco-pipe");
     if (!options) return options.error();

@@ -24,7 +24,7 @@ struct PipeFlags {
     std::string http_timeout = "65s";
     std::size_t max_connections = 64;
     bool once = false;
-    bool hexdump = false;
+    cli::DumpFlags dump;  ///< -X, --textdump
     bool json = false;
     cli::ConnectFlags conn;
     cli::ClientFlags client;  ///< TLS, -H, timeouts, pings, -v

@@ -7,23 +7,6 @@
 
 namespace hyco::pipe {
 
-std::string hexdump(std::string_view bytes, std::uint64_t offset) {
-    std::string out;
-    for (std::size_t i = 0; i < bytes.size(); i += 16) {
-        std::string_view row = bytes.substr(i, 16);
-        out += fmt::format("  {:08x} ", offset + i);
-        for (std::size_t j = 0; j < 16; ++j) {
-            if (j == 8) out += ' ';
-            if (j < row.size()) out += fmt::format(" {:02x}", static_cast<unsigned char>(row[j]));
-            else out += "   ";
-        }
-        out += "  |";
-        for (char c : row) out += (c >= 0x20 && c < 0x7f) ? c : '.';
-        out += "|\n";
-    }
-    return out;
-}
-
 void Log::line(const std::string& text) const {
     std::string l = "hyco-pipe: " + text::printable(text) + "\n";
     std::fwrite(l.data(), 1, l.size(), out_);
@@ -44,9 +27,8 @@ void Log::event(const std::string& json_line) const {
 }
 
 void Log::traffic(std::uint64_t id, int dir, std::string_view bytes, std::uint64_t offset) const {
-    if (!hexdump_) return;
-    std::string text = fmt::format("#{} {} {} bytes\n", id, dir == 0 ? '>' : '<', bytes.size());
-    text += hexdump(bytes, offset);
+    if (!dump_.any()) return;
+    std::string text = dump_.format(fmt::format("#{} {}", id, dir == 0 ? '>' : '<'), bytes, offset);
     std::fwrite(text.data(), 1, text.size(), out_);
     std::fflush(out_);
 }

@@ -1,6 +1,6 @@
 // hyco-pipe's diagnostics on stderr: connection open/close lines (-v),
 // failures of single connections in server mode (always), and the -X hex
-// dump. stdout never sees any of it.
+// and --textdump traffic dumps. stdout never sees any of it.
 #pragma once
 
 #include <cstdint>
@@ -8,18 +8,16 @@
 #include <string>
 #include <string_view>
 
-namespace hyco::pipe {
+#include "tools/common/traffic_dump.h"
 
-/// Formats `bytes` as hex dump lines: offset, 16 bytes in hex, then the
-/// printable characters (`.` for others). `offset` numbers the first byte.
-std::string hexdump(std::string_view bytes, std::uint64_t offset);
+namespace hyco::pipe {
 
 class Log {
 public:
-    Log(int verbose, bool hexdump, std::FILE* out = stderr) : verbose_(verbose), hexdump_(hexdump), out_(out) {}
+    Log(int verbose, cli::DumpFlags dump, std::FILE* out = stderr) : verbose_(verbose), dump_(dump), out_(out) {}
 
     bool verbose() const { return verbose_ > 0; }
-    bool dumping() const { return hexdump_; }
+    bool dumping() const { return dump_.any(); }
     void set_json(bool on) { json_ = on; }
     bool json() const { return json_; }
     /// A --json line (already JSON text).
@@ -35,7 +33,7 @@ private:
     void line(const std::string& text) const;
 
     int verbose_;
-    bool hexdump_;
+    cli::DumpFlags dump_;
     bool json_ = false;
     std::FILE* out_;
 };

@@ -55,7 +55,7 @@ Status run(const PipeConfig& config) {
     EventLoop::install_signal_handlers();
     auto loop = EventLoop::create(config.client.tls);
     if (!loop) return loop.error();
-    Log log(config.verbose, config.hexdump);
+    Log log(config.verbose, config.dump);
     log.set_json(config.json);
     Status st = config.listener() ? run_server(**loop, config, log) : run_single(**loop, config, log);
     return st;

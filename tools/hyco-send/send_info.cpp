@@ -26,12 +26,12 @@ hyco::cli::ToolInfo info() {
         "Progress (bytes, rate, elapsed time, and total and ETA when stdin is a file) is shown on stderr "
         "when stderr is a terminal and the data is not, never on stdout.",
         {
-            {"echo hello | hyco-send -x \"$HYCO_CONNECTION_STRING\"", "Send one line, print the replies."},
+            {"echo hello | hyco-send -x @cs.txt", "Send one line, print the replies (the connection string is in cs.txt)."},
             {"hyco-send -m ping -m status --wait 2s", "Send two messages, print what comes back for 2 s."},
             {"hyco-send -b < backup.tar > /dev/null", "Stream a file as binary messages."},
             {"hyco-send -b --no-close < /dev/null > received.bin", "Receive a file that the listener sends."},
         },
-        {hyco::cli::environment_section()},
+        {hyco::cli::environment_section()}
     };
 }
 

@@ -99,6 +99,11 @@ Status verify(const VerifyOptions& o) {
     // Without an explicit rule name the token's own `skn` names the rule.
     cli::ConnectFlags conn = o.conn;
     if (conn.key_name.empty()) conn.key_name = t->key_name;
+    // --uri names the namespace itself: http://contoso.servicebus.windows.net/hyco.
+    if (!o.uri.empty() && conn.ns.empty() && conn.connection_string.empty()) {
+        auto scheme = o.uri.find("://");
+        if (scheme != std::string::npos) conn.ns = o.uri.substr(0, o.uri.find_first_of("/?#", scheme + 3));
+    }
     auto target = conn.resolve(o.uri.empty());
     if (!target) return target.error();
     const Credentials& c = target->credentials;

@@ -1,0 +1,46 @@
+// Keeping secrets (keys, tokens, connection strings) out of places they leak
+// to: error messages, the process list, core dumps, readable files.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hyco::cli {
+
+/// Secret values seen on this command line or in the environment, and the
+/// one redaction every message that quotes user input goes through.
+class SecretValues {
+public:
+    /// Adds a value (a key, a token, a connection string). A connection
+    /// string's key and signature are added on their own too. Unless
+    /// `always`, a value without '=' (a file name given to -x) is not a secret.
+    void add(std::string_view value, bool always = false);
+    /// Adds HYCO_KEY, HYCO_TOKEN and HYCO_CONNECTION_STRING from the environment.
+    void add_environment();
+    /// `text` with every known secret, `sig=`, `SharedAccessKey=` and
+    /// `SharedAccessSignature=` value replaced by REDACTED.
+    std::string redact(std::string_view text) const;
+    const std::vector<std::string>& values() const { return values_; }
+
+private:
+    std::vector<std::string> values_;
+};
+
+/// Overwrites, in place, the argv strings that hold a secret: any element
+/// equal to one of `values` (or `--opt=VALUE`, `-xVALUE`) and any element
+/// with a `SharedAccessKey=`, `SharedAccessSignature=` or `sig=` in it. The
+/// kernel shows the overwritten bytes in /proc/PID/cmdline and ps, as for
+/// MySQL's --password.
+void scrub_argv(int argc, char** argv, const std::vector<std::string>& values);
+
+/// No core dumps and no same-user ptrace or /proc/PID/{mem,environ} reads
+/// while the process holds a key: PR_SET_DUMPABLE 0 and RLIMIT_CORE 0
+/// (docs/design.md, "Secrets").
+void harden_process();
+
+/// Warns on stderr (one line) when the secret FILE is readable by group or
+/// others. `what` names the secret: "key file".
+void warn_if_exposed(const std::string& path, std::string_view what);
+
+}  // namespace hyco::cli
