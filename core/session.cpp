@@ -193,9 +193,11 @@ void Session::link_open(RelayLink& link) {
         if (options_.framing != Framing::binary)
             for (Fragment& f : pending_messages_) f.data.push_back(options_.framing == Framing::text ? '\n' : '\0');
     }
-    if (!pending_messages_.empty()) send_fragments(pending_messages_);
-    if (!options_.read_input && link.records()) {
-        // The messages are all of our data.
+    const bool scripted = !pending_messages_.empty();
+    if (scripted) send_fragments(pending_messages_);
+    if (!options_.read_input && scripted && link.records()) {
+        // The messages are all of our data. (Receive-only without messages
+        // ends our side when the peer's ends.)
         input_ended_ = true;
         begin_close();
     }
