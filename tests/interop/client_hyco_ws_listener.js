@@ -1,6 +1,7 @@
 // A hyco-ws RelayedServer (Microsoft's Node listener) for hyco-send interop:
 // echoes text as "echo: <text>" and binary payloads unchanged, and reports
-// each connection's query. Usage: node client_hyco_ws_listener.js ENTITY.
+// each connection's query and the subprotocol it chose.
+// Usage: node client_hyco_ws_listener.js ENTITY.
 'use strict';
 const WebSocket = require('hyco-ws');
 
@@ -17,6 +18,8 @@ const token = () => WebSocket.createRelayToken('http://' + m[1] + '/' + entity, 
 
 const server = WebSocket.createRelayedServer({ server: uri, token }, (ws) => {
   console.log('connection ' + (ws.upgradeReq ? ws.upgradeReq.url : ''));
+  // hyco-ws answers the rendezvous as a client: the subprotocol is known once it opened.
+  ws.on('open', () => console.log('protocol ' + (ws.protocol || '-')));
   ws.on('message', (data, flags) => {
     if (flags && flags.binary) ws.send(data, { binary: true });
     else ws.send('echo: ' + data);
