@@ -181,9 +181,13 @@ void RelayLink::ws_peer_closed(WsClient&, int code, const std::string&) {
 
 std::string RelayLink::missing() const {
     bool in_ok = input_ended_ || discarding_ || concluded_;
-    if (!in_ok)
-        return fmt::format("the stream ended after {} without its end record: the peer vanished",
-                           format_bytes(received_));
+    if (!in_ok) {
+        std::string unconfirmed = !peer_ack_ && sent_ > 0
+                                      ? fmt::format(", and {} of ours went unconfirmed", format_bytes(sent_))
+                                      : std::string();
+        return fmt::format("the stream ended after {} without its end record: the peer vanished{}",
+                           format_bytes(received_), unconfirmed);
+    }
     if (peer_ack_ && *peer_ack_ < sent_)
         return fmt::format("the peer stopped reading after {} of our {}", format_bytes(*peer_ack_), format_bytes(sent_));
     if (!end_requested_) return fmt::format("the peer stopped receiving after {} of our data", format_bytes(sent_));

@@ -142,10 +142,7 @@ int main(int argc, char** argv) {
         int in = fcntl(0, F_DUPFD_CLOEXEC, 3);
         int out = f.send_only ? open("/dev/null", O_WRONLY | O_CLOEXEC) : fcntl(1, F_DUPFD_CLOEXEC, 3);
         Status st = run_sender(*config, in, out);
-        if (!st && st.error().code == Exit::interrupted) {
-            fd_flags.restore();
-            return make_error(Exit::interrupted, "", "interrupted");
-        }
+        if (!st && st.error().code == Exit::interrupted) fd_flags.restore();
         return st;
     });
     fd_flags.restore();

@@ -157,8 +157,10 @@ int Tool::main(int argc, char** argv, const std::function<Status()>& run) {
         st = make_error(Exit::failure, "internal error", e.what());
     }
     if (!st) {
-        // Ctrl-C is the user's own doing: the status says it, as with curl or cat.
-        if (st.error().code != Exit::interrupted) report(st.error());
+        // Our own Ctrl-C is the user's doing: the status says it, as with curl
+        // or cat. (A remote command killed by SIGINT exits 130 too, and says so.)
+        bool own_interrupt = st.error().code == Exit::interrupted && st.error().what.empty();
+        if (!own_interrupt) report(st.error());
         return exit_code(st.error().code);
     }
     return 0;

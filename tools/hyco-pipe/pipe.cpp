@@ -12,7 +12,7 @@
 namespace hyco::pipe {
 namespace {
 
-Error interrupted() { return make_error(Exit::interrupted, "interrupted", "stopped by a signal"); }
+Error interrupted() { return make_error(Exit::interrupted, "", "interrupted"); }
 
 Status run_single(EventLoop& loop, const PipeConfig& config, const Log& log) {
     std::optional<Status> result;

@@ -87,8 +87,10 @@ void Server::accepted(std::unique_ptr<Stream> stream, const std::string& peer) {
 }
 
 void Server::session_done(std::uint64_t id, const Status& st) {
-    if (!st && !(stopping_ && st.error().code == Exit::interrupted))
-        log_.warn(fmt::format("#{} {}: {}", id, single_ ? "error" : "failed", st.error().message()));
+    // With one session its status is the command's: the final error line
+    // says it once. Served among many, each failure gets its own line.
+    if (!st && !single_ && !(stopping_ && st.error().code == Exit::interrupted))
+        log_.warn(fmt::format("#{} failed: {}", id, st.error().message()));
     if (single_) result_ = st;
     // Not inside the copier's own callback: free it on the next turn.
     loop_.defer([this, id] {
