@@ -71,13 +71,17 @@ cli::ToolInfo info() {
 int main(int argc, char** argv) {
     cli::Tool tool(info());
     CLI::App& app = tool.app();
+    tool.exit_statuses({Exit::ok, Exit::failure, Exit::usage, Exit::interrupted});
     relay::Options o;
     app.add_option("--host", o.host, "Address to bind (127.0.0.1, ::1, 0.0.0.0...)")->capture_default_str();
     app.add_option("-p,--port", o.port, "Port to listen on; 0 picks a free one")->capture_default_str();
     app.add_option("--namespace", o.namespace_name, "Host name clients use (default: the bind address)")
         ->type_name("HOST");
-    app.add_option("--rule", o.rules, "Shared access rule NAME:RIGHTS or NAME:KEY:RIGHTS (rights: listen,send,manage)")
-        ->type_name("RULE");
+    // A key given here is scrubbed from argv after parsing and redacted in
+    // errors; --config FILE keeps it out of the command line altogether.
+    tool.secret(app.add_option("--rule", o.rules,
+                               "Shared access rule NAME:RIGHTS or NAME:KEY:RIGHTS (rights: listen,send,manage)")
+                    ->type_name("RULE"));
     app.add_option("--entity", o.entities, "Declare an entity; PATH:anonymous lets senders skip the token")
         ->type_name("PATH");
     tool.complete(app.add_option("--config", o.config_file, "JSON file with rules and entities")->type_name("FILE"),
