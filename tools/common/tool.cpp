@@ -139,13 +139,13 @@ int Tool::main(int argc, char** argv, const std::function<Status()>& run) {
         return 0;
     } catch (const CLI::ParseError& e) {
         for (const CLI::Option* o : secret_options_)
-            for (const std::string& v : o->results()) secrets_.add(v);
+            for (const std::string& v : o->results()) secrets_.add(v, true);
         report(make_error(Exit::usage, "command line", explain_parse_error(app_, e, args)));
         std::cerr << fmt::format("Try '{} --help' for more information.\n", info_.name);
         return exit_code(Exit::usage);
     }
     for (const CLI::Option* o : secret_options_)
-        for (const std::string& v : o->results()) secrets_.add(v);
+        for (const std::string& v : o->results()) secrets_.add(v, true);
     scrub_argv(argc, argv, secrets_.values());
     args.clear();
     Status st;
