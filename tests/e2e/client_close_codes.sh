@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Exit status after a close: 0 when the peer closes normally (1000), a
 # non-zero status and a one-line reason for an abnormal close code (1011),
-# and 130 after Ctrl-C on hyco-listen, which closes its connection cleanly.
+# and 130 after Ctrl-C on hyco-listen, whose peer then exits 1 (an interrupted
+# stream is never a complete one).
 set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
 . "$HYCO_SOURCE_DIR/tests/lib/client.sh"
