@@ -51,11 +51,14 @@ void RelayLink::end_output(std::optional<eos::RemoteExit> exit) {
     maybe_close();
 }
 
+void RelayLink::send_ack() {
+    ack_sent_ = true;
+    if (!ws_->close_sent()) ws_->send_text(eos::encode({eos::Record::Kind::ack, received_, std::nullopt}));
+}
+
 void RelayLink::delivered() {
     if (!records_ || !input_ended_ || ack_sent_ || discarding_) return;
-    ack_sent_ = true;
-    if (ws_->close_sent()) return;
-    ws_->send_text(eos::encode({eos::Record::Kind::ack, received_, std::nullopt}));
+    send_ack();
     maybe_close();
 }
 
@@ -67,10 +70,7 @@ void RelayLink::discard_input() {
 
 void RelayLink::conclude() {
     // The peer learns how much of its data we took before stopping.
-    if (records_ && !ack_sent_ && !discarding_ && ws_->is_open() && !ws_->close_sent()) {
-        ack_sent_ = true;
-        ws_->send_text(eos::encode({eos::Record::Kind::ack, received_, std::nullopt}));
-    }
+    if (records_ && !ack_sent_ && !discarding_ && ws_->is_open()) send_ack();
     concluded_ = true;
     end_requested_ = true;
     ws_->finish(1000);
@@ -132,7 +132,7 @@ void RelayLink::ws_data(WsClient&, std::string_view piece, bool final, bool bina
 
 void RelayLink::on_record(std::string_view text) {
     auto r = eos::decode(text);
-    if (!r) return protocol_error(r.error().why + " in an end record: " + std::string(text.substr(0, 60)));
+    if (!r) return protocol_error(r.error().why + " in an end record");
     if (r->kind == eos::Record::Kind::ack) {
         // Normally the answer to our end record; earlier, the peer stopped
         // reading on purpose (a message limit) after what it confirms.

@@ -89,6 +89,7 @@ private:
     void ws_closed(WsClient&, const WsClose& close) override;
 
     void on_record(std::string_view text);
+    void send_ack();
     void protocol_error(std::string why);
     void maybe_close();
     void set_failure(Error e);
