@@ -149,6 +149,24 @@ void FdStream::on_read_closed(bool drain) {
     report_read_end();
 }
 
+void FdStream::read_ready() {
+    if (!reader_ || eof_sent_) return;
+    char buf[kReadChunk];
+    ssize_t n;
+    do n = ::read(lws_get_socket_fd(reader_), buf, sizeof buf);
+    while (n < 0 && errno == EINTR);
+    if (n > 0) {
+        bytes_read_ += static_cast<std::size_t>(n);
+        events_.stream_data(*this, std::string_view(buf, static_cast<std::size_t>(n)));
+        return;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    if (n < 0) read_errno_ = errno;
+    lws_rx_flow_control(reader_, 0);
+    eof_sent_ = true;
+    report_read_end();
+}
+
 void FdStream::close_read() {
     read_closed_by_us_ = true;
     eof_sent_ = true;

@@ -54,6 +54,10 @@ public:
     void close_write();
     /// Stops reading for good (no further data or eof events).
     void close_read();
+    /// One read of whatever is ready now, without waiting, paused or not:
+    /// delivers data or the end of input as usual. For a session that stops
+    /// on purpose and wants to know whether its input had already ended.
+    void read_ready();
 
     std::size_t queued() const { return queued_; }
     bool writable() const { return queued_ < kHighWater; }

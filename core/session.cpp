@@ -54,6 +54,9 @@ void Session::finish() { conclude(); }
 
 void Session::conclude() {
     if (concluded_) return;
+    // An input that already ended (say </dev/null, not yet polled) still
+    // gets its end record: only input we really cut short stays unconfirmed.
+    if (!input_ended_ && link_->is_open() && link_->records()) stream_->read_ready();
     concluded_ = true;
     // What we had to say was said (the -m messages, or all of our input):
     // the peer learns that its end of the stream is complete.
@@ -154,7 +157,11 @@ void Session::stream_eof(FdStream& s) {
     // Once the peer's data has ended, our end of input is the end of the
     // conversation whatever the options.
     bool receive_only = options_.empty_input_receives && stream_->bytes_read() == 0;
-    if (link_->input_ended() || (options_.close_on_eof && options_.read_input && !receive_only)) begin_close();
+    if (link_->input_ended() || (options_.close_on_eof && options_.read_input && !receive_only)) return begin_close();
+    // With records our end is a true half-close: say it now, so a peer that
+    // stops early (a message limit) still learns our data was complete. A
+    // command's end waits for its exit status (begin_close).
+    if (link_->records() && options_.child <= 0) link_->end_output();
 }
 
 void Session::stream_read_failed(FdStream&, const Error& error) { input_failed(error, "the sender's input failed"); }
