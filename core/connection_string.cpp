@@ -21,7 +21,12 @@ std::optional<std::chrono::seconds> parse_timespan(std::string_view v) {
     long long days = 0;
     std::string_view h = parts[0];
     if (auto dot = h.find('.'); dot != std::string_view::npos) {
-        try { days = std::stoll(std::string(h.substr(0, dot))); } catch (...) { return std::nullopt; }
+        // Digits only and at most TimeSpan's own range (10,675,199 days):
+        // stoll alone takes signs and spaces, and a huge count overflowed.
+        std::string_view d = h.substr(0, dot);
+        if (d.empty() || d.size() > 8 || d.find_first_not_of("0123456789") != std::string_view::npos)
+            return std::nullopt;
+        days = std::stoll(std::string(d));
         h = h.substr(dot + 1);
     }
     long long vals[3];

@@ -51,6 +51,13 @@ TEST_CASE("OperationTimeout is a .NET time span") {
     REQUIRE(cs.ok());
     CHECK(cs->operation_timeout->count() == 90);
     CHECK_FALSE(parse_connection_string("Endpoint=sb://h/;OperationTimeout=90s").ok());
+    auto days = parse_connection_string("Endpoint=sb://h/;OperationTimeout=2.00:00:01");
+    REQUIRE(days.ok());
+    CHECK(days->operation_timeout->count() == 2 * 86400 + 1);
+    // A day count beyond TimeSpan's range overflowed the seconds (UBSan).
+    CHECK_FALSE(parse_connection_string("Endpoint=sb://h/;OperationTimeout=9223372036854775.00:00:00").ok());
+    CHECK_FALSE(parse_connection_string("Endpoint=sb://h/;OperationTimeout=-1.00:00:00").ok());
+    CHECK_FALSE(parse_connection_string("Endpoint=sb://h/;OperationTimeout= 1.00:00:00").ok());
 }
 
 TEST_CASE("errors name the key that is wrong") {

@@ -128,7 +128,11 @@ Status load_config_file(const std::string& path, Config& c) {
     if (!f) return make_error(Exit::usage, "cannot read --config " + text::quote(path), "no such file or unreadable");
     std::stringstream ss;
     ss << f.rdbuf();
-    auto j = nlohmann::json::parse(ss.str(), nullptr, false);
+    return parse_config_text(ss.str(), path, c);
+}
+
+Status parse_config_text(std::string_view json, const std::string& path, Config& c) {
+    auto j = nlohmann::json::parse(json, nullptr, false);
     auto fail = [&](std::string why) { return make_error(Exit::usage, "invalid --config " + path, std::move(why)); };
     if (j.is_discarded() || !j.is_object()) return fail("not a JSON object");
     try {

@@ -101,6 +101,8 @@ Result<EntityDecl> parse_entity(std::string_view spec);
 /// Reads the JSON config file: {"rules":[{"name","key","rights"}],
 /// "entities":[{"path","requiresClientAuthorization"}], "declaredOnly":bool}.
 Status load_config_file(const std::string& path, Config& config);
+/// The same from the file's text; `path` names it in errors.
+Status parse_config_text(std::string_view json, const std::string& path, Config& config);
 /// A fresh key like the portal's: base64 of 32 random bytes.
 std::string generate_key();
 
