@@ -1,4 +1,4 @@
-// The reconnect ladder every Microsoft listener uses (protocol.md §8):
+// The reconnect ladder every Microsoft listener uses (docs/protocol.md §8):
 // 0, 1, 2, 5, 10, 30 s, then 30 s for ever; back to the start only after a
 // connection that stayed open for kSettled, so a relay or proxy that accepts
 // and drops at once is retried on the ladder, not in a hot loop.

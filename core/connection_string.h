@@ -1,4 +1,4 @@
-// Azure Relay connection strings (protocol.md §2.6), plus the
+// Azure Relay connection strings (docs/protocol.md §2.6), plus the
 // UseDevelopmentEmulator convention for plain ws:// endpoints.
 #pragma once
 

@@ -31,7 +31,7 @@ public:
         /// The channel dropped or could not connect; it retries after `retry_in`.
         virtual void channel_offline(const Error& why, std::chrono::seconds retry_in) = 0;
         virtual void channel_accept(const control::Accept& accept) = 0;
-        /// An HTTP request (protocol.md §3.4). The full form comes with its
+        /// An HTTP request (docs/protocol.md §3.4). The full form comes with its
         /// body when `request.body` (the binary message that followed it);
         /// the pointer form (request.is_pointer()) is fetched from the
         /// rendezvous. Answer through respond() or the rendezvous.

@@ -1,4 +1,4 @@
-// The JSON messages of the listener control channel (protocol.md §3):
+// The JSON messages of the listener control channel (docs/protocol.md §3):
 // accept and request (relay -> listener), response and renewToken
 // (listener -> relay). Parsing is strict about types and tolerant of extra
 // fields, as real clients are.

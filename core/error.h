@@ -1,5 +1,6 @@
 // Errors as values: every failure carries the exit status a tool reports for it
-// and a message that says what failed and why (see docs/exit-codes in README).
+// and a message that says what failed and why (exit statuses: README.md "Exit status",
+// checked against the Exit enum by tests/unit/cli/exit_table_test.cpp).
 #pragma once
 
 #include <optional>

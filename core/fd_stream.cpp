@@ -1,6 +1,8 @@
 // File-descriptor endpoints (see fd_stream.h). The lws raw-file role closes
 // on POLLHUP without reading what is left in a pipe, so the close handler
-// drains the descriptor before reporting end of input (lws notes §7.7).
+// drains the descriptor before reporting end of input (libwebsockets v4.1.6,
+// lib/roles/raw-file/ops-raw-file.c, rops_handle_POLLIN_raw_file: POLLHUP
+// without POLLIN closes, and POLLIN is not reported while rx is paused).
 #include "core/fd_stream.h"
 
 #include <cerrno>

@@ -1,6 +1,6 @@
 // Rejections on their way: a listener refuses a sender by opening a
 // WebSocket to the accept address extended with the status and description,
-// and the relay answers 410 when it has told the sender (protocol.md §4.2).
+// and the relay answers 410 when it has told the sender (docs/protocol.md §4.2).
 // Shared by hyco-listen and hyco-pipe's relay-listen.
 #pragma once
 

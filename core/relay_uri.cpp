@@ -1,4 +1,4 @@
-// Relay URI construction and audience matching (protocol.md §1 and §2.3).
+// Relay URI construction and audience matching (docs/protocol.md §1 and §2.3).
 #include "core/relay_uri.h"
 
 #include "core/text.h"

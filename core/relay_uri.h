@@ -1,5 +1,5 @@
 // Relay addresses: the namespace a client talks to, entity-path validation and
-// the listener / sender / HTTP URIs of protocol.md §1.
+// the listener / sender / HTTP URIs of docs/protocol.md §1.
 #pragma once
 
 #include <cstdint>

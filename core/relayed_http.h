@@ -1,4 +1,4 @@
-// The listener's side of one relayed HTTP request (protocol.md §3.4-3.8):
+// The listener's side of one relayed HTTP request (docs/protocol.md §3.4-3.8):
 // the request arrives whole on the control channel or, in the pointer form,
 // is fetched from its rendezvous; the response goes back on the control
 // channel when it is small and quick (at most 64 KiB with its JSON, complete

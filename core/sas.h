@@ -1,4 +1,4 @@
-// Shared Access Signature tokens (protocol.md §2): minting, strict parsing,
+// Shared Access Signature tokens (docs/protocol.md §2): minting, strict parsing,
 // verification against a key and an entity, and redaction for logs.
 #pragma once
 

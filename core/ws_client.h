@@ -44,7 +44,7 @@ Result<WsTarget> parse_ws_url(std::string_view url);
 
 /// The frame a keep-alive sends. A Ping must be answered, so it also detects
 /// a dead peer; an unsolicited Pong (RFC 6455 §5.5.3) expects no answer and
-/// is what Microsoft's .NET and node listeners send (protocol.md §7).
+/// is what Microsoft's .NET and node listeners send (docs/protocol.md §7).
 enum class KeepaliveFrame { ping, pong };
 
 struct WsTimeouts {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# HTTP rendezvous reuse (protocol.md §3.7): after a request that needed a
+# HTTP rendezvous reuse (docs/protocol.md §3.7): after a request that needed a
 # rendezvous (> 64 KiB), further requests on the same sender connection
 # travel over that rendezvous (hyco-https keeps it and reads them there);
 # the rendezvous goes when the sender does; a listener that closes it (like

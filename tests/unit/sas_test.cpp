@@ -1,4 +1,4 @@
-// SAS tokens: the protocol.md §2.7 vectors, mint/verify round trips, the
+// SAS tokens: the docs/protocol.md §2.7 vectors, mint/verify round trips, the
 // audience rules real clients rely on, and every class of malformed token.
 #include <doctest/doctest.h>
 

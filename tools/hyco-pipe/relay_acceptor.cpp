@@ -1,6 +1,6 @@
 // relay-listen: the client core's listener control channel (keep-alive,
 // token renewal, the reconnect ladder) whose every `accept` becomes a
-// rendezvous RelayStream (protocol.md §3.3, §4) and every HTTP `request` an
+// rendezvous RelayStream (docs/protocol.md §3.3, §4) and every HTTP `request` an
 // HttpStream (§3.4-3.8). Unlike hyco-listen, a
 // failure before the channel was ever online is fatal: a mistyped key or a
 // relay that is down should end a forwarding command, not spin.

@@ -1,4 +1,4 @@
-// Token checks for listeners, senders and HTTP requests (protocol.md §2):
+// Token checks for listeners, senders and HTTP requests (docs/protocol.md §2):
 // where tokens travel, signature over the raw `sr`, expiry, audience and
 // rights, each failure with the status and reason the client will see.
 #pragma once

@@ -198,7 +198,7 @@ void HttpExchange::on_response(const control::Response& r, Conn& channel) {
     }
     if (r.status_code < 200 || r.status_code > 599) {
         // An interim or out-of-range status cannot end an HTTP exchange: the
-        // sender would wait for the final answer for ever (protocol.md §6.3).
+        // sender would wait for the final answer for ever (docs/protocol.md §6.3).
         fail(502, fmt::format("BadGateway: the listener answered with status {}, which is not a final HTTP status.",
                               r.status_code));
         return;
@@ -292,7 +292,7 @@ void HttpExchange::complete() {
     Conn* rv = conn_.relay.find(rendezvous_);
     bool rv_open = rv && !rv->closing();
     // The listener closed a request-carrying rendezvous: the service drops
-    // the sender's connection after this response (protocol.md §3.7).
+    // the sender's connection after this response (docs/protocol.md §3.7).
     if (reusable_ && !rv_open) keep_alive_ = false;
     release(reusable_ && rv_open && keep_alive_ && !conn_.closing());
     if (!keep_alive_ || conn_.closing()) {

@@ -3,7 +3,7 @@
 // in 64 KiB, otherwise over a rendezvous socket the listener opens; the
 // response comes back on either, and is framed for the sender here. A
 // rendezvous that carried a request stays open for the next request of the
-// same sender connection (protocol.md §3.7, "Rendezvous reuse").
+// same sender connection (docs/protocol.md §3.7, "Rendezvous reuse").
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 // Header and target rewriting between HTTP senders and listeners
-// (protocol.md §6): what is stripped, how repeats merge, where Via goes.
+// (docs/protocol.md §6): what is stripped, how repeats merge, where Via goes.
 #pragma once
 
 #include <string>

@@ -1,6 +1,6 @@
 // Relay-generated HTTP responses. Reason phrases carry the diagnosis (which
 // check a token failed, why a path is unknown), because that is what
-// WebSocket clients surface to users (protocol.md §9.2).
+// WebSocket clients surface to users (docs/protocol.md §9.2).
 #include "tools/hyco-relay/http_response.h"
 
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-// Management GET (protocol.md §9 item 11): GET /{entity}?api-version=... with
+// Management GET (docs/protocol.md §9 item 11): GET /{entity}?api-version=... with
 // a SAS token in Authorization answers the entity's runtime information as
 // an Atom entry, the way .NET's GetRuntimeInformationAsync expects it.
 // The rule that separates it from an HTTP sender is in README.md.

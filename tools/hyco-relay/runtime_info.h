@@ -1,4 +1,4 @@
-// The management view of a Hybrid Connection (protocol.md §9 item 11): the
+// The management view of a Hybrid Connection (docs/protocol.md §9 item 11): the
 // Atom entry that .NET's GetRuntimeInformationAsync reads, its XML error
 // body, and the rule that tells such a GET from an HTTP sender's request.
 // Pure text in, text out, so it is unit-tested directly.
