@@ -168,7 +168,7 @@ private:
     void preamble_cut_short() {
         if (sender_) {
             // azbridge closes without a word when no forward has the name.
-            return refused(head_.empty() ? "no such forward (the listener closed the connection)"
+            return refused(head_.empty() ? "no such forward: the listener closed the connection without an answer"
                                          : "the listener closed the connection in the middle of its answer");
         }
         give_up("the sender ended before its preamble was complete");
