@@ -35,5 +35,5 @@ complete -c hyco-pipe -l ping-timeout -x -d 'Drop a connection whose ping is not
 complete -c hyco-pipe -s v -l verbose -d 'Report connection events on stderr (tokens redacted); repeat for more'
 complete -c hyco-pipe -l keepalive -x -d 'Send a keep-alive frame on the listener\'s control channel every DURATION'
 complete -c hyco-pipe -l keepalive-frame -x -a 'ping pong' -d 'ping: a Ping, answered within --ping-timeout or the channel is re-established; pong: an unsolicited Pong, as Microsoft\'s .NET and node listeners send, which needs no answer and detects nothing'
-complete -c hyco-pipe -a 'stdio tcp: tcp-listen: unix: unix-listen: exec: relay-listen: relay-connect: mirror literal: -'
-complete -c hyco-pipe -a 'stdio tcp: tcp-listen: unix: unix-listen: exec: relay-listen: relay-connect: mirror literal: -'
+complete -c hyco-pipe -a 'stdio tcp: tcp-listen: unix: unix-listen: exec: relay-listen: relay-connect: udp: udp-listen: mirror literal: -'
+complete -c hyco-pipe -a 'stdio tcp: tcp-listen: unix: unix-listen: exec: relay-listen: relay-connect: udp: udp-listen: mirror literal: -'

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <sys/un.h>
 
+#include "core/duration.h"
 #include "core/relay_uri.h"
 
 namespace hyco::pipe {
@@ -76,10 +77,85 @@ Status parse_socket_path(std::string_view text, std::string_view arg, Address& a
     return {};
 }
 
+/// azbridge's own rule for port names (Constants.RelayNameRegex), and the
+/// one length byte of its preamble.
+Status check_port_name(std::string_view text, std::string_view name) {
+    if (name.empty()) return bad(text, "empty azbridge port name");
+    if (name.size() > 255) return bad(text, "an azbridge port name has at most 255 bytes");
+    for (unsigned char c : name)
+        if (!std::isalnum(c) && c != '/' && c != '_' && c != '-' && c != '.')
+            return bad(text, fmt::format("azbridge port name '{}' may hold only letters, digits and / _ - .", name));
+    return {};
+}
+
+/// The `,OPTION` words after a relay or UDP address (address.h). An
+/// option relay-listen does not know, after a forward=, belongs to that
+/// forward's address (`forward=dns=udp:127.0.0.1:53,idle=5s`).
+Status parse_options(const AddressType& type, std::string_view text, std::string_view opts, Address& a) {
+    std::size_t pos = 0;
+    while (pos <= opts.size()) {
+        std::size_t comma = opts.find(',', pos);
+        std::string_view word = opts.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+        pos = comma == std::string_view::npos ? opts.size() + 1 : comma + 1;
+        auto eq = word.find('=');
+        std::string key = lower(word.substr(0, eq));
+        std::string_view value = eq == std::string_view::npos ? std::string_view{} : word.substr(eq + 1);
+        bool relay = type.kind == AddressKind::relay_connect || type.kind == AddressKind::relay_listen;
+        if (relay && key == "azbridge") {
+            a.azbridge = true;
+            if (eq != std::string_view::npos) {
+                if (auto st = check_port_name(text, value); !st) return st;
+                a.port_name = std::string(value);
+            }
+        } else if (type.kind == AddressKind::relay_listen && key == "forward") {
+            auto sep = value.find('=');
+            if (sep == std::string_view::npos) return bad(text, "expected forward=NAME=ADDRESS");
+            if (auto st = check_port_name(text, value.substr(0, sep)); !st) return st;
+            Address f;
+            f.text = std::string(value.substr(sep + 1));
+            f.port_name = std::string(value.substr(0, sep));
+            a.azbridge = true;
+            a.forwards.push_back(std::move(f));
+        } else if (type.kind == AddressKind::relay_listen && !a.forwards.empty()) {
+            a.forwards.back().text += "," + std::string(word);
+        } else if ((type.kind == AddressKind::udp || type.kind == AddressKind::udp_listen) && key == "idle") {
+            auto d = parse_duration(value);
+            if (!d) return bad(text, "idle: " + d.error().message());
+            if (d->count() <= 0) return bad(text, "idle: must be longer than zero");
+            a.idle = *d;
+        } else {
+            return bad(text, fmt::format("unknown option '{}' (expected {})", word, type.syntax));
+        }
+    }
+    for (Address& f : a.forwards) {
+        std::string name = std::move(f.port_name);
+        auto parsed = parse_address(f.text);
+        if (!parsed) return bad(text, fmt::format("forward '{}': {}", name, parsed.error().message()));
+        if (parsed->listens() || parsed->kind == AddressKind::stdio)
+            return bad(text, fmt::format("forward '{}': a forward connects; '{}' cannot", name, f.text));
+        f = std::move(*parsed);
+        f.port_name = std::move(name);
+    }
+    return {};
+}
+
 Status parse_argument(const AddressType& type, std::string_view text, std::string_view arg, Address& a) {
+    if (type.kind == AddressKind::relay_connect || type.kind == AddressKind::relay_listen ||
+        type.kind == AddressKind::udp || type.kind == AddressKind::udp_listen) {
+        if (auto comma = arg.find(','); comma != std::string_view::npos) {
+            if (auto st = parse_options(type, text, arg.substr(comma + 1), a); !st) return st;
+            arg = arg.substr(0, comma);
+        }
+    }
     switch (type.kind) {
     case AddressKind::tcp:
+    case AddressKind::udp:
         return parse_host_port(text, arg, false, a);
+    case AddressKind::udp_listen: {
+        auto st = parse_host_port(text, arg, true, a);
+        if (st && a.host.empty()) a.host = "127.0.0.1";
+        return st;
+    }
     case AddressKind::tcp_listen: {
         auto st = parse_host_port(text, arg, true, a);
         // Forwarded ports stay on this machine unless a host is named (as ssh -L and azbridge -L do).
@@ -146,19 +222,39 @@ const std::vector<AddressType>& address_types() {
          "Run COMMAND with /bin/sh -c, connected through its standard input and output (stderr is inherited). "
          "Its end of output is the end of the stream; hyco-pipe closes its input when the other side ends.",
          false, true},
-        {AddressKind::relay_listen, "relay-listen", {"relay-l"}, "relay-listen:[PATH]",
+        {AddressKind::relay_listen, "relay-listen", {"relay-l"}, "relay-listen:[PATH][,azbridge[=NAME]][,forward=NAME=ADDRESS]...",
          "Be a listener on the Hybrid Connection PATH (default: --path or EntityPath): every relay connection "
          "a sender opens is one stream. HTTP requests sent to the entity's URL are served too: each is written "
          "to a fresh instance of the other address as an HTTP/1.1 request (the entity's path taken off the "
          "front, X-Forwarded-For, -Proto, -Host and -Prefix added, Connection: close) and the HTTP/1.1 response "
          "read back is relayed to the sender, so relay-listen:web tcp:127.0.0.1:8080 publishes a local web "
          "server at https://NAMESPACE/web/. A target that cannot be reached or answers something other than "
-         "HTTP gives the sender 502. Uses the connection options.",
+         "HTTP gives the sender 502. Uses the connection options. With ,azbridge it stands in for azbridge -R: "
+         "each connection begins with Azure Relay Bridge's preamble naming a port, and goes to the forward of "
+         "that name: the other address, named NAME (default: its port, with U for udp:), and each "
+         "forward=NAME=ADDRESS (a connecting address; options after it that relay-listen does not know are "
+         "ADDRESS's own). A name with no forward gets the connection closed, a datagram flow for a stream "
+         "forward (or the reverse) a refusal, as azbridge does. udp: forwards carry length-prefixed datagrams.",
          true, true},
-        {AddressKind::relay_connect, "relay-connect", {"relay"}, "relay-connect:[PATH]",
+        {AddressKind::relay_connect, "relay-connect", {"relay"}, "relay-connect:[PATH][,azbridge[=NAME]]",
          "Be a sender: open a WebSocket to the Hybrid Connection PATH (default: --path or EntityPath). The "
-         "stream travels as binary messages with no framing of its own, so any WebSocket peer can take part.",
+         "stream travels as binary messages with no framing of its own, so any WebSocket peer can take part; "
+         "opposite udp: or udp-listen: each datagram is one message. With ,azbridge it stands in for "
+         "azbridge -L: each connection first asks an azbridge listener (or relay-listen:...,azbridge) for port "
+         "NAME (default: the other address's listening port, with U for udp-listen:), and a refusal fails the "
+         "session with the reason; in datagram mode each datagram travels with a 2-byte length, as azbridge's do.",
          false, true},
+        {AddressKind::udp, "udp", {"udp-connect"}, "udp:HOST:PORT[,idle=DURATION]",
+         "Send datagrams to a UDP port and read its answers; each write is one datagram, and each datagram read "
+         "is one piece of the stream (one relay message). UDP has no end: the flow ends after DURATION without "
+         "a datagram either way (default 60 s) or when the other side ends.",
+         false, true},
+        {AddressKind::udp_listen, "udp-listen", {"udp-l"}, "udp-listen:[HOST:]PORT[,idle=DURATION]",
+         "Receive datagrams on PORT (HOST defaults to 127.0.0.1): each client address is its own flow with a "
+         "fresh instance of the other address, and answers go back to it. A flow ends after DURATION without "
+         "a datagram (default 60 s); the next datagram from that address starts a new one. Datagrams that "
+         "arrive while a flow cannot take them are dropped, as a full socket buffer would.",
+         true, true},
         {AddressKind::mirror, "mirror", {}, "mirror:",
          "Echo: every byte written to it is read back from it; its end of input follows the end of its output.",
          false, false},
@@ -196,7 +292,7 @@ Result<Address> parse_address(std::string_view text) {
     std::string_view arg = has_colon ? text.substr(colon + 1) : std::string_view{};
     if (auto st = parse_argument(*type, text, arg, a); !st) {
         Error e = st.error();
-        if ((type->kind == AddressKind::tcp || type->kind == AddressKind::tcp_listen) &&
+        if ((type->kind == AddressKind::tcp || type->kind == AddressKind::tcp_listen || a.is_udp()) &&
             e.why.rfind("expected", 0) != 0)
             e.why += fmt::format(" (expected {})", type->syntax);
         return e;
@@ -216,7 +312,7 @@ std::string address_types_help() {
         }
         out += fmt::format("\n{}\n\n", t.help);
     }
-    out += "A listening address (tcp-listen, unix-listen, relay-listen) makes hyco-pipe a server: every "
+    out += "A listening address (tcp-listen, unix-listen, udp-listen, relay-listen) makes hyco-pipe a server: every "
            "connection it accepts gets a fresh instance of the other address (a new connection, a new "
            "process), up to --max-connections at once. At most one address may listen.";
     return out;

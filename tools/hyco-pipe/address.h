@@ -3,6 +3,7 @@
 // that turns `tcp-listen:127.0.0.1:8080` into a typed Address.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -23,6 +24,8 @@ enum class AddressKind {
     relay_connect,
     mirror,
     literal,
+    udp,
+    udp_listen,
 };
 
 /// One entry of the registry.
@@ -48,9 +51,22 @@ struct Address {
     std::uint16_t port = 0;  ///< tcp (1-65535), tcp-listen (0: any free port)
     std::string path;        ///< unix socket path; relay entity (may be empty)
     std::string argument;    ///< exec: the shell command; literal: the text
+    /// relay-connect/relay-listen `,azbridge`: speak Azure Relay Bridge's
+    /// connection preamble (see azbridge.h).
+    bool azbridge = false;
+    /// The azbridge port name: on relay-connect the one asked for, on
+    /// relay-listen the name of the other address; on a forward its own.
+    /// Empty: derived from the other address's port (azbridge's default).
+    std::string port_name;
+    /// relay-listen `,forward=NAME=ADDRESS`: further azbridge forwards.
+    std::vector<Address> forwards;
+    /// udp, udp-listen `,idle=DURATION`: a flow ends after this long
+    /// without a datagram (zero: the default).
+    std::chrono::milliseconds idle{0};
 
     bool listens() const { return address_type(kind).listens; }
     bool is_relay() const { return kind == AddressKind::relay_listen || kind == AddressKind::relay_connect; }
+    bool is_udp() const { return kind == AddressKind::udp || kind == AddressKind::udp_listen; }
 };
 
 /// Parses one address. Errors are Exit::usage and name the address:

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "tools/hyco-pipe/azbridge.h"
+
 namespace hyco::pipe {
 
 const Address* PipeConfig::listener() const {
@@ -17,7 +19,7 @@ Status check_addresses(const Address& first, const Address& second) {
                           "at most one address can listen");
     if (first.kind == AddressKind::stdio && second.kind == AddressKind::stdio)
         return make_error(Exit::usage, "addresses", "stdio can be used only once");
-    return {};
+    return check_azbridge(first, second);
 }
 
 }  // namespace hyco::pipe

@@ -3,9 +3,11 @@
 #include "tools/hyco-pipe/endpoints.h"
 
 #include "core/listen_socket.h"
+#include "tools/hyco-pipe/azbridge.h"
 #include "tools/hyco-pipe/fd_endpoint.h"
 #include "tools/hyco-pipe/relay_endpoint.h"
 #include "tools/hyco-pipe/test_endpoints.h"
+#include "tools/hyco-pipe/udp_endpoint.h"
 
 namespace hyco::pipe {
 namespace {
@@ -47,6 +49,9 @@ std::unique_ptr<Stream> make_endpoint(EventLoop& loop, const PipeConfig& config,
         return make_literal_endpoint(loop, a.argument);
     case AddressKind::relay_connect:
         return make_relay_connect_endpoint(loop, config, a);
+    case AddressKind::udp:
+        return make_udp_endpoint(loop, a);
+    case AddressKind::udp_listen:
     case AddressKind::tcp_listen:
     case AddressKind::unix_listen:
     case AddressKind::relay_listen:
@@ -57,7 +62,10 @@ std::unique_ptr<Stream> make_endpoint(EventLoop& loop, const PipeConfig& config,
 
 Result<std::unique_ptr<Acceptor>> open_acceptor(EventLoop& loop, const PipeConfig& config, const Address& a,
                                                 const Log& log, Acceptor::Accepted accepted, Acceptor::Failed failed) {
+    if (a.kind == AddressKind::relay_listen && a.azbridge)
+        return open_azbridge_acceptor(loop, config, a, log, accepted, failed);
     if (a.kind == AddressKind::relay_listen) return open_relay_acceptor(loop, config, a, log, accepted, failed);
+    if (a.kind == AddressKind::udp_listen) return open_udp_acceptor(loop, a, log, accepted);
     auto socket = ListenSocket::open(loop, socket_address(a), [&loop, accepted](int fd, const std::string& peer) {
         accepted(std::make_unique<FdEndpoint>(loop, fd, fd, peer), peer);
     });

@@ -71,6 +71,7 @@ private:
         if (!sub->empty()) target->subprotocols = {*sub};
         auto stream = std::make_unique<RelayStream>(loop_, std::move(*target), config_.client.timeouts,
                                                     address_.text, false);
+        if (!address_.azbridge && config_.other(address_).is_udp()) stream->whole_messages();
         std::string peer = accept.remote.address.empty()
                                ? std::string("relay sender")
                                : fmt::format("{}:{} via relay", text::printable(accept.remote.address), accept.remote.port);

@@ -5,6 +5,7 @@
 #include "core/crypto.h"
 #include "core/duration.h"
 #include "core/stream_end.h"
+#include "tools/hyco-pipe/azbridge.h"
 #include "tools/hyco-pipe/relay_stream.h"
 
 namespace hyco::pipe {
@@ -17,7 +18,16 @@ std::unique_ptr<Stream> make_relay_connect_endpoint(EventLoop& loop, const PipeC
     // A fresh token per connection: long-running forwarders outlive any one token.
     WsTarget ws = relay_ws_target(target, Action::connect, params, config.client, unix_now());
     ws.subprotocols = eos::offer(config.client.subprotocols);
-    return std::make_unique<RelayStream>(loop, std::move(ws), config.client.timeouts, a.text, true);
+    auto stream = std::make_unique<RelayStream>(loop, std::move(ws), config.client.timeouts, a.text, true);
+    // An azbridge forward (relay-listen:...,forward=) has no partner address of its own.
+    const Address* other = &a == &config.first || &a == &config.second ? &config.other(a) : nullptr;
+    if (a.azbridge) {
+        bool datagram = other && azbridge_datagram(*other);
+        auto name = azbridge_port_name(a, other);  // checked at startup (check_azbridge)
+        return make_azbridge_connect(loop, std::move(stream), name ? *name : a.port_name, datagram);
+    }
+    if (other && other->is_udp()) stream->whole_messages();
+    return stream;
 }
 
 }  // namespace hyco::pipe

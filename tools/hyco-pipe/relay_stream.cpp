@@ -65,8 +65,16 @@ void RelayStream::link_open(RelayLink&) {
     if (!finishing_) events_->opened(*this);
 }
 
-void RelayStream::link_data(RelayLink&, std::string_view piece, bool) {
+void RelayStream::link_data(RelayLink&, std::string_view piece, bool final) {
     if (read_closed_ || finishing_) return;
+    if (whole_messages_) {
+        message_.append(piece);
+        if (!final) return;
+        std::string m = std::move(message_);
+        message_.clear();
+        events_->data(*this, m);
+        return;
+    }
     events_->data(*this, piece);
 }
 

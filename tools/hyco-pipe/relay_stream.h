@@ -20,6 +20,9 @@ public:
     RelayStream(EventLoop& loop, WsTarget target, WsTimeouts timeouts, std::string what, bool sender);
     ~RelayStream() override;
 
+    /// Datagram flows: deliver each incoming message whole, in one data().
+    void whole_messages() { whole_messages_ = true; }
+
     void open(Stream::Events& events) override;
     void write(std::string_view bytes) override;
     bool writable() const override;
@@ -54,6 +57,8 @@ private:
     bool read_closed_ = false;
     bool paused_ = false;
     bool finishing_ = false;
+    bool whole_messages_ = false;
+    std::string message_;  ///< whole_messages: the pieces so far
     std::function<void(Status)> finish_done_;
     Timer finish_timer_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -75,7 +75,8 @@ void Server::accepted(std::unique_ptr<Stream> stream, const std::string& peer) {
     std::uint64_t id = next_id_++;
     ++served_;
     log_.info(fmt::format("#{} accepted from {}", id, peer));
-    std::unique_ptr<Stream> other = make_endpoint(loop_, config_, other_);
+    const Address* chosen = stream->forward_to();
+    std::unique_ptr<Stream> other = make_endpoint(loop_, config_, chosen ? *chosen : other_);
     bool listening_first = &listening_ == &config_.first;
     auto copier = make_session(loop_, config_, log_, id, listening_first ? std::move(stream) : std::move(other),
                                listening_first ? std::move(other) : std::move(stream),

@@ -15,6 +15,8 @@
 
 namespace hyco::pipe {
 
+struct Address;
+
 class Stream {
 public:
     /// What a stream reports; the copier implements it. Calls may arrive
@@ -71,6 +73,9 @@ public:
     /// The session failed for `why` and is about to finish: a stream that
     /// can still tell its peer (an HTTP exchange answering 502) does so.
     virtual void session_failed(const Error& why) { (void)why; }
+    /// An accepted stream that chose its own partner (an azbridge port
+    /// name): the address to join it with instead of the other one.
+    virtual const Address* forward_to() const { return nullptr; }
     /// For logs: the peer or resource, e.g. "127.0.0.1:5432" or "pid 1234".
     virtual std::string describe() const = 0;
     /// The session is over: release resources and report a final verdict

@@ -143,12 +143,68 @@ TEST_CASE("the registry documents every type once") {
         for (std::string_view alias : t.aliases) {
             if (alias == "-") continue;
             std::string sample = std::string(alias) + ":" +
-                                 (t.kind == AddressKind::tcp || t.kind == AddressKind::tcp_listen ? "h:1"
+                                 (t.kind == AddressKind::tcp || t.kind == AddressKind::tcp_listen || t.kind == AddressKind::udp ||
+                                          t.kind == AddressKind::udp_listen
+                                      ? "h:1"
                                   : t.takes_argument                                               ? "x"
                                                                                                    : "");
             auto a = parse_address(sample);
             REQUIRE(a);
             CHECK(a->kind == t.kind);
         }
+    }
+}
+
+TEST_CASE("udp addresses and their idle option") {
+    auto a = parse_address("udp:127.0.0.1:53");
+    REQUIRE(a);
+    CHECK(a->kind == AddressKind::udp);
+    CHECK(a->port == 53);
+    CHECK(a->idle.count() == 0);
+    a = parse_address("udp-listen:5353,idle=5s");
+    REQUIRE(a);
+    CHECK(a->kind == AddressKind::udp_listen);
+    CHECK(a->host == "127.0.0.1");
+    CHECK(a->idle == std::chrono::seconds(5));
+    CHECK(a->listens());
+    for (const char* bad : {"udp:127.0.0.1", "udp-listen:5353,idle=0", "udp-listen:5353,idle=x",
+                            "udp:h:1,azbridge", "udp-listen:70000"}) {
+        CAPTURE(bad);
+        auto r = parse_address(bad);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().code == Exit::usage);
+    }
+}
+
+TEST_CASE("azbridge options on relay addresses") {
+    auto a = parse_address("relay-connect:bridge,azbridge=db");
+    REQUIRE(a);
+    CHECK(a->path == "bridge");
+    CHECK(a->azbridge);
+    CHECK(a->port_name == "db");
+    a = parse_address("relay-connect:bridge,azbridge");
+    REQUIRE(a);
+    CHECK(a->azbridge);
+    CHECK(a->port_name.empty());
+
+    a = parse_address("relay-listen:bridge,azbridge=web,forward=db=tcp:127.0.0.1:5432,forward=dns=udp:127.0.0.1:53,idle=5s");
+    REQUIRE(a);
+    CHECK(a->port_name == "web");
+    REQUIRE(a->forwards.size() == 2);
+    CHECK(a->forwards[0].port_name == "db");
+    CHECK(a->forwards[0].kind == AddressKind::tcp);
+    CHECK(a->forwards[0].port == 5432);
+    CHECK(a->forwards[1].port_name == "dns");
+    CHECK(a->forwards[1].kind == AddressKind::udp);
+    // An option relay-listen does not know belongs to the forward before it.
+    CHECK(a->forwards[1].idle == std::chrono::seconds(5));
+
+    for (const char* bad : {"relay-connect:x,azbridge=a:b", "relay-connect:x,azbridge=", "relay-connect:x,bogus",
+                            "relay-listen:x,forward=db", "relay-listen:x,forward=db=tcp-listen:1",
+                            "relay-listen:x,forward=db=stdio", "relay-connect:x,forward=db=tcp:h:1"}) {
+        CAPTURE(bad);
+        auto r = parse_address(bad);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().code == Exit::usage);
     }
 }
