@@ -18,6 +18,7 @@ struct ProbeFlags {
     cli::ClientFlags client;
     bool echo = false;
     bool json = false;
+    std::vector<std::string> skip;
 };
 
 Result<probe::ProbeConfig> configure(const ProbeFlags& f) {
@@ -29,6 +30,7 @@ Result<probe::ProbeConfig> configure(const ProbeFlags& f) {
     if (!client) return client.error();
     c.client = *client;
     c.echo = f.echo;
+    c.skip.insert(f.skip.begin(), f.skip.end());
     return c;
 }
 
@@ -48,6 +50,12 @@ int main(int argc, char** argv) {
     app.add_flag("--echo", f.echo,
                  "Sender step: send one text message and time its echo (the listener should be hyco-listen -e cat)")
         ->group("Probe");
+    tool.choices(app.add_option("--skip", f.skip,
+                                "Do not run STEP (repeatable): a rule with only Send or only Listen rights "
+                                "cannot pass the other's step")
+                     ->type_name("STEP")
+                     ->group("Probe"),
+                 {"runtime", "sender", "listener"});
     app.add_flag("--json", f.json, "One JSON object per step on stdout: step, status, ms, detail, exit")
         ->group("Probe");
 

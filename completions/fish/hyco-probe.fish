@@ -24,4 +24,5 @@ complete -c hyco-probe -l ping-interval -x -d 'Send a WebSocket ping every DURAT
 complete -c hyco-probe -l ping-timeout -x -d 'Drop a connection whose ping is not answered within DURATION'
 complete -c hyco-probe -s v -l verbose -d 'Report connection events on stderr (tokens redacted); repeat for more'
 complete -c hyco-probe -l echo -d 'Sender step: send one text message and time its echo (the listener should be hyco-listen -e cat)'
+complete -c hyco-probe -l skip -x -a 'runtime sender listener' -d 'Do not run STEP (repeatable): a rule with only Send or only Listen rights cannot pass the other\'s step'
 complete -c hyco-probe -l json -d 'One JSON object per step on stdout: step, status, ms, detail, exit'

@@ -3,11 +3,13 @@
 # cat online (and an echo timed), the sender step's 404 without a listener
 # (exit 4), a wrong key (token ok locally, the relay refuses: exit 3), an
 # expired --token (caught locally, exit 7, nothing sent), a token for another
-# entity (exit 8), an anonymous entity without credentials, and --json.
+# entity (exit 8), an anonymous entity without credentials, a Send-only rule
+# (the listener step refused, or skipped with --skip), and --json.
 set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
 . "$HYCO_SOURCE_DIR/tests/lib/client.sh"
-relay_start --entity e --entity open:anonymous
+relay_start --entity e --entity open:anonymous --rule RootManageSharedAccessKey::listen,send,manage \
+    --rule 'sonly:c2VuZC1vbmx5LWtleQ==:send'
 CS=$(entity_cs e)
 
 # line STEP STATUS [TEXT]: the last run printed STEP's line with STATUS (and TEXT).
@@ -27,6 +29,11 @@ line listener ok 'control channel accepted, closed cleanly'
 expect_err 'hyco-probe: error: sender: '
 [ "$(wc -l <"$T/out")" = 7 ] || fail "expected 7 step lines: $(cat "$T/out")"
 pass "no listener: sender fails with 404, exit 4, the rest ok"
+
+expect_status 0 timeout 30 hyco-probe -x "$CS" --skip sender
+line sender skip '--skip sender'
+line listener ok
+pass "--skip sender: no listener needed, exit 0"
 
 listen_start l -x "$CS" -e cat </dev/null
 expect_status 0 timeout 30 hyco-probe -x "$CS" --echo
@@ -96,3 +103,12 @@ line runtime skip 'needs a key or token'
 line sender fail 404
 line listener skip 'listening needs a key or token'
 pass "no credentials: the sender is tried anonymously, the rest skipped"
+
+endpoint_only=$(printf '%s' "$HYCO_CONNECTION_STRING" | sed -E 's/;SharedAccessKeyName=.*//')
+sonly="$endpoint_only;SharedAccessKeyName=sonly;SharedAccessKey=c2VuZC1vbmx5LWtleQ==;UseDevelopmentEmulator=true;EntityPath=e"
+expect_status 3 timeout 30 hyco-probe -x "$sonly"
+line sender ok
+line listener fail 403
+expect_status 0 timeout 30 hyco-probe -x "$sonly" --skip listener
+line listener skip '--skip listener'
+pass "a Send-only rule: the listener step is refused (3) unless skipped"

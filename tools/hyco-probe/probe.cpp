@@ -107,7 +107,11 @@ std::vector<StepResult> run_probe(const ProbeConfig& config, const std::function
     auth.close(token);
     bool anonymous = token.verdict == Verdict::skip && target.credentials.empty();
 
-    if (anonymous && net.open()) {
+    auto unwanted = [&](const char* step) { return config.skip.count(step) != 0; };
+    auto skipped_by_flag = [](const char* step) { return StepResult::skipped(step, std::string("--skip ") + step); };
+    if (unwanted("runtime")) {
+        add(skipped_by_flag("runtime"));
+    } else if (anonymous && net.open()) {
         add(StepResult::skipped("runtime", "reading runtime information needs a key or token"));
     } else if (!auth.open()) {
         add(auth.skip("runtime"));
@@ -125,9 +129,12 @@ std::vector<StepResult> run_probe(const ProbeConfig& config, const std::function
         add(StepResult::failed("listener", loop.error()));
         return results;
     }
-    StepResult sent =
-        add(sender.open() ? check_sender(**loop, target, config.client, config.echo) : sender.skip("sender"));
-    if (sent.code == Exit::interrupted)
+    StepResult sent = add(unwanted("sender") ? skipped_by_flag("sender")
+                          : sender.open()    ? check_sender(**loop, target, config.client, config.echo)
+                                             : sender.skip("sender"));
+    if (unwanted("listener"))
+        add(skipped_by_flag("listener"));
+    else if (sent.code == Exit::interrupted)
         add(StepResult::skipped("listener", "interrupted"));
     else if (anonymous)
         add(StepResult::skipped("listener", "listening needs a key or token"));

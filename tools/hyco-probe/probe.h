@@ -4,6 +4,8 @@
 #pragma once
 
 #include <functional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "core/client_config.h"
@@ -14,7 +16,8 @@ namespace hyco::probe {
 struct ProbeConfig {
     RelayTarget target;
     ClientOptions client;
-    bool echo = false;  ///< bounce a message off the listener (hyco-listen -e cat)
+    bool echo = false;           ///< bounce a message off the listener (hyco-listen -e cat)
+    std::set<std::string> skip;  ///< steps not to run: runtime, sender, listener
 };
 
 /// Runs every step, handing each result to `report` as soon as it is known.
