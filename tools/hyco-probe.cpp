@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "core/fd_guard.h"
+#include "core/text.h"
 #include "tools/common/client_flags.h"
 #include "tools/common/connect_flags.h"
 #include "tools/common/tool.h"
@@ -30,6 +31,8 @@ Result<probe::ProbeConfig> configure(const ProbeFlags& f) {
     if (!client) return client.error();
     c.client = *client;
     c.echo = f.echo;
+    if (c.client.verbose)
+        c.log = [](const std::string& line) { std::cerr << "hyco-probe: " << text::printable(line) << "\n"; };
     c.skip.insert(f.skip.begin(), f.skip.end());
     return c;
 }

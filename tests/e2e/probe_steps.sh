@@ -30,9 +30,11 @@ expect_err 'hyco-probe: error: sender: '
 [ "$(wc -l <"$T/out")" = 7 ] || fail "expected 7 step lines: $(cat "$T/out")"
 pass "no listener: sender fails with 404, exit 4, the rest ok"
 
-expect_status 0 timeout 30 hyco-probe -x "$CS" --skip sender
+expect_status 0 timeout 30 hyco-probe -x "$CS" --skip sender -v
 line sender skip '--skip sender'
 line listener ok
+expect_err 'hyco-probe: runtime: GET /e?api-version=2016-07'
+expect_err "hyco-probe: listener: connecting to ws://127.0.0.1:$HYCO_RELAY_PORT/\$hc/e?sb-hc-action=listen"
 pass "--skip sender: no listener needed, exit 0"
 
 listen_start l -x "$CS" -e cat </dev/null

@@ -116,7 +116,7 @@ std::vector<StepResult> run_probe(const ProbeConfig& config, const std::function
     } else if (!auth.open()) {
         add(auth.skip("runtime"));
     } else {
-        add(query_runtime(*conn, target, unix_now()).step);
+        add(query_runtime(*conn, target, unix_now(), config.log).step);
     }
     conn.reset();
 
@@ -130,7 +130,7 @@ std::vector<StepResult> run_probe(const ProbeConfig& config, const std::function
         return results;
     }
     StepResult sent = add(unwanted("sender") ? skipped_by_flag("sender")
-                          : sender.open()    ? check_sender(**loop, target, config.client, config.echo)
+                          : sender.open()    ? check_sender(**loop, target, config.client, config.echo, config.log)
                                              : sender.skip("sender"));
     if (unwanted("listener"))
         add(skipped_by_flag("listener"));
@@ -139,7 +139,7 @@ std::vector<StepResult> run_probe(const ProbeConfig& config, const std::function
     else if (anonymous)
         add(StepResult::skipped("listener", "listening needs a key or token"));
     else
-        add(auth.open() ? check_listener(**loop, target, config.client) : auth.skip("listener"));
+        add(auth.open() ? check_listener(**loop, target, config.client, config.log) : auth.skip("listener"));
     return results;
 }
 

@@ -18,6 +18,7 @@ struct ProbeConfig {
     ClientOptions client;
     bool echo = false;           ///< bounce a message off the listener (hyco-listen -e cat)
     std::set<std::string> skip;  ///< steps not to run: runtime, sender, listener
+    LogSink log;                 ///< -v: what each network step connects to (tokens redacted)
 };
 
 /// Runs every step, handing each result to `report` as soon as it is known.

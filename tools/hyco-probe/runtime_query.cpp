@@ -57,13 +57,14 @@ Result<Answer> fetch(Connection& conn, const std::string& request) {
 
 }  // namespace
 
-RuntimeOutcome query_runtime(Connection& conn, const RelayTarget& target, std::int64_t now) {
+RuntimeOutcome query_runtime(Connection& conn, const RelayTarget& target, std::int64_t now, const LogSink& log) {
     auto token = target.credentials.token_for(target.ns, target.entity, now);
     if (!token) return {StepResult::skipped(kStep, "reading runtime information needs a key or token"), {}};
     std::string request = fmt::format(
         "GET /{}?api-version={} HTTP/1.1\r\nHost: {}\r\nAuthorization: {}\r\nAccept: application/xml\r\n"
         "Connection: close\r\n\r\n",
         encode_entity_path(target.entity), kApiVersion, target.ns.authority(), *token);
+    if (log) log(fmt::format("runtime: GET /{}?api-version={}", encode_entity_path(target.entity), kApiVersion));
     auto t0 = std::chrono::steady_clock::now();
     auto answer = fetch(conn, request);
     double ms = ms_since(t0);

@@ -5,7 +5,7 @@
 
 #include <optional>
 
-#include "core/credentials.h"
+#include "core/client_config.h"
 #include "tools/hyco-probe/runtime_entry.h"
 #include "tools/hyco-probe/step.h"
 #include "tools/hyco-probe/transport.h"
@@ -23,6 +23,6 @@ struct RuntimeOutcome {
 /// Sends the GET on `conn` (which it consumes: Connection: close) and reads
 /// the answer. 401/403 is a warning, not a failure: a rule with only Send or
 /// Listen rights cannot read runtime information but may be fine otherwise.
-RuntimeOutcome query_runtime(Connection& conn, const RelayTarget& target, std::int64_t now);
+RuntimeOutcome query_runtime(Connection& conn, const RelayTarget& target, std::int64_t now, const LogSink& log);
 
 }  // namespace hyco::probe

@@ -10,6 +10,7 @@
 #include "core/crypto.h"
 #include "core/duration.h"
 #include "core/relay_errors.h"
+#include "core/sas.h"
 #include "core/ws_client.h"
 
 namespace hyco::probe {
@@ -113,11 +114,13 @@ std::optional<Error> close_failure(const WsClose& c) {
 
 }  // namespace
 
-StepResult check_sender(EventLoop& loop, const RelayTarget& target, const ClientOptions& client, bool echo) {
+StepResult check_sender(EventLoop& loop, const RelayTarget& target, const ClientOptions& client, bool echo,
+                        const LogSink& log) {
     UriParams params;
     params.id = crypto::uuid4();
     WsTarget t = relay_ws_target(target, Action::connect, params, client, unix_now());
     t.subprotocols = client.subprotocols;
+    if (log) log("sender: connecting to " + sas::redact_in(t.url()));
     Check check(loop, std::move(t), client.timeouts, echo ? "hyco-probe echo " + params.id : "");
     if (!check.run()) return StepResult::failed("sender", interrupted());
     const WsClose& c = *check.closed_;
@@ -138,10 +141,11 @@ StepResult check_sender(EventLoop& loop, const RelayTarget& target, const Client
     return {"sender", Verdict::ok, connect_ms, detail + "; closed cleanly"};
 }
 
-StepResult check_listener(EventLoop& loop, const RelayTarget& target, const ClientOptions& client) {
+StepResult check_listener(EventLoop& loop, const RelayTarget& target, const ClientOptions& client, const LogSink& log) {
     UriParams params;
     params.id = crypto::uuid4();
     WsTarget t = relay_ws_target(target, Action::listen, params, client, unix_now());
+    if (log) log("listener: connecting to " + sas::redact_in(t.url()));
     Check check(loop, std::move(t), client.timeouts, "");
     if (!check.run()) return StepResult::failed("listener", interrupted());
     const WsClose& c = *check.closed_;

@@ -13,10 +13,11 @@ namespace hyco::probe {
 
 /// Connects as a sender (Action::connect); with `echo`, sends one text
 /// message and waits for the same text back (`hyco-listen -e cat`).
-StepResult check_sender(EventLoop& loop, const RelayTarget& target, const ClientOptions& client, bool echo);
+StepResult check_sender(EventLoop& loop, const RelayTarget& target, const ClientOptions& client, bool echo,
+                        const LogSink& log);
 
 /// Opens a listener control channel (Action::listen): the relay accepts the
 /// token and the entity, then the channel is closed with 1000.
-StepResult check_listener(EventLoop& loop, const RelayTarget& target, const ClientOptions& client);
+StepResult check_listener(EventLoop& loop, const RelayTarget& target, const ClientOptions& client, const LogSink& log);
 
 }  // namespace hyco::probe
