@@ -3,11 +3,11 @@
 // drains into its next lws_write.
 #include "core/tls_client.h"
 
-#include <arpa/inet.h>
-
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+
+#include "core/tls_text.h"
 
 namespace hyco {
 
@@ -25,20 +25,6 @@ struct TlsClient::State {
 namespace {
 
 constexpr std::string_view kVerifyFailed = "certificate verification failed: ";
-
-bool is_ip_literal(const std::string& host) {
-    unsigned char buf[16];
-    return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
-}
-
-std::string openssl_reason() {
-    unsigned long e = ERR_get_error();
-    ERR_clear_error();
-    if (!e) return "TLS failure";
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    return buf;
-}
 
 }  // namespace
 
@@ -88,9 +74,7 @@ Error TlsClient::failure(const char* what) const {
         return Error{Exit::failure, "TLS", std::string(kVerifyFailed) + X509_verify_cert_error_string(v)};
     // A plain HTTP server answers a ClientHello in clear text, which OpenSSL
     // reads as a record of a wrong version or an absurd length.
-    int reason = ERR_GET_REASON(ERR_peek_error());
-    if (!done_ && (reason == SSL_R_WRONG_VERSION_NUMBER || reason == SSL_R_PACKET_LENGTH_TOO_LONG ||
-                   reason == SSL_R_HTTP_REQUEST)) {
+    if (!done_ && peer_is_not_tls()) {
         ERR_clear_error();
         return Error{Exit::failure, "TLS",
                      "the endpoint does not speak TLS (a plain ws:// relay such as hyco-relay without --tls? add "

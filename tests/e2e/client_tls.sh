@@ -5,10 +5,7 @@
 set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
 . "$HYCO_SOURCE_DIR/tests/lib/client.sh"
-command -v openssl >/dev/null || { echo "skipped: no openssl" >&2; exit 77; }
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
-    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-    -keyout "$HYCO_TEST_TMP/key.pem" -out "$HYCO_TEST_TMP/cert.pem" 2>/dev/null
+test_cert "$HYCO_TEST_TMP"
 relay_start --cert "$HYCO_TEST_TMP/cert.pem" --key "$HYCO_TEST_TMP/key.pem"
 export HYCO_CONNECTION_STRING=$(entity_cs secure)
 case "$HYCO_CONNECTION_STRING" in *UseDevelopmentEmulator*) fail "not a TLS relay" ;; esac

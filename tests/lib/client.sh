@@ -48,3 +48,13 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
 
 # The relay's connection string with an entity.
 entity_cs() { printf '%s;EntityPath=%s' "$HYCO_CONNECTION_STRING" "$1"; }
+
+# test_cert DIR: a P-256 self-signed certificate for localhost and 127.0.0.1,
+# valid 2 days, in DIR/cert.pem and DIR/key.pem; the test is skipped (77)
+# without the openssl command.
+test_cert() {
+    command -v openssl >/dev/null || { echo "skipped: no openssl" >&2; exit 77; }
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+        -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+        -keyout "$1/key.pem" -out "$1/cert.pem" 2>/dev/null
+}

@@ -18,7 +18,7 @@ deb=$(ls "$build"/hyco_*.deb)
 trap 'DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq hyco >/dev/null 2>&1 || true' EXIT
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/dev/null || fail "apt-get install $deb failed"
 
-for t in hyco-token hyco-listen hyco-send hyco-pipe hyco-relay; do
+for t in hyco-token hyco-listen hyco-send hyco-pipe hyco-relay hyco-probe; do
     [ -x /usr/bin/$t ] || fail "/usr/bin/$t missing"
     /usr/bin/$t --version | grep -q "^$t " || fail "$t --version"
     file_out=$(od -An -c -N4 /usr/bin/$t | tr -d ' ')
