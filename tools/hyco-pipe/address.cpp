@@ -95,6 +95,7 @@ Status parse_argument(const AddressType& type, std::string_view text, std::strin
         return {};
     case AddressKind::relay_listen:
     case AddressKind::relay_connect:
+    case AddressKind::relay_http:
         if (!arg.empty()) {
             auto p = normalize_entity_path(arg);
             if (!p) return bad(text, p.error().message());
@@ -159,6 +160,17 @@ const std::vector<AddressType>& address_types() {
          "Be a sender: open a WebSocket to the Hybrid Connection PATH (default: --path or EntityPath). The "
          "stream travels as binary messages with no framing of its own, so any WebSocket peer can take part.",
          false, true},
+        {AddressKind::relay_http, "relay-http", {}, "relay-http:[PATH]",
+         "An HTTP front for the Hybrid Connection PATH (default: --path or EntityPath): the other address "
+         "speaks HTTP/1.1 as a client (tcp-listen:8080 relay-http:web serves curl and browsers on port 8080), "
+         "and every request goes to https://NAMESPACE/PATH/... (http:// for a plain relay) with a fresh "
+         "ServiceBusAuthorization token and the Host of the namespace; the response comes back. Bodies "
+         "stream both ways, with Content-Length or chunked; the client's connection is kept alive between "
+         "requests, while each request has its own relay connection. A client's own ServiceBusAuthorization "
+         "is kept, its Authorization passes to the listener untouched. The relay's answers (404 without a "
+         "listener, 401) reach the client as they are; a relay that cannot be reached gives 502 and a line "
+         "on stderr. Uses the connection options.",
+         false, true},
         {AddressKind::mirror, "mirror", {}, "mirror:",
          "Echo: every byte written to it is read back from it; its end of input follows the end of its output.",
          false, false},
@@ -191,7 +203,7 @@ Result<Address> parse_address(std::string_view text) {
     a.kind = type->kind;
     bool has_colon = colon != std::string_view::npos;
     if (type->takes_argument && !has_colon && type->kind != AddressKind::relay_listen &&
-        type->kind != AddressKind::relay_connect)
+        type->kind != AddressKind::relay_connect && type->kind != AddressKind::relay_http)
         return bad(text, fmt::format("expected {}", type->syntax));
     std::string_view arg = has_colon ? text.substr(colon + 1) : std::string_view{};
     if (auto st = parse_argument(*type, text, arg, a); !st) {

@@ -21,6 +21,7 @@ enum class AddressKind {
     exec,
     relay_listen,
     relay_connect,
+    relay_http,
     mirror,
     literal,
 };
@@ -50,7 +51,9 @@ struct Address {
     std::string argument;    ///< exec: the shell command; literal: the text
 
     bool listens() const { return address_type(kind).listens; }
-    bool is_relay() const { return kind == AddressKind::relay_listen || kind == AddressKind::relay_connect; }
+    bool is_relay() const {
+        return kind == AddressKind::relay_listen || kind == AddressKind::relay_connect || kind == AddressKind::relay_http;
+    }
 };
 
 /// Parses one address. Errors are Exit::usage and name the address:
