@@ -122,9 +122,10 @@ bool HttpFront::start_exchange(const http::HttpRequest& req) {
     }
     req_done_ = req_body_.done();
     req_chunked_ = req_body_.kind() == http::BodyDecoder::Kind::chunked;
-    // The relay does not see the client's Expect: the go-ahead is ours to give,
-    // so that curl does not wait a second before a large upload.
-    if (!req_done_ && !http10_ && req.has_token("Expect", "100-continue")) emit("HTTP/1.1 100 Continue\r\n\r\n");
+    // The relay does not see the client's Expect: the go-ahead is ours to give
+    // once the relay is reached (so that curl does not wait a second before a
+    // large upload, nor send one that a 502 would leave unread).
+    expect_continue_ = !req_done_ && !http10_ && req.has_token("Expect", "100-continue");
 
     const Namespace& ns = config_.relay->ns;
     std::string head = fmt::format("{} /{}{} HTTP/1.1\r\nHost: {}\r\n", req.method, encode_entity_path(address_.path),
@@ -227,6 +228,8 @@ void HttpFront::emit(std::string bytes) {
 // ---- the relay's side ----
 
 void HttpFront::upstream_open() {
+    if (expect_continue_ && !resp_head_done_) emit("HTTP/1.1 100 Continue\r\n\r\n");
+    expect_continue_ = false;
     forward_body();
     maybe_drained();
 }
@@ -344,7 +347,7 @@ void HttpFront::response_done() {
     active_ = false;
     req_body_ = {};
     resp_body_ = {};
-    req_done_ = resp_head_done_ = resp_chunked_ = false;
+    req_done_ = resp_head_done_ = resp_chunked_ = expect_continue_ = false;
     resp_in_.clear();
     if (close_after_ || client_eof_) return end_reading();
     pump();

@@ -85,6 +85,7 @@ private:
     http::BodyDecoder req_body_;
     bool req_chunked_ = false;    ///< re-chunked towards the relay
     bool req_done_ = false;
+    bool expect_continue_ = false;  ///< the client waits for 100 Continue
     std::string resp_in_;         ///< response head bytes so far
     bool resp_head_done_ = false;
     http::BodyDecoder resp_body_;
