@@ -7,6 +7,8 @@ function __hyco_at_files
 end
 complete -c hyco-pipe -s h -l help -d 'Print this help message and exit'
 complete -c hyco-pipe -s V -l version -d 'Display program version information and exit'
+complete -c hyco-pipe -l config -x -d 'Run the forwards listed in FILE, one per line: [NAME] ADDRESS1 ADDRESS2 (quote an address with blanks; # starts a comment), all in this one process, instead of ADDRESS1 ADDRESS2'
+complete -c hyco-pipe -s f -l forward -x -d 'Run the forward \'[NAME] ADDRESS1 ADDRESS2\' (repeatable; with --config, in addition to its forwards). Each forward needs a listening address; its log lines start with [NAME]'
 complete -c hyco-pipe -s u -l unidirectional -d 'Copy only from ADDRESS1 to ADDRESS2'
 complete -c hyco-pipe -s U -l reverse -d 'Copy only from ADDRESS2 to ADDRESS1'
 complete -c hyco-pipe -s t -l linger -x -d 'Once one direction has ended, end the session after DURATION even if the other is still open (default: wait for both)'
@@ -35,5 +37,5 @@ complete -c hyco-pipe -l ping-timeout -x -d 'Drop a connection whose ping is not
 complete -c hyco-pipe -s v -l verbose -d 'Report connection events on stderr (tokens redacted); repeat for more'
 complete -c hyco-pipe -l keepalive -x -d 'Send a keep-alive frame on the listener\'s control channel every DURATION'
 complete -c hyco-pipe -l keepalive-frame -x -a 'ping pong' -d 'ping: a Ping, answered within --ping-timeout or the channel is re-established; pong: an unsolicited Pong, as Microsoft\'s .NET and node listeners send, which needs no answer and detects nothing'
-complete -c hyco-pipe -a 'stdio tcp: tcp-listen: unix: unix-listen: exec: relay-listen: relay-connect: udp: udp-listen: mirror literal: -'
-complete -c hyco-pipe -a 'stdio tcp: tcp-listen: unix: unix-listen: exec: relay-listen: relay-connect: udp: udp-listen: mirror literal: -'
+complete -c hyco-pipe -a 'stdio tcp: tcp-listen: unix: unix-listen: exec: relay-listen: relay-connect: relay-http: udp: udp-listen: mirror literal: -'
+complete -c hyco-pipe -a 'stdio tcp: tcp-listen: unix: unix-listen: exec: relay-listen: relay-connect: relay-http: udp: udp-listen: mirror literal: -'

@@ -171,6 +171,7 @@ Status parse_argument(const AddressType& type, std::string_view text, std::strin
         return {};
     case AddressKind::relay_listen:
     case AddressKind::relay_connect:
+    case AddressKind::relay_http:
         if (!arg.empty()) {
             auto p = normalize_entity_path(arg);
             if (!p) return bad(text, p.error().message());
@@ -244,6 +245,17 @@ const std::vector<AddressType>& address_types() {
          "NAME (default: the other address's listening port, with U for udp-listen:), and a refusal fails the "
          "session with the reason; in datagram mode each datagram travels with a 2-byte length, as azbridge's do.",
          false, true},
+        {AddressKind::relay_http, "relay-http", {}, "relay-http:[PATH]",
+         "An HTTP front for the Hybrid Connection PATH (default: --path or EntityPath): the other address "
+         "speaks HTTP/1.1 as a client (tcp-listen:8080 relay-http:web serves curl and browsers on port 8080), "
+         "and every request goes to https://NAMESPACE/PATH/... (http:// for a plain relay) with a fresh "
+         "ServiceBusAuthorization token and the Host of the namespace; the response comes back. Bodies "
+         "stream both ways, with Content-Length or chunked; the client's connection is kept alive between "
+         "requests, while each request has its own relay connection. A client's own ServiceBusAuthorization "
+         "is kept, its Authorization passes to the listener untouched. The relay's answers (404 without a "
+         "listener, 401) reach the client as they are; a relay that cannot be reached gives 502 and a line "
+         "on stderr. Uses the connection options.",
+         false, true},
         {AddressKind::udp, "udp", {"udp-connect"}, "udp:HOST:PORT[,idle=DURATION]",
          "Send datagrams to a UDP port and read its answers; each write is one datagram, and each datagram read "
          "is one piece of the stream (one relay message). UDP has no end: the flow ends after DURATION without "
@@ -287,7 +299,7 @@ Result<Address> parse_address(std::string_view text) {
     a.kind = type->kind;
     bool has_colon = colon != std::string_view::npos;
     if (type->takes_argument && !has_colon && type->kind != AddressKind::relay_listen &&
-        type->kind != AddressKind::relay_connect)
+        type->kind != AddressKind::relay_connect && type->kind != AddressKind::relay_http)
         return bad(text, fmt::format("expected {}", type->syntax));
     std::string_view arg = has_colon ? text.substr(colon + 1) : std::string_view{};
     if (auto st = parse_argument(*type, text, arg, a); !st) {

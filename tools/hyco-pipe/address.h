@@ -22,6 +22,7 @@ enum class AddressKind {
     exec,
     relay_listen,
     relay_connect,
+    relay_http,
     mirror,
     literal,
     udp,
@@ -65,7 +66,9 @@ struct Address {
     std::chrono::milliseconds idle{0};
 
     bool listens() const { return address_type(kind).listens; }
-    bool is_relay() const { return kind == AddressKind::relay_listen || kind == AddressKind::relay_connect; }
+    bool is_relay() const {
+        return kind == AddressKind::relay_listen || kind == AddressKind::relay_connect || kind == AddressKind::relay_http;
+    }
     bool is_udp() const { return kind == AddressKind::udp || kind == AddressKind::udp_listen; }
 };
 

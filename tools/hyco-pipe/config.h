@@ -23,6 +23,7 @@ enum class Direction {
 };
 
 struct PipeConfig {
+    std::string name;  ///< many forwards: the forward's name, prefixed to its log lines
     Address first;
     Address second;
     Direction direction = Direction::both;

@@ -5,6 +5,7 @@
 #include "core/listen_socket.h"
 #include "tools/hyco-pipe/azbridge.h"
 #include "tools/hyco-pipe/fd_endpoint.h"
+#include "tools/hyco-pipe/http_front.h"
 #include "tools/hyco-pipe/relay_endpoint.h"
 #include "tools/hyco-pipe/test_endpoints.h"
 #include "tools/hyco-pipe/udp_endpoint.h"
@@ -49,6 +50,8 @@ std::unique_ptr<Stream> make_endpoint(EventLoop& loop, const PipeConfig& config,
         return make_literal_endpoint(loop, a.argument);
     case AddressKind::relay_connect:
         return make_relay_connect_endpoint(loop, config, a);
+    case AddressKind::relay_http:
+        return make_relay_http_endpoint(loop, config, a);
     case AddressKind::udp:
         return make_udp_endpoint(loop, a);
     case AddressKind::udp_listen:

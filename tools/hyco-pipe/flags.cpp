@@ -4,7 +4,11 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "core/duration.h"
+#include "tools/hyco-pipe/forwards.h"
 
 namespace hyco::pipe {
 namespace {
@@ -69,8 +73,19 @@ void PipeFlags::declare(cli::Tool& tool) {
     std::vector<std::string> types;
     for (const AddressType& t : address_types()) types.push_back(t.takes_argument ? std::string(t.name) + ":" : std::string(t.name));
     types.push_back("-");
-    tool.suggest(app.add_option("ADDRESS1", address1, "First address (see ADDRESS TYPES)")->required(), types);
-    tool.suggest(app.add_option("ADDRESS2", address2, "Second address")->required(), types);
+    tool.suggest(app.add_option("ADDRESS1", address1, "First address (see ADDRESS TYPES)"), types);
+    tool.suggest(app.add_option("ADDRESS2", address2, "Second address"), types);
+    app.add_option("--config", config_file,
+                   "Run the forwards listed in FILE, one per line: [NAME] ADDRESS1 ADDRESS2 (quote an address "
+                   "with blanks; # starts a comment), all in this one process, instead of ADDRESS1 ADDRESS2")
+        ->type_name("FILE")
+        ->group("Forwards");
+    app.add_option("-f,--forward", forwards,
+                   "Run the forward '[NAME] ADDRESS1 ADDRESS2' (repeatable; with --config, in addition to its "
+                   "forwards). Each forward needs a listening address; its log lines start with [NAME]")
+        ->type_name("FORWARD")
+        ->allow_extra_args(false)
+        ->group("Forwards");
     app.add_flag("-u,--unidirectional", unidirectional, "Copy only from ADDRESS1 to ADDRESS2")->group("Streams");
     app.add_flag("-U,--reverse", reverse, "Copy only from ADDRESS2 to ADDRESS1")->group("Streams");
     app.add_option("-t,--linger", linger,
@@ -104,10 +119,53 @@ void PipeFlags::declare(cli::Tool& tool) {
 }
 
 Result<PipeConfig> PipeFlags::resolve() const {
+    if (address1.empty()) return make_error(Exit::usage, "", "ADDRESS1 is required (or --config FILE, or --forward)");
+    if (address2.empty()) return make_error(Exit::usage, "", "ADDRESS2 is required");
+    return resolve_pair(address1, address2);
+}
+
+Result<std::vector<PipeConfig>> PipeFlags::resolve_forwards() const {
+    if (!address1.empty())
+        return make_error(Exit::usage, address1, "give either ADDRESS1 ADDRESS2 or --config/--forward, not both");
+    std::vector<ForwardSpec> specs;
+    if (!config_file.empty()) {
+        std::ifstream in(config_file, std::ios::binary);
+        if (!in) return make_error(Exit::usage, config_file, "cannot read the file");
+        std::ostringstream text;
+        text << in.rdbuf();
+        auto list = parse_forward_file(text.str(), config_file);
+        if (!list) return list.error();
+        specs = std::move(*list);
+    }
+    for (std::size_t i = 0; i < forwards.size(); ++i) {
+        auto spec = parse_forward_line(forwards[i], fmt::format("--forward #{}", i + 1),
+                                       std::to_string(specs.size() + 1));
+        if (!spec) return spec.error();
+        if (spec->address1.empty()) return make_error(Exit::usage, spec->origin, "empty forward");
+        specs.push_back(std::move(*spec));
+    }
+    if (auto st = check_forward_names(specs); !st) return st.error();
+    std::vector<PipeConfig> out;
+    for (const ForwardSpec& spec : specs) {
+        auto c = resolve_pair(spec.address1, spec.address2);
+        if (!c) return make_error(c.error().code, spec.origin, c.error().message());
+        if (!c->listener())
+            return make_error(Exit::usage, spec.origin,
+                              "neither address listens: each forward needs a tcp-listen:, unix-listen: or "
+                              "relay-listen: address");
+        if (c->first.kind == AddressKind::stdio || c->second.kind == AddressKind::stdio)
+            return make_error(Exit::usage, spec.origin, "stdio cannot be part of a forward");
+        c->name = spec.name;
+        out.push_back(std::move(*c));
+    }
+    return out;
+}
+
+Result<PipeConfig> PipeFlags::resolve_pair(const std::string& first, const std::string& second) const {
     PipeConfig c;
-    auto a1 = parse_address(address1);
+    auto a1 = parse_address(first);
     if (!a1) return a1.error();
-    auto a2 = parse_address(address2);
+    auto a2 = parse_address(second);
     if (!a2) return a2.error();
     if (auto st = check_addresses(*a1, *a2); !st) return st.error();
     c.first = std::move(*a1);

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "tools/common/client_flags.h"
@@ -29,9 +30,18 @@ struct PipeFlags {
     cli::ConnectFlags conn;
     cli::ClientFlags client;  ///< TLS, -H, timeouts, pings, -v
     cli::KeepaliveFlags keepalive;  ///< relay-listen's control channel
+    std::string config_file;            ///< --config: many forwards, one per line
+    std::vector<std::string> forwards;  ///< --forward 'ADDRESS1 ADDRESS2' (repeatable)
 
     void declare(cli::Tool& tool);
+    /// Many forwards (--config or --forward) rather than one ADDRESS1 ADDRESS2.
+    bool many() const { return !config_file.empty() || !forwards.empty(); }
     Result<PipeConfig> resolve() const;
+    /// Every forward of --config and --forward; errors name the line.
+    Result<std::vector<PipeConfig>> resolve_forwards() const;
+
+private:
+    Result<PipeConfig> resolve_pair(const std::string& first, const std::string& second) const;
 };
 
 cli::ToolInfo tool_info();

@@ -108,6 +108,14 @@ control::Headers response_fields(const http::Fields& fields) {
     return out;
 }
 
+http::Fields end_to_end_fields(const http::Fields& fields) {
+    auto listed = connection_tokens(fields);
+    http::Fields out;
+    for (const auto& f : fields)
+        if (!is_hop_by_hop(f.first, listed)) out.push_back(f);
+    return out;
+}
+
 std::string chunk(std::string_view piece) { return fmt::format("{:x}\r\n{}\r\n", piece.size(), piece); }
 
 }  // namespace hyco::pipe

@@ -8,7 +8,7 @@
 namespace hyco::pipe {
 
 void Log::line(const std::string& text) const {
-    std::string l = "hyco-pipe: " + text::printable(text) + "\n";
+    std::string l = "hyco-pipe: " + prefix_ + text::printable(text) + "\n";
     std::fwrite(l.data(), 1, l.size(), out_);
     std::fflush(out_);
 }

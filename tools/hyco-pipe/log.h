@@ -20,6 +20,8 @@ public:
     bool dumping() const { return dump_.any(); }
     void set_json(bool on) { json_ = on; }
     bool json() const { return json_; }
+    /// Many forwards in one process: every line starts with "[NAME] ".
+    void set_prefix(const std::string& name) { prefix_ = name.empty() ? "" : "[" + name + "] "; }
     /// A --json line (already JSON text).
     void event(const std::string& json_line) const;
     /// A -v line.
@@ -35,6 +37,7 @@ private:
     int verbose_;
     cli::DumpFlags dump_;
     bool json_ = false;
+    std::string prefix_;
     std::FILE* out_;
 };
 

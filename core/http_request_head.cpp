@@ -1,16 +1,12 @@
 // Request-head parsing per RFC 9112 §2-5, strict where laxness would let a
 // request be read two ways (obs-fold, whitespace before ':', bad versions).
-#include "tools/hyco-relay/http_request.h"
+#include "core/http_request_head.h"
 
 #include "core/http_fields.h"
 #include "core/text.h"
 
-namespace hyco::relay {
+namespace hyco::http {
 namespace {
-
-using http::has_bad_value_char;
-using http::is_token;
-using http::next_line;
 
 HeadResult fail(int status, std::string reason) {
     HeadResult r;
@@ -138,4 +134,4 @@ std::optional<std::string> query_value(const std::vector<QueryParam>& params, st
     return std::nullopt;
 }
 
-}  // namespace hyco::relay
+}  // namespace hyco::http

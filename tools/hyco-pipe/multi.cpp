@@ -1,0 +1,72 @@
+// Many forwards on one event loop (see multi.h).
+#include "tools/hyco-pipe/multi.h"
+
+#include <memory>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "core/event_loop.h"
+#include "core/fd_guard.h"
+#include "tools/hyco-pipe/log.h"
+#include "tools/hyco-pipe/server.h"
+
+namespace hyco::pipe {
+namespace {
+
+struct Running {
+    std::unique_ptr<Log> log;
+    std::unique_ptr<Server> server;
+    bool over = false;
+};
+
+}  // namespace
+
+Status run_forwards(const std::vector<PipeConfig>& forwards) {
+    ensure_std_fds_open();
+    FdFlagsGuard guard({0, 1});
+    EventLoop::install_signal_handlers();
+    auto loop = EventLoop::create(forwards.front().client.tls);
+    if (!loop) return loop.error();
+    std::vector<Running> running;
+    std::optional<Error> first_failure;
+    for (const PipeConfig& f : forwards) {
+        Running r;
+        r.log = std::make_unique<Log>(f.verbose, f.dump);
+        r.log->set_json(f.json);
+        r.log->set_prefix(f.name);
+        r.server = std::make_unique<Server>(**loop, f, *r.log);
+        if (auto st = r.server->start(); !st) {
+            r.log->warn("cannot start: " + st.error().message());
+            if (!first_failure) first_failure = st.error();
+            continue;
+        }
+        running.push_back(std::move(r));
+    }
+    if (running.empty()) return *first_failure;
+    bool stopped = false;
+    (*loop)->run_until([&] {
+        if (EventLoop::interrupted() && !stopped) {
+            stopped = true;
+            for (Running& r : running) r.server->stop(make_error(Exit::interrupted, "", "interrupted"));
+        }
+        bool all_over = true;
+        for (Running& r : running) {
+            if (!r.over && r.server->done()) {
+                r.over = true;
+                Status st = r.server->result();
+                if (!st && st.error().code != Exit::interrupted) {
+                    r.log->warn("stopped: " + st.error().message());
+                    if (!first_failure) first_failure = st.error();
+                }
+            }
+            all_over = all_over && r.over;
+        }
+        return all_over;
+    });
+    if (stopped) return make_error(Exit::interrupted, "", "interrupted");
+    if (first_failure) return *first_failure;
+    return {};
+}
+
+}  // namespace hyco::pipe
