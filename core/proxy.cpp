@@ -104,24 +104,11 @@ Result<ProxyServer> parse_proxy_url(std::string_view url) {
         p.user = std::move(*user);
         p.password = std::move(*password);
     }
-    std::string_view host = authority, port;
-    if (!authority.empty() && authority.front() == '[') {
-        auto close = authority.find(']');
-        if (close == std::string_view::npos) return fail("unterminated IPv6 address");
-        host = authority.substr(1, close - 1);
-        std::string_view after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':') return fail("unexpected text after the IPv6 address");
-            port = after.substr(1);
-            if (port.empty()) return fail("the port is empty");
-        }
-    } else if (auto c = authority.rfind(':'); c != std::string_view::npos) {
-        host = authority.substr(0, c);
-        port = authority.substr(c + 1);
-        if (port.empty()) return fail("the port is empty");
-        if (host.find(':') != std::string_view::npos) return fail("an IPv6 address goes in brackets: [::1]:3128");
-    }
-    if (host.empty()) return fail("the host is missing");
+    auto hp = split_host_port(authority);
+    if (!hp) return fail(hp.error().why);
+    auto [host, port] = *hp;
+    if (authority.front() != '[' && host.find(':') != std::string_view::npos)
+        return fail("an IPv6 address goes in brackets: [::1]:3128");
     for (char c : host)
         if (!valid_host_char(c)) return fail("the host has invalid characters");
     p.host = text::to_lower(host);
