@@ -234,7 +234,8 @@ Status check_connect_answer(const HttpResponseHead& head, const ProxyServer& pro
                             std::uint16_t port) {
     if (head.status >= 200 && head.status <= 299) return {};
     std::string status = std::to_string(head.status) + (head.reason.empty() ? "" : " " + head.reason);
-    if (head.status == 407)
+    // 407 is the standard answer; tinyproxy, for one, says 401 to wrong credentials.
+    if (head.status == 407 || head.status == 401)
         return make_error(Exit::auth, "proxy " + proxy.label(),
                           status + (proxy.user.empty()
                                         ? " (the proxy wants credentials: USER:PASSWORD@ in --proxy, "

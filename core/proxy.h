@@ -88,7 +88,7 @@ Result<ProxyConfig> resolve_proxy_config(const ProxySources& sources);
 std::string connect_request(const ProxyServer& proxy, std::string_view host, std::uint16_t port);
 
 /// The verdict on the proxy's answer to CONNECT: 2xx opens the tunnel; 407
-/// is Exit::auth; anything else says what the proxy refused with its status.
+/// (or 401) is Exit::auth; anything else says what the proxy refused with its status.
 Status check_connect_answer(const HttpResponseHead& head, const ProxyServer& proxy, std::string_view host,
                             std::uint16_t port);
 

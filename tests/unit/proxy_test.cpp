@@ -185,6 +185,10 @@ TEST_CASE("the verdict on the answer to CONNECT") {
     CHECK(st.error().message() ==
           "proxy 127.0.0.1:3128: 407 Proxy Authentication Required (check the --proxy credentials)");
 
+    st = check_connect_answer(head(401, "Unauthorized"), p, "h", 443);
+    CHECK(st.error().code == Exit::auth);
+    CHECK(st.error().message() == "proxy 127.0.0.1:3128: 401 Unauthorized (check the --proxy credentials)");
+
     st = check_connect_answer(head(403, "Forbidden"), p, "ns.example", 443);
     REQUIRE_FALSE(st);
     CHECK(st.error().code == Exit::failure);
