@@ -17,7 +17,8 @@ extern char** environ;
 namespace hyco {
 
 bool is_credential_variable(std::string_view name) {
-    return name == "HYCO_CONNECTION_STRING" || name == "HYCO_KEY" || name == "HYCO_TOKEN";
+    return name == "HYCO_CONNECTION_STRING" || name == "HYCO_KEY" || name == "HYCO_TOKEN" ||
+           name == "HYCO_PROXY_USER";
 }
 
 Result<Child> spawn_shell(const ChildSpec& spec) {

@@ -27,6 +27,7 @@ struct ClientOptions {
     std::vector<std::pair<std::string, std::string>> headers;  ///< -H, on relay handshakes
     std::vector<std::string> subprotocols;                     ///< offered (sender) / accepted (listener)
     WsTimeouts timeouts;
+    ProxyConfig proxy;  ///< --proxy and the environment (given to the EventLoop)
     int verbose = 0;
 };
 

@@ -49,7 +49,8 @@ void ControlChannel::connect() {
     ++generation_;
     if (connected_once_ || backoff_.attempts() > 0) events_.channel_reconnecting(backoff_.attempts());
     ws_ = std::make_unique<WsClient>(loop_, *this, std::move(t), timeouts);
-    events_.channel_log("connecting to " + sas::redact_in(ws_->target().url()));
+    events_.channel_log("connecting to " + sas::redact_in(ws_->target().url()) +
+                        loop_.proxy().via(ws_->target().host, ws_->target().tls));
     ws_->connect();
 }
 
@@ -166,6 +167,8 @@ void ControlChannel::ws_closed(WsClient&, const WsClose& close) {
         if (!connected_once_ && (close.http_status == 401 || close.http_status == 403)) fatal = true;
         // So is a certificate we do not trust: only a --ca or a fixed relay helps.
         if (!connected_once_ && close.http_status <= 0 && is_certificate_failure(why)) fatal = true;
+        // And a proxy's 407: its credentials are wrong until the user fixes them.
+        if (!connected_once_ && close.http_status <= 0 && why.code == Exit::auth) fatal = true;
     } else if (close.kind == WsClose::Kind::peer) {
         why = make_error(Exit::failure, what,
                          fmt::format("the relay closed it with code {}{}{}", close.code,

@@ -3,12 +3,41 @@
 // data names the C++ object that handles it.
 #include "core/event_loop.h"
 
+#include <array>
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
+#include <string>
 
 namespace hyco {
 namespace {
+
+/// lws's vhost reads http_proxy and socks_proxy when it is created and would
+/// then send its own CONNECT for every client connection, on top of the
+/// tunnel WsClient opens to the proxy proxy.h chose. The variables are hidden
+/// while the context is made and put back at once (children still see them).
+class HiddenProxyVariables {
+public:
+    HiddenProxyVariables() {
+        for (std::size_t i = 0; i < kNames.size(); ++i)
+            if (const char* v = std::getenv(kNames[i])) {
+                saved_[i] = v;
+                ::unsetenv(kNames[i]);
+            }
+    }
+    ~HiddenProxyVariables() {
+        for (std::size_t i = 0; i < kNames.size(); ++i)
+            if (saved_[i]) ::setenv(kNames[i], saved_[i]->c_str(), 1);
+    }
+    HiddenProxyVariables(const HiddenProxyVariables&) = delete;
+    HiddenProxyVariables& operator=(const HiddenProxyVariables&) = delete;
+
+private:
+    static constexpr std::array<const char*, 2> kNames{"http_proxy", "socks_proxy"};
+    std::array<std::optional<std::string>, 2> saved_;
+};
 
 // Written only by the signal handler, read by the loop.
 std::atomic<int> g_signal{0};
@@ -76,7 +105,10 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create(const TlsOptions& tls) {
     // default): large reads are what WebSocket throughput rests on.
     info.pt_serv_buf_size = 256 * 1024;
     if (!loop->tls_.ca_file.empty()) info.client_ssl_ca_filepath = loop->tls_.ca_file.c_str();
-    loop->context_ = lws_create_context(&info);
+    {
+        HiddenProxyVariables hidden;
+        loop->context_ = lws_create_context(&info);
+    }
     if (!loop->context_)
         return make_error(Exit::failure, "event loop",
                           tls.ca_file.empty() ? "cannot create the libwebsockets context"

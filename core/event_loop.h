@@ -12,6 +12,7 @@
 #include <libwebsockets.h>
 
 #include "core/error.h"
+#include "core/proxy.h"
 
 namespace hyco {
 
@@ -69,6 +70,10 @@ public:
     lws_context* context() const { return context_; }
     lws_vhost* vhost() const { return vhost_; }
     const TlsOptions& tls() const { return tls_; }
+    /// The proxies every client connection on this loop goes through
+    /// (WsClient asks route() per target); none by default.
+    const ProxyConfig& proxy() const { return proxy_; }
+    void set_proxy(ProxyConfig proxy) { proxy_ = std::move(proxy); }
     /// Name of the single protocol every hyco wsi binds to.
     static const char* protocol_name();
 
@@ -92,6 +97,7 @@ private:
     lws_context* context_ = nullptr;
     lws_vhost* vhost_ = nullptr;
     TlsOptions tls_;
+    ProxyConfig proxy_;
     std::deque<std::function<void()>> deferred_;
     std::unique_ptr<Timer> tick_;
 };

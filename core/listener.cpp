@@ -344,6 +344,7 @@ Status Listener::run() {
 Status run_listener(const ListenerConfig& config) {
     auto loop = EventLoop::create(config.client.tls);
     if (!loop) return loop.error();
+    (*loop)->set_proxy(config.client.proxy);
     Listener listener(**loop, config);
     return listener.run();
 }

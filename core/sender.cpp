@@ -18,6 +18,7 @@ Status run_sender(const SenderConfig& cfg, int stdin_fd, int stdout_fd) {
     auto loop_r = EventLoop::create(cfg.client.tls);
     if (!loop_r) return loop_r.error();
     EventLoop& loop = **loop_r;
+    loop.set_proxy(cfg.client.proxy);
 
     UriParams params;
     params.id = crypto::uuid4();
@@ -26,7 +27,7 @@ Status run_sender(const SenderConfig& cfg, int stdin_fd, int stdout_fd) {
     WsTarget target = relay_ws_target(cfg.target, Action::connect, params, cfg.client, unix_now());
     target.subprotocols = eos::offer(cfg.client.subprotocols);
     const std::string url = sas::redact_in(target.url());
-    if (cfg.client.verbose && cfg.log) cfg.log("connecting to " + url);
+    if (cfg.client.verbose && cfg.log) cfg.log("connecting to " + url + cfg.client.proxy.via(target.host, target.tls));
 
     SessionOptions so = cfg.session;
     const bool scripted = !cfg.messages.empty();

@@ -40,6 +40,28 @@ std::string Uri::authority() const {
     return a;
 }
 
+Result<HostPort> split_host_port(std::string_view authority) {
+    auto fail = [](std::string why) { return make_error(Exit::usage, "", std::move(why)); };
+    HostPort hp{authority, {}};
+    if (!authority.empty() && authority.front() == '[') {
+        auto close = authority.find(']');
+        if (close == std::string_view::npos) return fail("unterminated IPv6 address");
+        hp.host = authority.substr(1, close - 1);
+        std::string_view after = authority.substr(close + 1);
+        if (!after.empty()) {
+            if (after.front() != ':') return fail("unexpected text after the IPv6 address");
+            hp.port = after.substr(1);
+            if (hp.port.empty()) return fail("the port is empty");
+        }
+    } else if (auto c = authority.rfind(':'); c != std::string_view::npos) {
+        hp.host = authority.substr(0, c);
+        hp.port = authority.substr(c + 1);
+        if (hp.port.empty()) return fail("the port is empty");
+    }
+    if (hp.host.empty()) return fail("the host is missing");
+    return hp;
+}
+
 Result<Uri> parse_uri(std::string_view text) {
     auto fail = [&](std::string why) { return make_error(Exit::usage, "invalid URI " + text::quote(text), std::move(why)); };
     if (text.empty()) return fail("it is empty");
@@ -60,23 +82,9 @@ Result<Uri> parse_uri(std::string_view text) {
     rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end);
     if (authority.find('@') != std::string_view::npos) return fail("user information (user@host) is not supported");
     if (authority.empty()) return fail("the host is missing");
-    std::string_view host = authority, port;
-    if (authority.front() == '[') {
-        auto close = authority.find(']');
-        if (close == std::string_view::npos) return fail("unterminated IPv6 address");
-        host = authority.substr(1, close - 1);
-        std::string_view after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':') return fail("unexpected text after the IPv6 address");
-            port = after.substr(1);
-            if (port.empty()) return fail("the port is empty");
-        }
-    } else if (auto c = authority.rfind(':'); c != std::string_view::npos) {
-        host = authority.substr(0, c);
-        port = authority.substr(c + 1);
-        if (port.empty()) return fail("the port is empty");
-    }
-    if (host.empty()) return fail("the host is missing");
+    auto hp = split_host_port(authority);
+    if (!hp) return fail(hp.error().why);
+    auto [host, port] = *hp;
     for (char c : host)
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
               c == '.' || c == ':' || c == '_'))

@@ -31,6 +31,14 @@ std::string uri_host(std::string_view host);
 /// Default port of a scheme we know (ws/http 80, wss/https/sb 443), else 0.
 std::uint16_t default_port(std::string_view scheme);
 
+/// `host[:port]` or `[v6]:port` split; the port is still text (may be empty).
+struct HostPort {
+    std::string_view host;  ///< IPv6 without brackets
+    std::string_view port;
+};
+/// Splits an authority without user info. Errors (Exit::usage) say what is wrong.
+Result<HostPort> split_host_port(std::string_view authority);
+
 /// Parses a decimal port 1..65535.
 std::optional<std::uint16_t> parse_port(std::string_view s);
 

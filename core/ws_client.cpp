@@ -69,14 +69,23 @@ WsClient::~WsClient() {
 
 std::string WsClient::what() const { return "connect to " + sas::redact_in(target_.url()); }
 
+Error WsClient::connection_error(std::string why) const {
+    // A proxy that cannot be reached is named, not the relay behind it.
+    if (proxy_ && !proxy_reached_) return make_error(Exit::failure, "proxy " + proxy_->label(), std::move(why));
+    return make_error(Exit::failure, what(), std::move(why));
+}
+
 void WsClient::connect() {
     key_ = new_websocket_key();
     lws_client_connect_info ci;
     std::memset(&ci, 0, sizeof ci);
     ci.context = loop_.context();
     ci.vhost = loop_.vhost();
-    ci.address = target_.host.c_str();
-    ci.port = target_.port;
+    // Through a proxy, TCP goes to it; TLS and the upgrade still name the
+    // relay, inside the tunnel CONNECT opens.
+    proxy_ = loop_.proxy().route(target_.host, target_.tls);
+    ci.address = proxy_ ? proxy_->host.c_str() : target_.host.c_str();
+    ci.port = proxy_ ? proxy_->port : target_.port;
     ci.path = "";
     ci.host = target_.host.c_str();
     ci.method = "RAW";  // plain TCP from lws; TLS is tls_ (see tls_client.h)
@@ -100,7 +109,7 @@ void WsClient::connect() {
         // lws reported the failure synchronously (CONNECTION_ERROR already
         // ran in that case); otherwise report it here.
         wsi_ = nullptr;
-        terminal(make_error(Exit::failure, what(), connect_failure(target_.host, "cannot start the connection")));
+        terminal(connection_error(connect_failure(proxy_ ? proxy_->host : target_.host, "cannot start the connection")));
     }
 }
 
@@ -211,6 +220,19 @@ int WsClient::write_out(std::string& buf) {
 int WsClient::on_writeable() {
     if (closed_ || hangup_) return -1;  // hangup: our last bytes are flushed
     out_.assign(LWS_PRE, '\0');
+    if (proxy_ && !tunnel_open_) {
+        if (connect_sent_) return 0;
+        connect_sent_ = true;
+        // In clear to the proxy, before any TLS: the tunnel's request.
+        out_ += connect_request(*proxy_, target_.host, target_.port);
+        auto* p = reinterpret_cast<unsigned char*>(out_.data()) + LWS_PRE;
+        if (lws_write(wsi_, p, out_.size() - LWS_PRE, LWS_WRITE_RAW) < 0) {
+            if (!abort_reason_)
+                abort_reason_ = make_error(Exit::failure, "proxy " + proxy_->label(), "the connection failed while writing");
+            return -1;
+        }
+        return 0;
+    }
     if (!open_) {
         // TLS handshake messages, then (once it is done) the upgrade request.
         if (!request_sent_ && (!tls_ || tls_->handshake_done())) {
@@ -272,7 +294,29 @@ int WsClient::on_handshake_rx(std::string_view bytes) {
     return hangup_ ? -1 : 0;
 }
 
+int WsClient::on_proxy_rx(std::string_view bytes) {
+    proxy_head_.append(bytes);
+    ResponseHeadResult r = parse_response_head(proxy_head_);
+    if (r.state == ResponseHeadResult::State::incomplete) return 0;
+    if (r.state == ResponseHeadResult::State::error) {
+        fail(make_error(Exit::failure, "proxy " + proxy_->label(), "malformed answer to CONNECT: " + r.error));
+        return -1;
+    }
+    if (auto st = check_connect_answer(r.head, *proxy_, target_.host, target_.port); !st) {
+        fail(st.error());
+        return -1;
+    }
+    tunnel_open_ = true;
+    transport_up_ = true;
+    std::string rest = proxy_head_.substr(r.head.head_size);
+    proxy_head_.clear();
+    proxy_head_.shrink_to_fit();
+    lws_callback_on_writable(wsi_);  // the ClientHello or the upgrade request
+    return rest.empty() ? 0 : on_raw_rx(rest);
+}
+
 int WsClient::on_raw_rx(std::string_view bytes) {
+    if (proxy_ && !tunnel_open_) return on_proxy_rx(bytes);
     if (!tls_) return on_rx(bytes);
     bool was_done = tls_->handshake_done();
     tls_in_.clear();
@@ -400,6 +444,8 @@ void WsClient::terminal(std::optional<Error> failure) {
                                        result_.established ? "the peer vanished without a Close frame"
                                        : transport_up_     ? "the server hung up before answering the WebSocket upgrade"
                                                            : "closed");
+        if (!user_abort_ && proxy_reached_ && !tunnel_open_)
+            result_.error = make_error(Exit::failure, "proxy " + proxy_->label(), "it hung up before answering CONNECT");
     }
     queue_.clear();
     events_.ws_closed(*this, result_);
@@ -408,10 +454,11 @@ void WsClient::terminal(std::optional<Error> failure) {
 int WsClient::on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len) {
     switch (reason) {
     case LWS_CALLBACK_RAW_CONNECTED:
-        if (closed_ || transport_up_) return 0;
+        if (closed_ || transport_up_ || proxy_reached_) return 0;
         wsi_ = wsi;
-        transport_up_ = true;
-        lws_callback_on_writable(wsi);  // the ClientHello or the upgrade request
+        if (proxy_) proxy_reached_ = true;
+        else transport_up_ = true;
+        lws_callback_on_writable(wsi);  // CONNECT, the ClientHello or the upgrade request
         return 0;
     case LWS_CALLBACK_RAW_RX:
         if (closed_) return -1;
@@ -421,8 +468,8 @@ int WsClient::on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
         std::string why = in ? std::string(static_cast<const char*>(in), strnlen(static_cast<const char*>(in), len ? len : 256))
                              : "connection failed";
-        if (why.find("getaddrinfo") != std::string::npos) why = connect_failure(target_.host, why);
-        if (!result_.error) result_.error = make_error(Exit::failure, what(), why);
+        if (why.find("getaddrinfo") != std::string::npos) why = connect_failure(proxy_ ? proxy_->host : target_.host, why);
+        if (!result_.error) result_.error = connection_error(why);
         terminal(std::nullopt);
         return 0;
     }

@@ -3,9 +3,10 @@
 // receive with flow control, ping-based dead-peer detection, and half-close
 // both ways: after our Close we keep reading until the peer's, and after the
 // peer's Close we keep sending until our side ends. lws only carries the
-// bytes (raw socket) and TLS is ours too (tls_client.h); the WebSocket
-// protocol is ours because lws 4.1.6's ws role answers a peer's Close at
-// once and hangs up.
+// bytes (raw socket); TLS is ours too (tls_client.h), and so is the CONNECT
+// tunnel when the loop's ProxyConfig routes the target through an HTTP proxy
+// (proxy.h). The WebSocket protocol is ours because lws 4.1.6's ws role
+// answers a peer's Close at once and hangs up.
 #pragma once
 
 #include <chrono>
@@ -21,6 +22,7 @@
 #include "core/error.h"
 #include "core/event_loop.h"
 #include "core/framing.h"
+#include "core/proxy.h"
 #include "core/tls_client.h"
 #include "core/ws_frame.h"
 #include "core/ws_send_queue.h"
@@ -133,6 +135,7 @@ private:
     int on_raw_rx(std::string_view bytes);
     int on_rx(std::string_view bytes);
     int on_handshake_rx(std::string_view bytes);
+    int on_proxy_rx(std::string_view bytes);
     void feed(std::string_view bytes);
     void resume_rx();
     void terminal(std::optional<Error> failure);
@@ -140,6 +143,7 @@ private:
     void want_write();
     void arm_ping();
     std::string what() const;
+    Error connection_error(std::string why) const;
 
     void frame_begin(const ws::FrameHeader& h) override;
     void frame_data(std::string_view payload) override;
@@ -156,6 +160,11 @@ private:
     std::string out_;           // the batch being written (LWS_PRE headroom first)
     std::string rx_stash_;      // received bytes held back while receive(false)
     std::unique_ptr<TlsClient> tls_;
+    std::optional<ProxyServer> proxy_;  // set: TCP goes to it and CONNECT opens a tunnel
+    std::string proxy_head_;    // the proxy's answer to CONNECT so far
+    bool proxy_reached_ = false; // TCP to the proxy is up
+    bool connect_sent_ = false;  // CONNECT is out
+    bool tunnel_open_ = false;  // the proxy answered CONNECT with 2xx
     std::string tls_out_;       // ciphertext being written (LWS_PRE headroom first)
     std::string tls_in_;        // plaintext just decrypted
     WsSendQueue queue_;

@@ -5,7 +5,8 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 
 packages=(g++ cmake make pkg-config libwebsockets-dev libssl-dev openssl libcli11-dev libfmt-dev
-          doctest-dev nlohmann-json3-dev socat curl python3 zsh fish man-db time bash-completion dpkg-dev)
+          doctest-dev nlohmann-json3-dev socat curl python3 zsh fish man-db time bash-completion dpkg-dev
+          tinyproxy)
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 missing=()

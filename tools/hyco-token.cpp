@@ -23,7 +23,7 @@ cli::ToolInfo info() {
         "tokens are read from files or the environment so that they stay out of the process list, and are "
         "never printed in errors. Only 'create' and 'uri --with-token' print a token, on stdout.",
         {},
-        {cli::environment_section()},
+        {cli::environment_section(false)},
     };
 }
 

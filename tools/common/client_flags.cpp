@@ -7,7 +7,10 @@
 #include <unistd.h>
 
 #include "core/duration.h"
+#include "core/proxy.h"
+#include "core/secret.h"
 #include "core/text.h"
+#include "tools/common/secrets.h"
 
 namespace hyco::cli {
 
@@ -60,8 +63,45 @@ void ClientFlags::declare(Tool& tool, CLI::App& app, const std::string& subproto
         ->type_name("DURATION")
         ->capture_default_str()
         ->group("WebSocket");
+    proxy_option_ = tool.secret(
+        app.add_option("--proxy", proxy,
+                       "Reach the relay through this HTTP proxy (CONNECT): http://[USER:PASSWORD@]HOST[:PORT] "
+                       "(port 1080 by default); overrides HTTPS_PROXY, HTTP_PROXY and ALL_PROXY; '' for none")
+            ->type_name("URL")
+            ->group("Proxy"),
+        false);
+    tool.complete(app.add_option("--proxy-user-file", proxy_user_file,
+                                 "Read the proxy's USER:PASSWORD from FILE (or set HYCO_PROXY_USER) so it stays "
+                                 "out of ps")
+                      ->type_name("FILE")
+                      ->group("Proxy"),
+                  Complete::file);
     app.add_flag("-v,--verbose", verbose, "Report connection events on stderr (tokens redacted); repeat for more");
 }
+
+namespace {
+
+Result<ProxyConfig> resolve_proxy(const CLI::Option* proxy_option, const std::string& proxy,
+                                  const std::string& user_file) {
+    ProxySources sources = ProxySources::from_environment();
+    if (proxy_option && proxy_option->count() > 0) sources.flag = proxy;
+    if (!user_file.empty()) {
+        auto user = read_secret_file(user_file, "the proxy credentials");
+        if (!user) return user.error();
+        warn_if_exposed(user_file, "proxy credentials file");
+        sources.user = *user;
+    }
+    auto config = resolve_proxy_config(sources);
+    if (!config) {
+        Error e = config.error();
+        if (sources.user && e.what == "proxy credentials")
+            e.what = user_file.empty() ? "HYCO_PROXY_USER" : "--proxy-user-file " + text::quote(user_file);
+        return e;
+    }
+    return config;
+}
+
+}  // namespace
 
 Result<ClientOptions> ClientFlags::resolve(const std::string& tool_name) const {
     ClientOptions o;
@@ -94,6 +134,9 @@ Result<ClientOptions> ClientFlags::resolve(const std::string& tool_name) const {
     auto pt = parse_duration_option("--ping-timeout", ping_timeout);
     if (!pt) return pt.error();
     o.timeouts.ping_timeout = *pt;
+    auto proxy_config = resolve_proxy(proxy_option_, proxy, proxy_user_file);
+    if (!proxy_config) return proxy_config.error();
+    o.proxy = std::move(*proxy_config);
     o.verbose = verbose;
     return o;
 }

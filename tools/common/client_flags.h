@@ -21,11 +21,17 @@ struct ClientFlags {
     std::string connect_timeout = "30s";
     std::string ping_interval;
     std::string ping_timeout = "10s";
+    std::string proxy;
+    std::string proxy_user_file;
     int verbose = 0;
 
     void declare(Tool& tool, CLI::App& app, const std::string& subprotocol_help);
     /// Checks and converts; warns on stderr about --insecure-skip-tls-verify.
+    /// The proxy comes from --proxy, else the environment (proxy.h).
     Result<ClientOptions> resolve(const std::string& tool_name) const;
+
+private:
+    CLI::Option* proxy_option_ = nullptr;  ///< tells `--proxy ''` from no --proxy
 };
 
 struct DataFlags {

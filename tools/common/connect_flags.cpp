@@ -147,17 +147,32 @@ Result<RelayTarget> ConnectFlags::resolve(bool need_entity) const {
     return t;
 }
 
-Section environment_section() {
+Section environment_section(bool network) {
+    std::string body =
+        "HYCO_CONNECTION_STRING\n"
+        "A connection string, used when -x is not given.\n\n"
+        "HYCO_KEY\n"
+        "The shared access key, used when --key-file is not given. Keys in files or the environment "
+        "stay out of the process list; keys are never printed.\n\n"
+        "HYCO_TOKEN\n"
+        "A pre-issued SAS token, used when no key, --token or --token-file is given.\n\n";
+    if (!network)
+        return {"ENVIRONMENT", body + "None of the three is passed on to commands the tools run (--exec, "
+                                      "--accept-cmd, exec:): their output may go to a remote peer."};
     return {"ENVIRONMENT",
-            "HYCO_CONNECTION_STRING\n"
-            "A connection string, used when -x is not given.\n\n"
-            "HYCO_KEY\n"
-            "The shared access key, used when --key-file is not given. Keys in files or the environment "
-            "stay out of the process list; keys are never printed.\n\n"
-            "HYCO_TOKEN\n"
-            "A pre-issued SAS token, used when no key, --token or --token-file is given.\n\n"
-            "None of the three is passed on to commands the tools run (--exec, --accept-cmd, exec:): their "
-            "output may go to a remote peer."};
+            body +
+                "https_proxy, HTTPS_PROXY, http_proxy, HTTP_PROXY, all_proxy, ALL_PROXY\n"
+                "An HTTP proxy (http://[USER:PASSWORD@]HOST[:PORT]) that relay connections tunnel through with "
+                "CONNECT, as curl reads them: the https ones for wss://, the http ones for ws://, the all ones for "
+                "either; lower case first. --proxy overrides them.\n\n"
+                "no_proxy, NO_PROXY\n"
+                "Hosts reached directly, comma-separated: names (which also cover their subdomains), IP addresses, "
+                "CIDR ranges, or * for all. Applies to --proxy too.\n\n"
+                "HYCO_PROXY_USER\n"
+                "The proxy's USER:PASSWORD, used when --proxy-user-file is not given; it replaces credentials in "
+                "the proxy URL.\n\n"
+                "None of HYCO_CONNECTION_STRING, HYCO_KEY, HYCO_TOKEN and HYCO_PROXY_USER is passed on to commands "
+                "the tools run (--exec, --accept-cmd, exec:): their output may go to a remote peer."};
 }
 
 }  // namespace hyco::cli

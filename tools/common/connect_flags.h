@@ -29,7 +29,8 @@ struct ConnectFlags {
     Result<RelayTarget> resolve(bool need_entity) const;
 };
 
-/// Prose for the ENVIRONMENT section of tools that use ConnectFlags.
-Section environment_section();
+/// Prose for the ENVIRONMENT section of tools that use ConnectFlags;
+/// `network`: the tool connects to the relay (the proxy variables apply).
+Section environment_section(bool network = true);
 
 }  // namespace hyco::cli

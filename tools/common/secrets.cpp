@@ -32,6 +32,16 @@ bool has_marker(std::string_view s) {
                        [&](std::string_view m) { return s.find(m) != std::string_view::npos; });
 }
 
+/// The password in a URL's `user:password@` (a proxy URL), or empty.
+std::string_view url_password(std::string_view value) {
+    if (auto scheme = value.find("://"); scheme != std::string_view::npos) value = value.substr(scheme + 3);
+    auto at = value.rfind('@', value.find('/'));
+    if (at == std::string_view::npos) return {};
+    std::string_view userinfo = value.substr(0, at);
+    auto colon = userinfo.find(':');
+    return colon == std::string_view::npos ? std::string_view() : userinfo.substr(colon + 1);
+}
+
 void overwrite(char* s) {
     for (; *s; ++s) *s = 'x';
 }
@@ -40,8 +50,11 @@ void overwrite(char* s) {
 
 void SecretValues::add(std::string_view value, bool always) {
     // Very short values (a one-letter typo) would redact half of every message.
-    if (value.size() >= 6 && value.front() != '@' && (always || value.find('=') != std::string_view::npos))
+    std::string_view password = url_password(value);
+    if (value.size() >= 6 && value.front() != '@' &&
+        (always || value.find('=') != std::string_view::npos || !password.empty()))
         values_.emplace_back(value);
+    if (password.size() >= 6) values_.emplace_back(password);
     for (std::string_view marker : kMarkers) {
         std::string inner = value_after(value, marker);
         if (inner.size() >= 6) values_.push_back(std::move(inner));
@@ -52,8 +65,11 @@ void SecretValues::add(std::string_view value, bool always) {
 }
 
 void SecretValues::add_environment() {
-    for (const char* name : {"HYCO_KEY", "HYCO_TOKEN", "HYCO_CONNECTION_STRING"})
+    for (const char* name : {"HYCO_KEY", "HYCO_TOKEN", "HYCO_CONNECTION_STRING", "HYCO_PROXY_USER"})
         if (const char* v = std::getenv(name)) add(v, true);
+    // Proxy URLs are secret only when they carry a password.
+    for (const char* name : {"https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"})
+        if (const char* v = std::getenv(name)) add(v, false);
 }
 
 std::string SecretValues::redact(std::string_view text) const {

@@ -13,10 +13,13 @@ namespace hyco::cli {
 class SecretValues {
 public:
     /// Adds a value (a key, a token, a connection string). A connection
-    /// string's key and signature are added on their own too. Unless
-    /// `always`, a value without '=' (a file name given to -x) is not a secret.
+    /// string's key and signature are added on their own too, and so is a
+    /// URL's password (`http://user:password@proxy`). Unless `always`, a value
+    /// with neither '=' nor such a password (a file name given to -x, a proxy
+    /// URL without credentials) is not a secret.
     void add(std::string_view value, bool always = false);
-    /// Adds HYCO_KEY, HYCO_TOKEN and HYCO_CONNECTION_STRING from the environment.
+    /// Adds HYCO_KEY, HYCO_TOKEN, HYCO_CONNECTION_STRING, HYCO_PROXY_USER and
+    /// proxy URLs with a password (HTTPS_PROXY, ...) from the environment.
     void add_environment();
     /// `text` with every known secret, `sig=`, `SharedAccessKey=` and
     /// `SharedAccessSignature=` value replaced by REDACTED.

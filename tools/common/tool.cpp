@@ -95,8 +95,8 @@ CLI::Option* Tool::suggest(CLI::Option* opt, std::vector<std::string> words) {
     return opt;
 }
 
-CLI::Option* Tool::secret(CLI::Option* opt) {
-    secret_options_.push_back(opt);
+CLI::Option* Tool::secret(CLI::Option* opt, bool always) {
+    secret_options_.emplace_back(opt, always);
     return opt;
 }
 
@@ -138,14 +138,14 @@ int Tool::main(int argc, char** argv, const std::function<Status()>& run) {
         std::cout << info_.name << " " << HYCO_VERSION << "\n";
         return 0;
     } catch (const CLI::ParseError& e) {
-        for (const CLI::Option* o : secret_options_)
-            for (const std::string& v : o->results()) secrets_.add(v, true);
+        for (const auto& [o, always] : secret_options_)
+            for (const std::string& v : o->results()) secrets_.add(v, always);
         report(make_error(Exit::usage, "command line", explain_parse_error(app_, e, args)));
         std::cerr << fmt::format("Try '{} --help' for more information.\n", info_.name);
         return exit_code(Exit::usage);
     }
-    for (const CLI::Option* o : secret_options_)
-        for (const std::string& v : o->results()) secrets_.add(v, true);
+    for (const auto& [o, always] : secret_options_)
+        for (const std::string& v : o->results()) secrets_.add(v, always);
     scrub_argv(argc, argv, secrets_.values());
     args.clear();
     Status st;

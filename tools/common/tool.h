@@ -61,7 +61,8 @@ public:
     CLI::Option* suggest(CLI::Option* opt, std::vector<std::string> words);
     /// Marks an option whose value is a secret (a key, a token, a connection
     /// string): it is overwritten in argv after parsing and redacted in errors.
-    CLI::Option* secret(CLI::Option* opt);
+    /// Unless `always`, only a value that looks secret (SecretValues::add).
+    CLI::Option* secret(CLI::Option* opt, bool always = true);
     /// The exit statuses this tool can report (default: all), for --help and the man page.
     void exit_statuses(std::vector<Exit> codes);
     /// Shows `examples` in this subcommand's --help instead of the tool's.
@@ -100,7 +101,7 @@ private:
     CLI::App app_;
     std::map<const CLI::Option*, Hint> hints_;
     std::vector<Exit> exits_;  ///< empty: all
-    std::vector<const CLI::Option*> secret_options_;
+    std::vector<std::pair<const CLI::Option*, bool>> secret_options_;  ///< and `always`
     SecretValues secrets_;
 };
 

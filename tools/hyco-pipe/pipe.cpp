@@ -55,7 +55,11 @@ Status run(const PipeConfig& config) {
     EventLoop::install_signal_handlers();
     auto loop = EventLoop::create(config.client.tls);
     if (!loop) return loop.error();
+    (*loop)->set_proxy(config.client.proxy);
     Log log(config.verbose, config.dump);
+    if (config.relay)
+        if (std::string via = config.client.proxy.via(config.relay->ns.host, config.relay->ns.tls); !via.empty())
+            log.info("relay " + config.relay->ns.authority() + via);
     log.set_json(config.json);
     Status st = config.listener() ? run_server(**loop, config, log) : run_single(**loop, config, log);
     return st;
