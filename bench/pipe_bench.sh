@@ -1,81 +1,96 @@
 #!/usr/bin/env bash
-# hyco-pipe benchmark, one run on this machine. Prints:
-#  - MB/s for a SIZE_MB stream through tcp-listen -> relay-connect -> hyco-relay
-#    -> relay-listen -> tcp, and through one raw socat TCP loopback hop, and
-#    the ratio (target: >= 0.5);
-#  - connections per second for CONNS short-lived forwarded connections;
-#  - peak RSS (VmHWM) of each hyco process.
-# Usage: HYCO_BIN=build/tools bench/pipe_bench.sh [SIZE_MB=1024] [CONNS=2000]
+# hyco-pipe forwarding and short connections, in interleaved rounds
+# (BENCH_REPEATS, default 3). Prints min/median/max and ratios of:
+#  - MB/s for BENCH_BYTES (default 1 GiB) of random bytes, socat sender ->
+#    hop -> socat sink writing a file (SHA-256 checked), where the hop is
+#    hyco-pipe tcp-listen -> relay-connect -> hyco-relay -> relay-listen -> tcp,
+#    or a socat forwarder with -b 262144 (the baseline) or its default 8 KiB;
+#    iperf3 straight over loopback as the ceiling when installed;
+#  - connections per second for BENCH_CONNS (default 300) short connections
+#    (connect, "ping", echoed back, close; 8 at a time) to a local echo
+#    server through the same hops: socat fork, hyco-pipe over ws://, and
+#    hyco-pipe over wss:// (a second hyco-relay with --tls; clients --ca);
+#  - connections per second for BENCH_CONNS/10 sequential `echo ping |
+#    hyco-send` to `hyco-listen -e cat`, against `echo ping | socat - TCP`
+#    to `socat TCP-LISTEN,fork EXEC:cat`;
+#  - peak RSS of each long-running process.
+# Figures only, no limits. Usage: HYCO_BIN=build/tools bench/pipe_bench.sh
 set -euo pipefail
-SIZE_MB=${1:-1024}
-CONNS=${2:-2000}
 src=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${HYCO_BIN:-$src/build/tools}
-export PATH=$BIN:$PATH
-. "$src/scripts/lib/procs.sh" bench
-T=$tmp
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-now() { date +%s.%N; }
-rate() { python3 -c "print(f'{$1*1.048576/($3-$2):.1f}')"; }  # MiB over seconds -> MB/s
-hwm() { awk '/VmHWM/ {print $2/1024 " MiB"}' /proc/$1/status 2>/dev/null || echo "?"; }
+export PATH="${HYCO_BIN:-$src/build/tools}:$PATH"
+. "$src/bench/lib.sh"
+for tool in socat python3 openssl hyco-relay hyco-pipe hyco-send hyco-listen; do
+    have "$tool" || { echo "$tool is needed" >&2; exit 2; }
+done
 
-hyco-relay --port 0 >"$T/relay.out" 2>/dev/null &
-relay=$!; pids+=($relay)
-for _ in $(seq 100); do [ -s "$T/relay.out" ] && break; sleep 0.1; done
-export HYCO_CONNECTION_STRING=$(head -n 1 "$T/relay.out")
+echo "preparing $BENCH_BYTES random bytes in $tmp..." >&2
+head -c "$BENCH_BYTES" /dev/urandom >"$tmp/in.bin"
+want=$(sha256sum "$tmp/in.bin" | cut -d' ' -f1)
 
-# Sink: counts bytes and exits at EOF.
-sink_port=$(port)
-socat -u tcp-listen:$sink_port,reuseaddr,fork OPEN:/dev/null &
-pids+=($!)
-wait_port $sink_port
+relay_up() { # relay_up NAME [relay args]: prints the connection string
+    local name=$1
+    shift
+    hyco-relay --host 127.0.0.1 --port 0 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+    pids+=($!)
+    echo $! >"$tmp/$name.pid"
+    for _ in $(seq 100); do [ -s "$tmp/$name.out" ] && break; sleep 0.1; done
+    head -n 1 "$tmp/$name.out"
+}
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -addext "subjectAltName=IP:127.0.0.1" -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
+CS=$(relay_up relay)
+CS_TLS=$(relay_up relay-tls --cert "$tmp/cert.pem" --key "$tmp/key.pem")
+[ -n "$CS" ] && [ -n "$CS_TLS" ] || { echo "hyco-relay did not start: $(cat "$tmp"/relay*.err)" >&2; exit 1; }
+relay=$(cat "$tmp/relay.pid")
 
-remote_port=$(port)
-hyco-pipe relay-listen:bench tcp:127.0.0.1:$sink_port 2>/dev/null &
-remote=$!; pids+=($remote)
-local_port=$(port)
-hyco-pipe --max-connections 256 tcp-listen:127.0.0.1:$local_port relay-connect:bench 2>/dev/null &
-local=$!; pids+=($local)
-wait_port $local_port
-sleep 0.5
+bg() { "$@" & pids+=($!); last_pid=$!; }
 
-t0=$(now)
-head -c $((SIZE_MB * 1048576)) /dev/zero | socat -u - tcp:127.0.0.1:$local_port
-t1=$(now)
-relayed=$(rate $SIZE_MB $t0 $t1)
+# --- forwarding hops, all to the sink port
+sink=$(free_port)
+hop_hyco=$(free_port) hop_256k=$(free_port) hop_8k=$(free_port)
+HYCO_CONNECTION_STRING=$CS bg hyco-pipe relay-listen:fwd "tcp:127.0.0.1:$sink" 2>"$tmp/fwd-remote.err"
+fwd_remote=$last_pid
+HYCO_CONNECTION_STRING=$CS bg hyco-pipe tcp-listen:127.0.0.1:$hop_hyco relay-connect:fwd 2>"$tmp/fwd-local.err"
+fwd_local=$last_pid
+bg socat -b 262144 "TCP-LISTEN:$hop_256k,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$sink"
+bg socat "TCP-LISTEN:$hop_8k,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$sink"
+for p in $hop_hyco $hop_256k $hop_8k; do wait_port "$p" || { echo "port $p: nothing listens" >&2; exit 1; }; done
+sleep 1  # relay-listen online
 
-hop_port=$(port)
-socat -u tcp-listen:$hop_port,reuseaddr,fork tcp:127.0.0.1:$sink_port &
-pids+=($!)
-wait_port $hop_port
-t0=$(now)
-head -c $((SIZE_MB * 1048576)) /dev/zero | socat -u - tcp:127.0.0.1:$hop_port
-t1=$(now)
-raw=$(rate $SIZE_MB $t0 $t1)
-
-echo "stream ${SIZE_MB} MiB via hyco-pipe+hyco-relay: $relayed MB/s"
-echo "stream ${SIZE_MB} MiB via socat loopback hop:   $raw MB/s"
-python3 -c "print(f'ratio relayed/socat: {$relayed/$raw:.2f} (target >= 0.50)')"
-
-# Short-lived connections: an echo target, one request each.
-echo_port=$(port)
-hyco-pipe tcp-listen:127.0.0.1:$echo_port mirror: 2>/dev/null &
-pids+=($!)
-wait_port $echo_port
-hyco-pipe relay-listen:cps tcp:127.0.0.1:$echo_port 2>/dev/null &
-pids+=($!); cps_remote=$!
-cps_port=$(port)
-hyco-pipe --max-connections 256 tcp-listen:127.0.0.1:$cps_port relay-connect:cps 2>/dev/null &
-pids+=($!); cps_local=$!
-wait_port $cps_port
-sleep 0.5
-t0=$(now)
-python3 - "$cps_port" "$CONNS" <<'PY'
-import socket, sys, concurrent.futures as cf
+forward() { # forward NAME PORT
+    socat -b 262144 -u "TCP-LISTEN:$sink,bind=127.0.0.1,reuseaddr" "OPEN:$tmp/out.bin,creat,trunc" &
+    local s=$!
+    wait_port "$sink"
+    local t0 t1
+    t0=$(now)
+    socat -b 262144 -u "OPEN:$tmp/in.bin" "TCP:127.0.0.1:$2"
+    wait $s
+    t1=$(now)
+    record "$1" "$(mbps "$t0" "$t1")"
+    [ "$(sha256sum "$tmp/out.bin" | cut -d' ' -f1)" = "$want" ] || { echo "$1: DIGEST MISMATCH" >&2; record "$1-bad" 1; }
+    rm -f "$tmp/out.bin"
+}
+# --- short connections: an echo server and the hops to it
+cat >"$tmp/echo.py" <<'PY'
+import asyncio, sys
+async def echo(r, w):
+    try:
+        while data := await r.read(65536):
+            w.write(data)
+            await w.drain()
+    finally:
+        w.close()
+async def main():
+    srv = await asyncio.start_server(echo, "127.0.0.1", int(sys.argv[1]), backlog=1024)
+    async with srv:
+        await srv.serve_forever()
+asyncio.run(main())
+PY
+cat >"$tmp/clients.py" <<'PY'
+import socket, sys, time, concurrent.futures as cf
 port, n = int(sys.argv[1]), int(sys.argv[2])
 def one(i):
-    s = socket.create_connection(("127.0.0.1", port))
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
     s.sendall(b"ping\n")
     data = b""
     while len(data) < 5:
@@ -84,11 +99,73 @@ def one(i):
         data += b
     s.close()
     return data == b"ping\n"
-with cf.ThreadPoolExecutor(32) as ex:
+t0 = time.monotonic()
+with cf.ThreadPoolExecutor(8) as ex:
     ok = sum(ex.map(one, range(n)))
-print(f"{ok}/{n} connections echoed", file=sys.stderr)
+t1 = time.monotonic()
+print(f"{n / (t1 - t0):.1f}" if ok == n else f"{ok}/{n}-echoed")
 PY
-t1=$(now)
-python3 -c "print(f'connections/s ({$CONNS} short-lived, 32 at a time): {$CONNS/($t1-$t0):.0f}')"
+echo_port=$(free_port)
+bg python3 "$tmp/echo.py" "$echo_port"
+cps_socat=$(free_port) cps_ws=$(free_port) cps_wss=$(free_port)
+bg socat "TCP-LISTEN:$cps_socat,bind=127.0.0.1,reuseaddr,fork,backlog=1024" "TCP:127.0.0.1:$echo_port"
+HYCO_CONNECTION_STRING=$CS bg hyco-pipe relay-listen:cps "tcp:127.0.0.1:$echo_port" 2>"$tmp/cps-remote.err"
+cps_remote=$last_pid
+HYCO_CONNECTION_STRING=$CS bg hyco-pipe --max-connections 256 tcp-listen:127.0.0.1:$cps_ws relay-connect:cps 2>"$tmp/cps-local.err"
+cps_local=$last_pid
+HYCO_CONNECTION_STRING=$CS_TLS bg hyco-pipe --ca "$tmp/cert.pem" relay-listen:cps "tcp:127.0.0.1:$echo_port" 2>"$tmp/cpss-remote.err"
+cpss_remote=$last_pid
+HYCO_CONNECTION_STRING=$CS_TLS bg hyco-pipe --ca "$tmp/cert.pem" --max-connections 256 tcp-listen:127.0.0.1:$cps_wss relay-connect:cps 2>"$tmp/cpss-local.err"
+cpss_local=$last_pid
+for p in $echo_port $cps_socat $cps_ws $cps_wss; do wait_port "$p" || { echo "port $p: nothing listens" >&2; exit 1; }; done
 
-echo "peak RSS: hyco-relay $(hwm $relay), hyco-pipe local $(hwm $local), remote $(hwm $remote), cps local $(hwm $cps_local), cps remote $(hwm $cps_remote)"
+# --- hyco-send to hyco-listen -e cat, socat to socat fork EXEC:cat
+HYCO_CONNECTION_STRING="$CS;EntityPath=sl" bg hyco-listen -e cat 2>"$tmp/sl.err" </dev/null
+sl_listen=$last_pid
+sl_socat=$(free_port)
+bg socat "TCP-LISTEN:$sl_socat,bind=127.0.0.1,reuseaddr,fork" EXEC:cat
+wait_port "$sl_socat"
+sleep 1  # the listeners online
+SEQ=$(((BENCH_CONNS + 9) / 10))
+sequential() { # sequential NAME CMD...: SEQ runs of `echo ping | CMD`
+    local name=$1 t0 t1 ok=0
+    shift
+    t0=$(now)
+    for ((i = 0; i < SEQ; i++)); do [ "$(echo ping | "$@" 2>/dev/null)" = ping ] && ok=$((ok + 1)); done
+    t1=$(now)
+    if [ "$ok" = "$SEQ" ]; then record "$name" "$(per_s "$SEQ" "$t0" "$t1")"; else echo "$name: $ok/$SEQ echoed" >&2; fi
+}
+conns() { # conns NAME PORT
+    local v
+    v=$(timeout 300 python3 "$tmp/clients.py" "$2" "$BENCH_CONNS" || echo failed)
+    if [[ $v =~ ^[0-9.]+$ ]]; then record "$1" "$v"; else echo "$1: $v" >&2; fi
+}
+
+for ((round = 1; round <= BENCH_REPEATS; round++)); do
+    echo "round $round of $BENCH_REPEATS" >&2
+    have iperf3 && run_iperf
+    forward socat-256k "$hop_256k"
+    forward hyco-pipe "$hop_hyco"
+    forward socat-8k "$hop_8k"
+    conns c-socat "$cps_socat"
+    conns c-ws "$cps_ws"
+    conns c-wss "$cps_wss"
+    sequential s-socat socat - "TCP:127.0.0.1:$sl_socat"
+    HYCO_CONNECTION_STRING="$CS;EntityPath=sl" sequential s-hyco hyco-send
+done
+
+echo "hyco-pipe: $BENCH_BYTES bytes forwarded and $BENCH_CONNS short connections, $BENCH_REPEATS interleaved rounds"
+machine
+printf '%-44s %9s %9s %9s  %7s %7s\n' "forwarding (MB/s)" min median max "/256k" "/8k"
+have iperf3 && row "iperf3 loopback (ceiling)" iperf3 socat-256k socat-8k
+row "socat -b 262144 forwarding hop" socat-256k socat-256k socat-8k
+row "socat default (8 KiB) forwarding hop" socat-8k socat-256k socat-8k
+row "hyco-pipe -> hyco-relay -> hyco-pipe" hyco-pipe socat-256k socat-8k
+printf '%-44s %9s %9s %9s  %7s %7s\n' "short connections (conn/s)" min median max "/socat" "/ws"
+row "socat fork hop, 8 at a time" c-socat c-socat c-ws
+row "hyco-pipe over ws://, 8 at a time" c-ws c-socat c-ws
+row "hyco-pipe over wss://, 8 at a time" c-wss c-socat c-ws
+row "echo ping | socat -> socat fork EXEC:cat" s-socat s-socat
+row "echo ping | hyco-send -> hyco-listen -e cat" s-hyco s-socat
+echo "peak RSS (MiB): hyco-relay $(peak_pid "$relay"), forwarding pipes $(peak_pid "$fwd_local")/$(peak_pid "$fwd_remote"), ws:// pipes $(peak_pid "$cps_local")/$(peak_pid "$cps_remote"), wss:// pipes $(peak_pid "$cpss_local")/$(peak_pid "$cpss_remote"), hyco-listen -e $(peak_pid "$sl_listen")"
+if grep -q -- '-bad ' "$tmp/results" 2>/dev/null; then echo "DIGEST MISMATCH in: $(awk '/-bad /{print $1}' "$tmp/results" | sort -u | xargs)"; else echo "all forwarded files had the input's SHA-256"; fi

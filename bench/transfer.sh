@@ -1,65 +1,102 @@
 #!/usr/bin/env bash
-# Throughput benchmark: SIZE bytes (default 1 GiB) from hyco-send through a
-# local hyco-relay to hyco-listen -b, next to a socat TCP loopback transfer
-# of the same size in the same run. Prints MB/s and peak RSS of each
-# process and checks the SHA-256 of what arrived. Figures only, no limits.
-# Usage: HYCO_BIN=build/tools bench/transfer.sh [SIZE_BYTES]
+# Throughput: BENCH_BYTES (default 1 GiB) of random bytes from a file to a
+# file, in interleaved rounds (BENCH_REPEATS, default 3) of
+#   iperf3 over loopback (the ceiling, when installed; no file, no digest),
+#   socat -> TCP -> socat with -b 262144 (the baseline) and socat's default 8 KiB,
+#   hyco-send -b -> hyco-relay -> hyco-listen -b,
+#   Microsoft's Node hyco-ws sender -> the same hyco-relay -> hyco-ws listener
+#     (when tests/interop/node_modules is installed; BENCH_NODE=0 skips it).
+# Prints min/median/max MB/s, the median's ratio to both socat columns, and
+# peak RSS of each process; every received file's SHA-256 is checked.
+# Figures only, no limits. Usage: HYCO_BIN=build/tools bench/transfer.sh
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
-bin=${HYCO_BIN:-$src/build/tools}
-export PATH="$bin:$PATH"
-size=${1:-1073741824}
-. "$src/scripts/lib/procs.sh" bench
-command -v socat >/dev/null || { echo "socat is needed for the baseline" >&2; exit 2; }
+export PATH="${HYCO_BIN:-$src/build/tools}:$PATH"
+. "$src/bench/lib.sh"
+have socat || { echo "socat is needed for the baseline" >&2; exit 2; }
+node_ok=0
+if [ "${BENCH_NODE:-1}" = 1 ] && have node && [ -d "$src/tests/interop/node_modules/hyco-ws" ]; then
+    node_ok=1
+    export NODE_PATH=$src/tests/interop/node_modules
+fi
 
-echo "preparing $size random bytes..." >&2
-head -c "$size" /dev/urandom >"$tmp/in.bin"
+echo "preparing $BENCH_BYTES random bytes in $tmp..." >&2
+head -c "$BENCH_BYTES" /dev/urandom >"$tmp/in.bin"
 want=$(sha256sum "$tmp/in.bin" | cut -d' ' -f1)
-
-now() { date +%s.%N; }
-rate() { awk -v b="$1" -v t="$2" 'BEGIN { printf "%.1f", b / t / 1e6 }'; }
-# peak RSS (MiB) of a finished process, from GNU time's output file
-peak() { awk -F: '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "$1"; }
-timed() { # timed OUT_FILE cmd... : runs cmd under /usr/bin/time -v when present
-    local out=$1
-    shift
-    if [ -x /usr/bin/time ]; then /usr/bin/time -v -o "$out" "$@"; else : >"$out"; "$@"; fi
+check() { # check NAME: the received file has the input's digest
+    if [ "$(sha256sum "$tmp/out.bin" | cut -d' ' -f1)" != "$want" ]; then echo "$1: DIGEST MISMATCH" >&2; record "$1-bad" 1; fi
+    rm -f "$tmp/out.bin"
 }
 
-# --- socat over TCP loopback
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 45873)
-timed "$tmp/socat-recv.time" socat -u "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr" "OPEN:$tmp/socat.out,creat,trunc" &
-pids+=($!)
-sleep 0.5
-t0=$(now)
-timed "$tmp/socat-send.time" socat -u "OPEN:$tmp/in.bin" "TCP:127.0.0.1:$port"
-wait "${pids[-1]}"
-t1=$(now)
-socat_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-[ "$(sha256sum "$tmp/socat.out" | cut -d' ' -f1)" = "$want" ] || echo "socat: DIGEST MISMATCH" >&2
-rm -f "$tmp/socat.out"
-
-# --- hyco-send -> hyco-relay -> hyco-listen
 hyco-relay --host 127.0.0.1 --port 0 >"$tmp/relay.out" 2>"$tmp/relay.err" &
 relay=$!
 pids+=($relay)
 for _ in $(seq 100); do [ -s "$tmp/relay.out" ] && break; sleep 0.1; done
-export HYCO_CONNECTION_STRING="$(head -n 1 "$tmp/relay.out");EntityPath=bench"
-timed "$tmp/listen.time" hyco-listen -v -b --once --no-progress </dev/null >"$tmp/hyco.out" 2>"$tmp/listen.err" &
-listener=$!
-pids+=($listener)
-for _ in $(seq 100); do grep -q online "$tmp/listen.err" && break; sleep 0.1; done
-t0=$(now)
-timed "$tmp/send.time" hyco-send -b --no-progress <"$tmp/in.bin"
-wait "$listener"
-t1=$(now)
-relay_rss=$(awk '/^VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$relay/status" 2>/dev/null || echo "?")
-hyco_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-ok=ok
-[ "$(sha256sum "$tmp/hyco.out" | cut -d' ' -f1)" = "$want" ] || ok="DIGEST MISMATCH"
+CS=$(head -n 1 "$tmp/relay.out")
+[ -n "$CS" ] || { echo "hyco-relay did not start: $(cat "$tmp/relay.err")" >&2; exit 1; }
+export HYCO_CONNECTION_STRING="$CS;EntityPath=bench"
 
-printf '%-34s %10s %10s  %s\n' "transfer of $size bytes" "MB/s" "seconds" "peak RSS (MiB)"
-printf '%-34s %10s %10.2f  send %s, receive %s\n' "socat TCP loopback" "$(rate "$size" "$socat_s")" "$socat_s" \
-    "$(peak "$tmp/socat-send.time")" "$(peak "$tmp/socat-recv.time")"
-printf '%-34s %10s %10.2f  hyco-send %s, hyco-listen %s, hyco-relay %s  [%s]\n' "hyco-send -> hyco-relay -> hyco-listen" \
-    "$(rate "$size" "$hyco_s")" "$hyco_s" "$(peak "$tmp/send.time")" "$(peak "$tmp/listen.time")" "$relay_rss" "$ok"
+run_socat() { # run_socat NAME [BUFFER]
+    local name=$1 b=() port
+    [ -n "${2:-}" ] && b=(-b "$2")
+    port=$(free_port)
+    peaked "$tmp/$name.recv" socat "${b[@]}" -u "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr" "OPEN:$tmp/out.bin,creat,trunc" &
+    local r=$!
+    wait_port "$port" || { kill $r; return; }
+    local t0 t1
+    t0=$(now)
+    peaked "$tmp/$name.send" socat "${b[@]}" -u "OPEN:$tmp/in.bin" "TCP:127.0.0.1:$port"
+    wait $r
+    t1=$(now)
+    record "$name" "$(mbps "$t0" "$t1")"
+    record "$name-rss" "$(peak_file "$tmp/$name.send")/$(peak_file "$tmp/$name.recv")"
+    check "$name"
+}
+
+run_hyco() {
+    peaked "$tmp/hyco.listen" hyco-listen -v -b --once --no-progress </dev/null >"$tmp/out.bin" 2>"$tmp/listen.err" &
+    local l=$!
+    for _ in $(seq 100); do grep -q online "$tmp/listen.err" && break; sleep 0.05; done
+    local t0 t1
+    t0=$(now)
+    peaked "$tmp/hyco.send" hyco-send -b --no-progress <"$tmp/in.bin" || echo "hyco-send failed" >&2
+    wait $l || echo "hyco-listen failed: $(tail -n 2 "$tmp/listen.err")" >&2
+    t1=$(now)
+    record hyco "$(mbps "$t0" "$t1")"
+    record hyco-rss "$(peak_file "$tmp/hyco.send")/$(peak_file "$tmp/hyco.listen")"
+    check hyco
+}
+
+run_node() {
+    node "$src/bench/node_stream.js" listen nodebench "$tmp/out.bin" >"$tmp/node.out" 2>&1 &
+    local l=$!
+    for _ in $(seq 100); do grep -q listening "$tmp/node.out" && break; sleep 0.05; done
+    local t0 t1
+    t0=$(now)
+    node "$src/bench/node_stream.js" send nodebench "$tmp/in.bin" || echo "node sender failed" >&2
+    wait $l || echo "node listener failed: $(tail -n 2 "$tmp/node.out")" >&2
+    t1=$(now)
+    record node "$(mbps "$t0" "$t1")"
+    check node
+}
+
+for ((round = 1; round <= BENCH_REPEATS; round++)); do
+    echo "round $round of $BENCH_REPEATS" >&2
+    have iperf3 && run_iperf
+    run_socat socat-256k 262144
+    run_hyco
+    run_socat socat-8k
+    [ "$node_ok" = 1 ] && run_node
+done
+
+last() { awk -v k="$1" '$1 == k { v = $2 } END { print v }' "$tmp/results"; }
+echo "transfer of $BENCH_BYTES bytes, $BENCH_REPEATS interleaved rounds (MB/s)"
+machine
+printf '%-44s %9s %9s %9s  %7s %7s  %s\n' path min median max "/256k" "/8k" "peak RSS MiB (last round)"
+have iperf3 && row "iperf3 loopback (ceiling)" iperf3 socat-256k socat-8k
+row "socat -b 262144 TCP hop" socat-256k socat-256k socat-8k "send/receive $(last socat-256k-rss)"
+row "socat default (8 KiB) TCP hop" socat-8k socat-256k socat-8k "send/receive $(last socat-8k-rss)"
+row "hyco-send -> hyco-relay -> hyco-listen" hyco socat-256k socat-8k \
+    "send/listen $(last hyco-rss), hyco-relay $(peak_pid "$relay")"
+[ "$node_ok" = 1 ] && row "Node hyco-ws -> hyco-relay -> hyco-ws" node socat-256k socat-8k
+if grep -q -- '-bad ' "$tmp/results" 2>/dev/null; then echo "DIGEST MISMATCH in: $(awk '/-bad /{print $1}' "$tmp/results" | sort -u | xargs)"; else echo "all received files had the input's SHA-256"; fi

@@ -97,7 +97,11 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create(const TlsOptions& tls) {
     std::memset(&info, 0, sizeof info);
     info.port = CONTEXT_PORT_NO_LISTEN;
     info.protocols = kProtocols;
-    info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+    // hyco does its own TLS (tls_client.*): an lws client TLS context would
+    // only parse the system CA bundle at every start, most of a short
+    // connection's CPU. With --ca, lws still loads that file, so that an
+    // unreadable one fails at start rather than at the first wss:// connection.
+    if (!loop->tls_.ca_file.empty()) info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
     info.gid = -1;
     info.uid = -1;
     info.timeout_secs = 120;  // our own timers enforce the connect timeout

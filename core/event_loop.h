@@ -14,8 +14,6 @@
 #include "core/error.h"
 #include "core/proxy.h"
 
-namespace hyco {
-
 /// Receives the lws callbacks of the wsi whose opaque user data points at it.
 /// Implementations must not throw; the dispatcher turns a throw into -1.
 class LwsHandler {
@@ -25,10 +23,28 @@ public:
     virtual int on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len) = 0;
 };
 
-/// TLS settings shared by every connection a tool makes.
+struct ssl_ctx_st;  // OpenSSL's SSL_CTX
+
+namespace hyco {
+
+/// The OpenSSL context built from a TlsOptions at its first wss://
+/// connection (TlsClient::create) and shared by every later one: parsing the
+/// system CA store costs milliseconds of CPU, paid once per process rather
+/// than once per connection, and never by a tool that only speaks ws://.
+struct TlsContextSlot {
+    ssl_ctx_st* ctx = nullptr;
+    TlsContextSlot() = default;
+    TlsContextSlot(const TlsContextSlot&) = delete;
+    TlsContextSlot& operator=(const TlsContextSlot&) = delete;
+    ~TlsContextSlot();  // in tls_client.cpp, with the rest of OpenSSL
+};
+
+/// TLS settings shared by every connection a tool makes. Copies share the
+/// context built from them: set the fields before the first connection.
 struct TlsOptions {
     std::string ca_file;    ///< extra trust anchors (PEM); empty: system store only
     bool insecure = false;  ///< skip certificate and host name verification
+    std::shared_ptr<TlsContextSlot> context = std::make_shared<TlsContextSlot>();
 };
 
 class EventLoop;

@@ -6,6 +6,7 @@
 #include "core/fd_stream.h"
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -180,10 +181,15 @@ void FdStream::close_read() {
 
 void FdStream::write(std::string_view bytes) {
     if (write_done_ || !writer_ || bytes.empty()) return;
-    if (!queue_.empty() && queue_.back().size() < kReadChunk)
-        queue_.back().append(bytes);
-    else
-        queue_.emplace_back(bytes);
+    if (out_head_ == out_.size()) {
+        out_.clear();
+        out_head_ = 0;
+    } else if (out_head_ >= kReadChunk && out_head_ >= out_.size() / 2) {
+        // Move the unwritten tail to the front rather than growing for ever.
+        out_.erase(0, out_head_);
+        out_head_ = 0;
+    }
+    out_.append(bytes);
     queued_ += bytes.size();
     lws_callback_on_writable(writer_);
 }
@@ -200,10 +206,9 @@ int FdStream::on_writeable() {
     int fd = lws_get_socket_fd(writer_);
     bool was_high = queued_ >= kLowWater;
     std::size_t budget = 4 * kReadChunk;  // keep other connections served
-    while (!queue_.empty() && budget > 0) {
-        std::string& front = queue_.front();
-        std::size_t left = front.size() - head_offset_;
-        ssize_t n = ::write(fd, front.data() + head_offset_, left);
+    while (out_head_ < out_.size() && budget > 0) {
+        std::size_t left = std::min(out_.size() - out_head_, budget);
+        ssize_t n = ::write(fd, out_.data() + out_head_, left);
         if (n < 0) {
             if (errno == EAGAIN || errno == EINTR) break;
             if (errno == EPIPE) {
@@ -219,14 +224,15 @@ int FdStream::on_writeable() {
         std::size_t w = static_cast<std::size_t>(n);
         bytes_written_ += w;
         queued_ -= w;
-        budget = w >= budget ? 0 : budget - w;
-        head_offset_ += w;
-        if (head_offset_ == front.size()) {
-            queue_.pop_front();
-            head_offset_ = 0;
-        }
+        budget -= w;
+        out_head_ += w;
+        if (w < left) break;  // the descriptor is full
     }
-    if (queue_.empty() && close_write_requested_) {
+    if (out_head_ == out_.size()) {
+        out_.clear();
+        out_head_ = 0;
+    }
+    if (out_.empty() && close_write_requested_) {
         if (writer_ == reader_) {
             ::shutdown(fd, SHUT_WR);
             finish_write(nullptr);
@@ -236,7 +242,7 @@ int FdStream::on_writeable() {
         finish_write(nullptr);
         return -1;  // lws closes the descriptor: the consumer sees EOF
     }
-    if (!queue_.empty()) {
+    if (!out_.empty()) {
         // The raw-file role clears POLLOUT right after this callback returns,
         // so asking for another WRITEABLE here would be lost: ask from a timer.
         rearm_.start(std::chrono::milliseconds(0), [this] {
@@ -255,9 +261,10 @@ void FdStream::on_write_closed() {
 void FdStream::finish_write(const Error* error) {
     if (write_done_) return;
     write_done_ = true;
-    queue_.clear();
+    out_.clear();
+    out_.shrink_to_fit();
     queued_ = 0;
-    head_offset_ = 0;
+    out_head_ = 0;
     events_.stream_write_closed(*this, error);
 }
 

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
 #include <string>
 #include <string_view>
 
@@ -86,8 +85,10 @@ private:
     lws* writer_ = nullptr;
     Side* read_side_ = nullptr;
     Side* write_side_ = nullptr;
-    std::deque<std::string> queue_;
-    std::size_t head_offset_ = 0;
+    /// Bytes not yet written, from out_head_ on: one buffer reused for the
+    /// life of the stream (a fresh allocation per chunk costs page faults).
+    std::string out_;
+    std::size_t out_head_ = 0;
     std::size_t queued_ = 0;
     bool paused_ = false;
     bool eof_sent_ = false;

@@ -101,9 +101,18 @@ std::optional<std::string> TextCheck::finish() {
     return fmt::format("invalid UTF-8 at byte {} (a character cut off at the end)", offset_);
 }
 
+std::string_view message_separator(Framing framing) {
+    switch (framing) {
+    case Framing::text: return "\n";
+    case Framing::nul: return std::string_view("\0", 1);
+    case Framing::binary: return {};
+    }
+    return {};
+}
+
 void append_incoming(Framing framing, std::string_view piece, bool final, std::string& out) {
     out.append(piece);
-    if (final && framing != Framing::binary) out.push_back(framing == Framing::text ? '\n' : '\0');
+    if (final) out.append(message_separator(framing));
 }
 
 }  // namespace hyco

@@ -217,16 +217,16 @@ void Session::link_open(RelayLink& link) {
 void Session::link_data(RelayLink& link, std::string_view piece, bool final) {
     if (output_done_ || concluded_) return;
     if (options_.tap) options_.tap(false, piece);
-    std::string out;
-    if (link.records()) {
-        out.assign(piece);  // exact bytes: the sender's separators are in them
-    } else {
-        out.reserve(piece.size() + 1);
-        append_incoming(options_.framing, piece, final, out);
+    // Straight into the endpoint's buffer: no string per message.
+    stream_->write(piece);
+    handed_out_ += piece.size();
+    // Exact bytes carry the sender's separators; otherwise a message's end is one.
+    if (final && !link.records()) {
+        std::string_view sep = message_separator(options_.framing);
+        stream_->write(sep);
+        handed_out_ += sep.size();
     }
     counters_.bytes_in += piece.size();
-    handed_out_ += out.size();
-    stream_->write(out);
     if (final) {
         ++counters_.messages_in;
         if (options_.max_messages && counters_.messages_in >= options_.max_messages) {

@@ -28,21 +28,46 @@ constexpr std::string_view kVerifyFailed = "certificate verification failed: ";
 
 }  // namespace
 
+TlsContextSlot::~TlsContextSlot() {
+    if (ctx) SSL_CTX_free(ctx);
+}
+
+namespace {
+
+Result<SSL_CTX*> new_context(const TlsOptions& options) {
+    SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+    if (!ctx) return make_error(Exit::failure, "TLS", openssl_reason());
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    if (!options.insecure) {
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+        SSL_CTX_set_default_verify_paths(ctx);
+        if (!options.ca_file.empty() && SSL_CTX_load_verify_locations(ctx, options.ca_file.c_str(), nullptr) != 1) {
+            SSL_CTX_free(ctx);
+            return make_error(Exit::failure, "TLS",
+                              "cannot load --ca " + options.ca_file + " (a readable PEM file?): " + openssl_reason());
+        }
+    } else {
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+    }
+    return ctx;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options, const std::string& host) {
     std::unique_ptr<TlsClient> t(new TlsClient());
     t->s_ = std::make_unique<State>();
     State& s = *t->s_;
-    s.ctx = SSL_CTX_new(TLS_client_method());
-    if (!s.ctx) return make_error(Exit::failure, "TLS", openssl_reason());
-    SSL_CTX_set_min_proto_version(s.ctx, TLS1_2_VERSION);
-    if (!options.insecure) {
-        SSL_CTX_set_verify(s.ctx, SSL_VERIFY_PEER, nullptr);
-        SSL_CTX_set_default_verify_paths(s.ctx);
-        if (!options.ca_file.empty() && SSL_CTX_load_verify_locations(s.ctx, options.ca_file.c_str(), nullptr) != 1)
-            return make_error(Exit::failure, "TLS",
-                              "cannot load --ca " + options.ca_file + " (a readable PEM file?): " + openssl_reason());
-    } else {
-        SSL_CTX_set_verify(s.ctx, SSL_VERIFY_NONE, nullptr);
+    TlsContextSlot* shared = options.context.get();
+    if (!shared || !shared->ctx) {
+        auto made = new_context(options);
+        if (!made) return made.error();
+        if (shared) shared->ctx = *made;
+        else s.ctx = *made;  // nowhere to keep it: this connection's own
+    }
+    if (!s.ctx) {
+        if (SSL_CTX_up_ref(shared->ctx) != 1) return make_error(Exit::failure, "TLS", openssl_reason());
+        s.ctx = shared->ctx;
     }
     s.ssl = SSL_new(s.ctx);
     s.rbio = BIO_new(BIO_s_mem());

@@ -7,7 +7,10 @@
 
 #include <cstring>
 
+#include <cerrno>
+
 #include <netdb.h>
+#include <sys/socket.h>
 
 #include <fmt/format.h>
 
@@ -217,12 +220,31 @@ int WsClient::write_out(std::string& buf) {
     return 0;
 }
 
+int WsClient::send_wire() {
+    int fd = lws_get_socket_fd(wsi_);
+    while (wire_head_ < wire_.size()) {
+        ssize_t n = ::send(fd, wire_.data() + wire_head_, wire_.size() - wire_head_, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) break;
+            if (!abort_reason_) abort_reason_ = make_error(Exit::failure, "send", "the connection failed while writing");
+            return -1;
+        }
+        wire_head_ += static_cast<std::size_t>(n);
+    }
+    if (wire_head_ == wire_.size()) {
+        wire_.clear();  // keeps its capacity for the next batch
+        wire_head_ = 0;
+    }
+    return 0;
+}
+
 int WsClient::on_writeable() {
-    if (closed_ || hangup_) return -1;  // hangup: our last bytes are flushed
-    out_.assign(LWS_PRE, '\0');
+    if (closed_) return -1;
+    if (hangup_ && wire_.empty()) return -1;  // hangup: our last bytes are flushed
     if (proxy_ && !tunnel_open_) {
         if (connect_sent_) return 0;
         connect_sent_ = true;
+        out_.assign(LWS_PRE, '\0');
         // In clear to the proxy, before any TLS: the tunnel's request.
         out_ += connect_request(*proxy_, target_.host, target_.port);
         auto* p = reinterpret_cast<unsigned char*>(out_.data()) + LWS_PRE;
@@ -234,6 +256,7 @@ int WsClient::on_writeable() {
         return 0;
     }
     if (!open_) {
+        out_.assign(LWS_PRE, '\0');
         // TLS handshake messages, then (once it is done) the upgrade request.
         if (!request_sent_ && (!tls_ || tls_->handshake_done())) {
             request_sent_ = true;
@@ -241,17 +264,29 @@ int WsClient::on_writeable() {
         }
         return write_out(out_);
     }
-    bool was_high = queue_.data_bytes() >= kLowWater;
-    queue_.fill(out_, kWriteBatch);
-    if (write_out(out_) < 0) return -1;
-    if (queue_.close_taken() && !close_sent_) {
-        close_sent_ = true;
-        // Both Closes done: hang up once lws has flushed ours (the next
-        // WRITEABLE comes only after its buffered remainder went out).
-        if (peer_closed_) hangup_ = true;
+    bool drained = false;
+    if (wire_.empty() && !hangup_) {
+        bool was_high = queue_.data_bytes() >= kLowWater;
+        if (tls_) {
+            out_.clear();
+            queue_.fill(out_, kWriteBatch);
+            if (auto st = tls_->send(out_, wire_); !st) {
+                if (!abort_reason_) abort_reason_ = Error{st.error().code, what(), st.error().why};
+                return -1;
+            }
+        } else {
+            queue_.fill(wire_, kWriteBatch);  // masking is the one copy
+        }
+        if (queue_.close_taken() && !close_sent_) {
+            close_sent_ = true;
+            // Both Closes done: hang up once ours is out.
+            if (peer_closed_) hangup_ = true;
+        }
+        drained = was_high && queue_.data_bytes() < kLowWater;
     }
-    if (queue_.pending() || hangup_) lws_callback_on_writable(wsi_);
-    if (was_high && queue_.data_bytes() < kLowWater) events_.ws_drained(*this);
+    if (send_wire() < 0) return -1;
+    if (!wire_.empty() || queue_.pending() || hangup_) lws_callback_on_writable(wsi_);
+    if (drained) events_.ws_drained(*this);
     return 0;
 }
 

@@ -127,11 +127,12 @@ public:
     int on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len) override;
 
 private:
-    /// Largest batch of frame payload per lws_write (one write per WRITEABLE).
-    static constexpr std::size_t kWriteBatch = 512 * 1024;
+    /// Largest batch of frame payload masked (and encrypted) at a time.
+    static constexpr std::size_t kWriteBatch = 256 * 1024;
 
     int on_writeable();
     int write_out(std::string& buf);
+    int send_wire();
     int on_raw_rx(std::string_view bytes);
     int on_rx(std::string_view bytes);
     int on_handshake_rx(std::string_view bytes);
@@ -167,6 +168,10 @@ private:
     bool tunnel_open_ = false;  // the proxy answered CONNECT with 2xx
     std::string tls_out_;       // ciphertext being written (LWS_PRE headroom first)
     std::string tls_in_;        // plaintext just decrypted
+    // Once open, wire bytes go to the socket directly, as much as it takes:
+    // lws_write would copy what a full socket refuses into its own buffer.
+    std::string wire_;          // frames (ciphertext with TLS) not yet sent
+    std::size_t wire_head_ = 0;  // how much of wire_ the socket took
     WsSendQueue queue_;
     ws::FrameDecoder decoder_{ws::DecodeLimits{std::uint64_t(1) << 62, ws::Role::client}};
     bool transport_up_ = false;  // TCP (and TLS) connected

@@ -172,7 +172,7 @@ Status Relay::create_context() {
     info.listen_accept_role = "raw-skt";
     info.listen_accept_protocol = "hyco-relay";
     info.user = this;
-    info.pt_serv_buf_size = 64 * 1024;
+    info.pt_serv_buf_size = 256 * 1024;  // the most one read takes
     // lws's connection-setup timeout: it bounds the TLS handshake and, in the
     // raw role, the wait for the first bytes after it (Conn::on_received
     // clears it). The same window a plain connection gets for its head.
