@@ -57,7 +57,6 @@ TEST_CASE("OperationTimeout is a .NET time span") {
     // A day count beyond TimeSpan's range overflowed the seconds (UBSan).
     CHECK_FALSE(parse_connection_string("Endpoint=sb://h/;OperationTimeout=9223372036854775.00:00:00").ok());
     CHECK_FALSE(parse_connection_string("Endpoint=sb://h/;OperationTimeout=-1.00:00:00").ok());
-    CHECK_FALSE(parse_connection_string("Endpoint=sb://h/;OperationTimeout= 1.00:00:00").ok());
 }
 
 TEST_CASE("errors name the key that is wrong") {

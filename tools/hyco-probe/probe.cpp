@@ -53,17 +53,24 @@ std::vector<StepResult> run_probe(const ProbeConfig& config, const std::function
     auto timeout = config.client.timeouts.connect;
     Gate net;
 
+    // Through a proxy the probe's own steps reach the proxy and then tunnel:
+    // dns resolves the proxy, tcp connects to it and opens the tunnel.
+    const std::optional<ProxyServer> proxy = config.client.proxy.route(target.ns.host, target.ns.tls);
+    const std::string dial_host = proxy ? proxy->host : target.ns.host;
+    const std::uint16_t dial_port = proxy ? proxy->port : target.ns.effective_port();
+    const std::string dial_what = proxy ? "the proxy " + proxy->host : target.ns.host;
+
     auto t0 = Clock::now();
-    auto addresses = resolve(target.ns.host, target.ns.effective_port());
+    auto addresses = resolve(dial_host, dial_port);
     if (!addresses) {
         net.close(add(StepResult::failed("dns", addresses.error(), ms_since(t0))));
     } else {
         std::string list;
         for (std::size_t i = 0; i < addresses->size() && i < 4; ++i) list += (i ? ", " : "") + (*addresses)[i].text;
         if (addresses->size() > 4) list += fmt::format(" (+{} more)", addresses->size() - 4);
-        bool literal = addresses->size() == 1 && (*addresses)[0].text == target.ns.host;
+        bool literal = addresses->size() == 1 && (*addresses)[0].text == dial_host;
         add({"dns", Verdict::ok, ms_since(t0),
-             literal ? list + " (an address: nothing to look up)" : target.ns.host + " is " + list});
+             literal ? list + " (an address: nothing to look up)" : dial_what + " is " + list});
     }
 
     std::unique_ptr<Connection> conn;
@@ -74,9 +81,16 @@ std::vector<StepResult> run_probe(const ProbeConfig& config, const std::function
         auto c = open_tcp(*addresses, timeout);
         if (!c) {
             net.close(add(StepResult::failed("tcp", c.error(), ms_since(t0))));
-        } else {
+        } else if (!proxy) {
             conn = std::move(*c);
             add({"tcp", Verdict::ok, ms_since(t0), "connected to " + conn->peer()});
+        } else if (auto st = (*c)->open_tunnel(*proxy, target.ns.host, target.ns.effective_port()); !st) {
+            net.close(add(StepResult::failed("tcp", st.error(), ms_since(t0))));
+        } else {
+            conn = std::move(*c);
+            add({"tcp", Verdict::ok, ms_since(t0),
+                 fmt::format("connected to {}:{} through the proxy {}", target.ns.host, target.ns.effective_port(),
+                             conn->peer())});
         }
     }
 
@@ -129,6 +143,7 @@ std::vector<StepResult> run_probe(const ProbeConfig& config, const std::function
         add(StepResult::failed("listener", loop.error()));
         return results;
     }
+    (*loop)->set_proxy(config.client.proxy);  // the sender and listener steps go the way the tools would
     StepResult sent = add(unwanted("sender") ? skipped_by_flag("sender")
                           : sender.open()    ? check_sender(**loop, target, config.client, config.echo, config.log)
                                              : sender.skip("sender"));

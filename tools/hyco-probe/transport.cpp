@@ -17,6 +17,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "core/http_response_head.h"
 #include "core/tls_text.h"
 
 namespace hyco::probe {
@@ -186,6 +187,22 @@ Result<TlsPeer> Connection::start_tls(const TlsOptions& options, const std::stri
     p.verified = cert && v == X509_V_OK;
     p.verify_error = !cert ? "the server sent no certificate" : v == X509_V_OK ? "" : X509_verify_cert_error_string(v);
     return p;
+}
+
+Status Connection::open_tunnel(const ProxyServer& proxy, const std::string& host, std::uint16_t port) {
+    if (auto st = write_all(connect_request(proxy, host, port)); !st) return st;
+    std::string data;
+    for (;;) {
+        auto n = read_some(data);
+        if (!n) return n.error();
+        auto parsed = parse_response_head(data);
+        if (parsed.state == ResponseHeadResult::State::error)
+            return make_error(Exit::failure, "proxy " + proxy.label(), "malformed answer to CONNECT: " + parsed.error);
+        if (parsed.state == ResponseHeadResult::State::complete)
+            return check_connect_answer(parsed.head, proxy, host, port);
+        if (*n == 0)
+            return make_error(Exit::failure, "proxy " + proxy.label(), "closed the connection without answering CONNECT");
+    }
 }
 
 Status Connection::write_all(std::string_view bytes) {

@@ -15,6 +15,7 @@
 
 #include "core/error.h"
 #include "core/event_loop.h"
+#include "core/proxy.h"
 
 namespace hyco::probe {
 
@@ -53,6 +54,9 @@ public:
     /// reported in TlsPeer (the caller decides, so --insecure can warn).
     Result<TlsPeer> start_tls(const TlsOptions& options, const std::string& host);
     Status write_all(std::string_view bytes);
+    /// Turns a connection to `proxy` into a tunnel to host:port (CONNECT),
+    /// before any TLS. Errors are check_connect_answer()'s (407: Exit::auth).
+    Status open_tunnel(const ProxyServer& proxy, const std::string& host, std::uint16_t port);
     /// Appends what arrives to `out`; 0 bytes means the peer closed.
     Result<std::size_t> read_some(std::string& out);
 
@@ -64,9 +68,8 @@ private:
     std::unique_ptr<Tls> tls_;
 };
 
-/// Connects to the first address that answers within `timeout`. The one
-/// place an HTTP CONNECT proxy will plug in: the connection it returns
-/// would then be the tunnel through the proxy to the relay.
+/// Connects to the first address that answers within `timeout` (the
+/// relay's, or its proxy's: then Connection::open_tunnel follows).
 Result<std::unique_ptr<Connection>> open_tcp(const std::vector<Address>& addresses, std::chrono::milliseconds timeout);
 
 }  // namespace hyco::probe
