@@ -117,7 +117,8 @@ pass "a refused token: the relay's 401"
 
 # Relay down: 502 with a one-line reason, a line on stderr, and the front
 # keeps serving (the next request, once the relay is back, succeeds).
-dead=$(free_port)
+refuse_port
+dead=$REFUSED_PORT  # refuses for the whole test: no later bind(0) can get it
 HYCO_CONNECTION_STRING="Endpoint=sb://127.0.0.1:$dead/;SharedAccessKeyName=k;SharedAccessKey=v;UseDevelopmentEmulator=true" \
     pipe_server down tcp-listen:127.0.0.1:0 relay-http:web
 down_pid=$PIPE_PID

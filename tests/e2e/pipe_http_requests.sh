@@ -120,7 +120,8 @@ for i in $(seq 1 20); do [ "$(cat "$T/c$i")" = "$(sha "$T/www/m1")" ] || fail "d
 pass "20 concurrent downloads intact"
 
 # A target that is down: 502, and the listener goes on serving.
-dead=$(free_port)
+refuse_port
+dead=$REFUSED_PORT  # refuses for the whole test: no later bind(0) can get it
 pipe_server dead relay-listen:dead "tcp:127.0.0.1:$dead"
 TOK=$(token dead)
 rq dead/x || fail "curl exit $?"

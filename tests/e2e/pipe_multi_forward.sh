@@ -18,7 +18,10 @@ on_exit "hyco_stop_pid $!"
 for ((i = 0; i < 100; i++)); do grep -q "listening on" "$busy_log" && break; sleep 0.1; done
 busy=$(sed -nE 's/.*listening on [^ ]*:([0-9]+) .*/\1/p' "$busy_log" | head -n 1)
 [ -n "$busy" ] || fail "no busy port: $(cat "$busy_log")"
-closed=$(free_port)
+# Refuses connections for the whole test: a port merely free now could be
+# handed to one of the forwards below by its own bind to port 0.
+refuse_port
+closed=$REFUSED_PORT
 
 cat >"$T/forwards.conf" <<CONF
 # three forwards and a broken one
