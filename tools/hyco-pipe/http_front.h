@@ -90,7 +90,6 @@ private:
     bool resp_head_done_ = false;
     http::BodyDecoder resp_body_;
     bool resp_chunked_ = false;   ///< chunked towards the client
-    bool resp_close_delimited_ = false;
     std::uint64_t requests_ = 0;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
