@@ -63,6 +63,24 @@ void quiet_log(int, const char*) {}
 
 }  // namespace
 
+lws* EventLoop::adopt(int fd, LwsHandler* handler) {
+    lws_adopt_desc_t desc;
+    std::memset(&desc, 0, sizeof desc);
+    desc.vh = vhost_;
+    desc.type = LWS_ADOPT_RAW_FILE_DESC;
+    desc.fd.filefd = fd;
+    desc.vh_prot_name = protocol_name();
+    desc.opaque = handler;
+    return lws_adopt_descriptor_vhost_via_info(&desc);
+}
+
+void EventLoop::release(lws*& wsi) {
+    if (!wsi) return;
+    lws_set_opaque_user_data(wsi, nullptr);
+    lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    wsi = nullptr;
+}
+
 const char* EventLoop::protocol_name() { return kProtocols[0].name; }
 
 Timer::Timer(EventLoop& loop) : loop_(loop) { node_.owner = this; }

@@ -92,6 +92,13 @@ public:
     void set_proxy(ProxyConfig proxy) { proxy_ = std::move(proxy); }
     /// Name of the single protocol every hyco wsi binds to.
     static const char* protocol_name();
+    /// Puts `fd` (a socket, pipe or file) on the loop in the raw role, its
+    /// events going to `handler`; the wsi owns the fd. nullptr on failure
+    /// (the fd is then still the caller's).
+    lws* adopt(int fd, LwsHandler* handler);
+    /// Detaches the handler and has lws close the wsi (and its fd) once the
+    /// current callback is over; sets `wsi` to nullptr. No-op when null.
+    static void release(lws*& wsi);
 
     /// Services the loop until `done()` is true (checked after every poll).
     void run_until(const std::function<bool()>& done);

@@ -44,23 +44,6 @@ private:
 
 namespace {
 
-lws* adopt(EventLoop& loop, int fd, LwsHandler* handler) {
-    lws_adopt_desc_t desc;
-    std::memset(&desc, 0, sizeof desc);
-    desc.vh = loop.vhost();
-    desc.type = LWS_ADOPT_RAW_FILE_DESC;
-    desc.fd.filefd = fd;
-    desc.vh_prot_name = EventLoop::protocol_name();
-    desc.opaque = handler;
-    return lws_adopt_descriptor_vhost_via_info(&desc);
-}
-
-void release(lws*& wsi) {
-    if (!wsi) return;
-    lws_set_opaque_user_data(wsi, nullptr);
-    lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-    wsi = nullptr;
-}
 
 }  // namespace
 
@@ -69,9 +52,9 @@ FdStream::FdStream(EventLoop& loop, Events& events, int read_fd, int write_fd, s
 
 FdStream::~FdStream() {
     bool same = reader_ && reader_ == writer_;
-    release(reader_);
+    EventLoop::release(reader_);
     if (same) writer_ = nullptr;
-    release(writer_);
+    EventLoop::release(writer_);
     delete read_side_;
     if (write_side_ != read_side_) delete write_side_;
 }
@@ -79,18 +62,18 @@ FdStream::~FdStream() {
 Status FdStream::start() {
     if (read_fd_ >= 0 && read_fd_ == write_fd_) {
         read_side_ = write_side_ = new Side(*this, true, true);
-        reader_ = writer_ = adopt(loop_, read_fd_, read_side_);
+        reader_ = writer_ = loop_.adopt(read_fd_, read_side_);
         if (!reader_) return make_error(Exit::failure, name_, "cannot add it to the event loop");
         return {};
     }
     if (read_fd_ >= 0) {
         read_side_ = new Side(*this, true, false);
-        reader_ = adopt(loop_, read_fd_, read_side_);
+        reader_ = loop_.adopt(read_fd_, read_side_);
         if (!reader_) return make_error(Exit::failure, name_, "cannot add its input to the event loop");
     }
     if (write_fd_ >= 0) {
         write_side_ = new Side(*this, false, true);
-        writer_ = adopt(loop_, write_fd_, write_side_);
+        writer_ = loop_.adopt(write_fd_, write_side_);
         if (!writer_) return make_error(Exit::failure, name_, "cannot add its output to the event loop");
         // A terminal on fd 1 is often readable too: never wait for input here.
         lws_rx_flow_control(writer_, 0);
@@ -173,7 +156,7 @@ void FdStream::read_ready() {
 void FdStream::close_read() {
     read_closed_by_us_ = true;
     eof_sent_ = true;
-    if (reader_ && reader_ != writer_) release(reader_);
+    if (reader_ && reader_ != writer_) EventLoop::release(reader_);
     // A socket stays open for writing: stop polling it for input, or the loop
     // would spin on a readable fd nobody reads.
     else if (reader_) lws_rx_flow_control(reader_, 0);

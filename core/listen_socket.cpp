@@ -51,21 +51,16 @@ Result<std::unique_ptr<ListenSocket>> ListenSocket::open(EventLoop& loop, const 
     }
     if (ls->unix_) ls->unlink_path_ = where.unix_path;
     ls->local_name_ = ls->unix_ ? where.unix_path : socket_name(fd, false);
-    lws_sock_file_fd_type desc;
-    desc.filefd = fd;
-    ls->wsi_ = lws_adopt_descriptor_vhost(loop.vhost(), LWS_ADOPT_RAW_FILE_DESC, desc, EventLoop::protocol_name(),
-                                          nullptr);
-    if (!ls->wsi_) return make_error(Exit::failure, what, "cannot add the socket to the event loop");
-    lws_set_opaque_user_data(ls->wsi_, ls.get());
+    ls->wsi_ = loop.adopt(fd, ls.get());
+    if (!ls->wsi_) {
+        ::close(fd);
+        return make_error(Exit::failure, what, "cannot add the socket to the event loop");
+    }
     return ls;
 }
 
 ListenSocket::~ListenSocket() {
-    if (wsi_) {
-        lws_set_opaque_user_data(wsi_, nullptr);
-        lws_set_timeout(wsi_, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-        wsi_ = nullptr;
-    }
+    EventLoop::release(wsi_);
     if (!unlink_path_.empty()) ::unlink(unlink_path_.c_str());
 }
 

@@ -133,16 +133,12 @@ void SocketConnector::try_next() {
         }
         if (errno == EINPROGRESS || errno == EAGAIN) {
             int dup = ::fcntl(fd_, F_DUPFD_CLOEXEC, 3);
-            lws_sock_file_fd_type desc;
-            desc.filefd = dup;
-            watch_ = dup < 0 ? nullptr
-                             : lws_adopt_descriptor_vhost(loop_.vhost(), LWS_ADOPT_RAW_FILE_DESC, desc,
-                                                          EventLoop::protocol_name(), nullptr);
+            watch_ = dup < 0 ? nullptr : loop_.adopt(dup, this);
             if (watch_) {
-                lws_set_opaque_user_data(watch_, this);
                 lws_callback_on_writable(watch_);
                 return;
             }
+            if (dup >= 0) ::close(dup);
             last_error_ = "cannot add the socket to the event loop";
         } else {
             last_error_ = std::strerror(errno);
@@ -204,10 +200,7 @@ void SocketConnector::report(Result<int> r) {
 }
 
 void SocketConnector::drop_watch() {
-    if (!watch_) return;
-    lws_set_opaque_user_data(watch_, nullptr);
-    lws_set_timeout(watch_, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-    watch_ = nullptr;
+    EventLoop::release(watch_);
 }
 
 }  // namespace hyco

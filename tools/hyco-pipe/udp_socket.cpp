@@ -43,25 +43,17 @@ Result<std::unique_ptr<UdpSocket>> UdpSocket::open(EventLoop& loop, const Socket
     s->what_ = bind_local ? "udp-listen " + where.label() : "udp " + where.label();
     s->local_name_ = socket_name(fd, false);
     s->buffer_.resize(65536);
-    lws_sock_file_fd_type desc;
-    desc.filefd = fd;
-    s->wsi_ = lws_adopt_descriptor_vhost(loop.vhost(), LWS_ADOPT_RAW_FILE_DESC, desc, EventLoop::protocol_name(),
-                                         nullptr);
+    s->wsi_ = loop.adopt(fd, s.get());
     if (!s->wsi_) {
         ::close(fd);
         return make_error(Exit::failure, what, "cannot add the socket to the event loop");
     }
-    lws_set_opaque_user_data(s->wsi_, s.get());
     return s;
 }
 
 UdpSocket::~UdpSocket() {
     *alive_ = false;
-    if (wsi_) {
-        lws_set_opaque_user_data(wsi_, nullptr);
-        lws_set_timeout(wsi_, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-        wsi_ = nullptr;
-    }
+    EventLoop::release(wsi_);
 }
 
 void UdpSocket::pause(bool paused) {
