@@ -5,8 +5,8 @@
 // without POLLIN closes, and POLLIN is not reported while rx is paused).
 #include "core/fd_stream.h"
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <memory>
 
@@ -173,7 +173,6 @@ void FdStream::write(std::string_view bytes) {
         out_head_ = 0;
     }
     out_.append(bytes);
-    queued_ += bytes.size();
     lws_callback_on_writable(writer_);
 }
 
@@ -187,7 +186,7 @@ void FdStream::close_write() {
 int FdStream::on_writeable() {
     if (write_done_) return 0;
     int fd = lws_get_socket_fd(writer_);
-    bool was_high = queued_ >= kLowWater;
+    bool was_high = queued() >= kLowWater;
     std::size_t budget = 4 * kReadChunk;  // keep other connections served
     while (out_head_ < out_.size() && budget > 0) {
         std::size_t left = std::min(out_.size() - out_head_, budget);
@@ -206,7 +205,6 @@ int FdStream::on_writeable() {
         }
         std::size_t w = static_cast<std::size_t>(n);
         bytes_written_ += w;
-        queued_ -= w;
         budget -= w;
         out_head_ += w;
         if (w < left) break;  // the descriptor is full
@@ -232,7 +230,7 @@ int FdStream::on_writeable() {
             if (writer_) lws_callback_on_writable(writer_);
         });
     }
-    if (was_high && queued_ < kLowWater) events_.stream_drained(*this);
+    if (was_high && queued() < kLowWater) events_.stream_drained(*this);
     return 0;
 }
 
@@ -246,7 +244,6 @@ void FdStream::finish_write(const Error* error) {
     write_done_ = true;
     out_.clear();
     out_.shrink_to_fit();
-    queued_ = 0;
     out_head_ = 0;
     events_.stream_write_closed(*this, error);
 }

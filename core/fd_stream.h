@@ -58,8 +58,8 @@ public:
     /// on purpose and wants to know whether its input had already ended.
     void read_ready();
 
-    std::size_t queued() const { return queued_; }
-    bool writable() const { return queued_ < kHighWater; }
+    std::size_t queued() const { return out_.size() - out_head_; }
+    bool writable() const { return queued() < kHighWater; }
     bool has_reader() const { return reader_ != nullptr; }
     bool write_open() const { return writer_ != nullptr || (write_fd_ >= 0 && !write_done_); }
     const std::string& name() const { return name_; }
@@ -89,7 +89,6 @@ private:
     /// life of the stream (a fresh allocation per chunk costs page faults).
     std::string out_;
     std::size_t out_head_ = 0;
-    std::size_t queued_ = 0;
     bool paused_ = false;
     bool eof_sent_ = false;
     bool read_closed_by_us_ = false;

@@ -110,9 +110,4 @@ std::string_view message_separator(Framing framing) {
     return {};
 }
 
-void append_incoming(Framing framing, std::string_view piece, bool final, std::string& out) {
-    out.append(piece);
-    if (final) out.append(message_separator(framing));
-}
-
 }  // namespace hyco

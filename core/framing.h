@@ -81,8 +81,5 @@ private:
 /// What ends a received message in the byte stream: "\n", "\0", or nothing (binary).
 std::string_view message_separator(Framing framing);
 
-/// Appends a received piece of a message to `out` as the stream should see
-/// it: the bytes, plus the separator after the message's last piece.
-void append_incoming(Framing framing, std::string_view piece, bool final, std::string& out);
 
 }  // namespace hyco

@@ -197,8 +197,7 @@ void Session::stream_write_closed(FdStream&, const Error* error) {
 void Session::link_open(RelayLink& link) {
     if (link.records()) {
         splitter_.set_exact(true);
-        if (options_.framing != Framing::binary)
-            for (Fragment& f : pending_messages_) f.data.push_back(options_.framing == Framing::text ? '\n' : '\0');
+        for (Fragment& f : pending_messages_) f.data.append(message_separator(options_.framing));
     }
     const bool scripted = !pending_messages_.empty();
     if (scripted) send_fragments(pending_messages_);

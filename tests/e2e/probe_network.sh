@@ -37,33 +37,23 @@ line runtime skip 'tcp failed'
 line listener skip 'tcp failed'
 pass "closed port: tcp fails, exit 1"
 
-fake() {  # fake MODE: starts tests/lib/probe_fake.py, its port in FAKE_PORT
-    : >"$T/fake-$1.port"
-    python3 "$HYCO_SOURCE_DIR/tests/lib/probe_fake.py" "$1" >"$T/fake-$1.port" &
-    local pid=$! i
-    on_exit "hyco_stop_pid $pid"
-    for ((i = 0; i < 100; i++)); do [ -s "$T/fake-$1.port" ] && break; sleep 0.1; done
-    FAKE_PORT=$(head -n 1 "$T/fake-$1.port")
-    [ -n "$FAKE_PORT" ] || fail "probe_fake.py $1 did not start"
-}
-
-fake silent
+fake_http_peer silent
 expect_status 5 probe_at "127.0.0.1:$FAKE_PORT" --connect-timeout 1s
 line tcp ok
 line runtime fail 'no answer within 1000 ms'
 pass "a relay that never answers: runtime times out, exit 5"
 
-fake not-http
+fake_http_peer not-http
 expect_status 1 probe_at "127.0.0.1:$FAKE_PORT"
 line runtime fail 'malformed answer'
 pass "not HTTP: runtime fails, exit 1"
 
-fake garbage
+fake_http_peer garbage
 expect_status 1 probe_at "127.0.0.1:$FAKE_PORT"
 line runtime fail 'no <ListenerCount>'
 pass "no runtime entry in a 200: exit 1"
 
-fake error500
+fake_http_peer error500
 expect_status 1 probe_at "127.0.0.1:$FAKE_PORT"
 line runtime fail 'relay answered 500 disk & soul'
 pass "500: the error body's detail is shown"

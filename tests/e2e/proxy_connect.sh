@@ -95,6 +95,16 @@ expect_status 1 timeout 20 hyco-send --proxy "http://127.0.0.1:$PROXY_PORT" -m x
 expect_err "proxy 127.0.0.1:$PROXY_PORT refused CONNECT to 127.0.0.1:$WS_PORT: 403 Access violation"
 pass "CONNECT refused: $(cat "$T/err")"
 
+# A proxy that hangs up instead of answering CONNECT, or answers something
+# that is not HTTP: the proxy is named, with what went wrong.
+fake_http_peer hangup
+expect_status 1 timeout 20 hyco-send --proxy "http://127.0.0.1:$FAKE_PORT" -m x
+expect_err "proxy 127.0.0.1:$FAKE_PORT: it hung up before answering CONNECT"
+fake_http_peer not-http
+expect_status 1 timeout 20 hyco-send --proxy "http://127.0.0.1:$FAKE_PORT" -m x
+expect_err "proxy 127.0.0.1:$FAKE_PORT: malformed answer to CONNECT"
+pass "a proxy that does not answer CONNECT: $(cat "$T/err")"
+
 # Malformed proxy settings are usage errors naming their source.
 expect_status 2 hyco-send --proxy socks5://127.0.0.1:1080 -m x
 expect_err "--proxy: "

@@ -26,6 +26,18 @@ on_exit() { _hyco_cleanups+=("$1"); }
 hyco_cleanup_add() { on_exit "$1"; }
 
 fail() { echo "FAIL [$TEST_NAME]: $*" >&2; exit 1; }
+
+# fake_http_peer MODE: starts tests/lib/fake_http_peer.py (see its modes)
+# on a loopback port, stopped on exit; sets FAKE_PORT.
+fake_http_peer() {
+    : >"$T/fake-$1.port"
+    python3 "$HYCO_SOURCE_DIR/tests/lib/fake_http_peer.py" "$1" >"$T/fake-$1.port" &
+    local pid=$! i
+    on_exit "hyco_stop_pid $pid"
+    for ((i = 0; i < 100; i++)); do [ -s "$T/fake-$1.port" ] && break; sleep 0.1; done
+    FAKE_PORT=$(head -n 1 "$T/fake-$1.port")
+    [ -n "$FAKE_PORT" ] || fail "fake_http_peer.py $1 did not start"
+}
 pass() { echo "ok: $*"; }
 
 # Stops a process: TERM, then KILL after 5 s. Waits so none is left behind.

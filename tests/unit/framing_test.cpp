@@ -90,17 +90,10 @@ TEST_CASE("pending bytes stay below the fragment size") {
     CHECK(out.back().final);
 }
 
-TEST_CASE("incoming pieces get the separator after the last piece only") {
-    std::string out;
-    append_incoming(Framing::text, "par", false, out);
-    append_incoming(Framing::text, "t", true, out);
-    CHECK(out == "part\n");
-    out.clear();
-    append_incoming(Framing::nul, "x", true, out);
-    CHECK(out == std::string("x\0", 2));
-    out.clear();
-    append_incoming(Framing::binary, "raw", true, out);
-    CHECK(out == "raw");
+TEST_CASE("a received message ends in the stream with its framing's separator") {
+    CHECK(message_separator(Framing::text) == "\n");
+    CHECK(message_separator(Framing::nul) == std::string_view("\0", 1));
+    CHECK(message_separator(Framing::binary).empty());
 }
 
 TEST_CASE("framing names round-trip") {

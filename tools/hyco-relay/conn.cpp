@@ -1,12 +1,12 @@
-// Connection transport. Writes happen only on WRITEABLE (at most 256 KiB
-// each: straight to the socket for plain TCP, one lws_write with TLS); a full queue pauses whoever feeds it, so memory per
-// bridged connection stays bounded by the water marks plus one read.
+// Connection transport. Writes happen only on WRITEABLE, at most 256 KiB
+// each: straight from the queue to the socket for plain TCP, one lws_write
+// with TLS. A full queue pauses whoever feeds it, so memory per bridged
+// connection stays bounded by the water marks plus one read.
 #include "tools/hyco-relay/conn.h"
 
 #include <sys/socket.h>
 
 #include <cerrno>
-
 #include <cstring>
 
 #include "tools/hyco-relay/relay.h"
@@ -132,6 +132,14 @@ void Conn::dispatch() {
     }
 }
 
+void Conn::drop_front(std::size_t n) {
+    out_front_off_ += n;
+    if (out_front_off_ == out_.front().size()) {
+        out_.pop_front();
+        out_front_off_ = 0;
+    }
+}
+
 int Conn::on_writable(std::string& scratch) {
     if (aborted_) return -1;
     if (out_.empty()) {
@@ -157,11 +165,7 @@ int Conn::on_writable(std::string& scratch) {
             if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) break;
             if (w < 0) return -1;
             n += static_cast<std::size_t>(w);
-            out_front_off_ += static_cast<std::size_t>(w);
-            if (out_front_off_ == front.size()) {
-                out_.pop_front();
-                out_front_off_ = 0;
-            }
+            drop_front(static_cast<std::size_t>(w));
             if (static_cast<std::size_t>(w) < take) break;  // the socket is full
         }
     } else {
@@ -171,11 +175,7 @@ int Conn::on_writable(std::string& scratch) {
             std::size_t take = std::min(front.size() - out_front_off_, kMaxWrite - n);
             std::memcpy(&scratch[LWS_PRE + n], front.data() + out_front_off_, take);
             n += take;
-            out_front_off_ += take;
-            if (out_front_off_ == front.size()) {
-                out_.pop_front();
-                out_front_off_ = 0;
-            }
+            drop_front(take);
         }
         // lws keeps any part the kernel did not take and sends it before the
         // next WRITEABLE, so the whole chunk counts as written.

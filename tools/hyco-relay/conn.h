@@ -96,6 +96,8 @@ public:
     /// connection (see clear_lws_timeout in conn.cpp).
     void on_received(const char* data, std::size_t len);
     int on_writable(std::string& scratch);
+    /// `n` bytes of the queue's first chunk are out (n <= what is left of it).
+    void drop_front(std::size_t n);
     void on_closed();
 
 private:

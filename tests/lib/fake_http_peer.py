@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""A misbehaving HTTP peer for hyco-probe's runtime step (loopback only).
+"""A misbehaving HTTP server (loopback only): for hyco-probe's runtime step,
+and as an HTTP proxy that does not answer CONNECT as it should.
 
-Usage: probe_fake.py MODE
+Usage: fake_http_peer.py MODE
 Prints its port on stdout, then serves every connection the same way until
 killed (at most 60 s). Modes:
   garbage   200 OK with a body that is no runtime-information entry
   silent    reads the request and never answers
   not-http  answers a line that is not HTTP, then closes
   error500  500 with the service's XML error body
+  hangup    reads the request and closes without an answer
 """
 import socket
 import sys
@@ -35,6 +37,8 @@ def serve(conn):
                 data += chunk
             if MODE == "silent":
                 time.sleep(30)
+                return
+            if MODE == "hangup":
                 return
             conn.sendall(ANSWERS[MODE])
         except OSError:
