@@ -2,11 +2,12 @@
 // senders it accepts on stdin/stdout or one child process each.
 #include <iostream>
 
-#include "core/fd_guard.h"
-#include "core/listener.h"
-#include "core/text.h"
+#include "core/base/text.h"
+#include "core/io/fd_guard.h"
+#include "core/relay/listener.h"
 #include "tools/common/client_flags.h"
 #include "tools/common/connect_flags.h"
+#include "tools/common/diag.h"
 #include "tools/common/tool.h"
 #include "tools/common/traffic_dump.h"
 #include "tools/hyco-listen/listen_info.h"
@@ -42,7 +43,7 @@ Result<ListenerConfig> configure(const ListenFlags& f) {
     if (!ttl) return ttl.error();
     if (*ttl < std::chrono::seconds(10)) return make_error(Exit::usage, "--token-ttl", "must be at least 10s");
     c.target.credentials.ttl = std::chrono::duration_cast<std::chrono::seconds>(*ttl);
-    auto client = f.client.resolve("hyco-listen");
+    auto client = f.client.resolve();
     if (!client) return client.error();
     c.client = *client;
     auto ka = f.keepalive.resolve();
@@ -65,10 +66,10 @@ Result<ListenerConfig> configure(const ListenFlags& f) {
         if (!v) return make_error(Exit::usage, "--reject " + f.reject, "expected 'STATUS [DESCRIPTION]' with a status from 400 to 599");
         c.reject_all = *v;
     }
-    c.log = [](const std::string& line) { std::cerr << "hyco-listen: " << text::printable(line) << "\n"; };
-    if (f.json) c.json = [](const std::string& line) { std::cerr << line << "\n"; };
+    c.log = [](const std::string& line) { cli::diag::note(line); };
+    if (f.json) c.json = [](const std::string& line) { cli::diag::raw_line(line); };
     c.progress = f.exec.empty() && f.data.show_progress() && !f.json;
-    c.progress_sink = [](const std::string& s) { std::cerr << s << std::flush; };
+    c.progress_sink = [](const std::string& s) { cli::diag::partial(s); };
     return c;
 }
 

@@ -2,10 +2,11 @@
 // an open listener channel and prints one line per step on stdout.
 #include <iostream>
 
-#include "core/fd_guard.h"
-#include "core/text.h"
+#include "core/base/text.h"
+#include "core/io/fd_guard.h"
 #include "tools/common/client_flags.h"
 #include "tools/common/connect_flags.h"
+#include "tools/common/diag.h"
 #include "tools/common/tool.h"
 #include "tools/hyco-probe/probe.h"
 #include "tools/hyco-probe/probe_info.h"
@@ -27,12 +28,12 @@ Result<probe::ProbeConfig> configure(const ProbeFlags& f) {
     auto target = f.conn.resolve(true);
     if (!target) return target.error();
     c.target = *target;
-    auto client = f.client.resolve("hyco-probe");
+    auto client = f.client.resolve();
     if (!client) return client.error();
     c.client = *client;
     c.echo = f.echo;
     if (c.client.verbose)
-        c.log = [](const std::string& line) { std::cerr << "hyco-probe: " << text::printable(line) << "\n"; };
+        c.log = [](const std::string& line) { cli::diag::note(line); };
     c.skip.insert(f.skip.begin(), f.skip.end());
     return c;
 }

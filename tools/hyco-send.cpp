@@ -6,11 +6,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/fd_guard.h"
-#include "core/sender.h"
-#include "core/text.h"
+#include "core/base/text.h"
+#include "core/io/fd_guard.h"
+#include "core/relay/sender.h"
 #include "tools/common/client_flags.h"
 #include "tools/common/connect_flags.h"
+#include "tools/common/diag.h"
 #include "tools/common/tool.h"
 #include "tools/common/traffic_dump.h"
 #include "tools/hyco-send/send_info.h"
@@ -42,7 +43,7 @@ Result<SenderConfig> configure(const SendFlags& f) {
     auto target = f.conn.resolve(true);
     if (!target) return target.error();
     c.target = *target;
-    auto client = f.client.resolve("hyco-send");
+    auto client = f.client.resolve();
     if (!client) return client.error();
     c.client = *client;
     c.session.framing = f.data.framing();
@@ -75,9 +76,9 @@ Result<SenderConfig> configure(const SendFlags& f) {
         return make_error(Exit::usage, "--query " + text::quote(f.query), "leave out the leading '?'");
     c.query = f.query;
     c.progress = f.messages.empty() && f.data.show_progress() && !f.json;
-    if (f.json) c.json = [](const std::string& line) { std::cerr << line << "\n"; };
-    c.log = [](const std::string& line) { std::cerr << "hyco-send: " << text::printable(line) << "\n"; };
-    c.progress_sink = [](const std::string& s) { std::cerr << s << std::flush; };
+    if (f.json) c.json = [](const std::string& line) { cli::diag::raw_line(line); };
+    c.log = [](const std::string& line) { cli::diag::note(line); };
+    c.progress_sink = [](const std::string& s) { cli::diag::partial(s); };
     struct stat st;
     if (fstat(0, &st) == 0 && S_ISREG(st.st_mode)) c.input_size = static_cast<std::uint64_t>(st.st_size);
     return c;

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/http_body.h"
+#include "core/http/http_body.h"
 
 inline void drain_body(hyco::http::BodyDecoder& body, std::string_view rest) {
     std::string out;

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/connection_string.h"
+#include "core/auth/connection_string.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     auto cs = hyco::parse_connection_string(std::string_view(reinterpret_cast<const char*>(data), size));

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "core/control_message.h"
+#include "core/relay/control_message.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     auto m = hyco::control::parse(std::string_view(reinterpret_cast<const char*>(data), size));

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/duration.h"
+#include "core/base/duration.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     auto d = hyco::parse_duration(std::string_view(reinterpret_cast<const char*>(data), size));

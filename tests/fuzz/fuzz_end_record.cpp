@@ -1,12 +1,12 @@
-// Fuzz target: end records from the peer (core/stream_end.h) and the
-// text-mode input check (core/framing.h): both read bytes from outside.
+// Fuzz target: end records from the peer (core/stream/stream_end.h) and the
+// text-mode input check (core/stream/framing.h): both read bytes from outside.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
-#include "core/framing.h"
-#include "core/stream_end.h"
+#include "core/stream/framing.h"
+#include "core/stream/stream_end.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view in(reinterpret_cast<const char*>(data), size);

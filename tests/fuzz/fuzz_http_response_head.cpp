@@ -6,10 +6,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/http_body.h"
+#include "core/http/http_body.h"
+#include "core/http/http_response_head.h"
+#include "core/ws/ws_handshake.h"
 #include "tests/fuzz/body_drain.h"
-#include "core/http_response_head.h"
-#include "core/ws_handshake.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view in(reinterpret_cast<const char*>(data), size);

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/http_response_head.h"
-#include "core/proxy.h"
+#include "core/http/http_response_head.h"
+#include "core/http/proxy.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view in(reinterpret_cast<const char*>(data), size);

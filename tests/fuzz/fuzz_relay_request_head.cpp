@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/http_body.h"
+#include "core/http/http_body.h"
 #include "tests/fuzz/body_drain.h"
 #include "tools/hyco-relay/http_request.h"
 
@@ -19,8 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)req.joined("connection");
     (void)req.has_token("upgrade", "websocket");
     hyco::http::BodyDecoder body;
-    int status = 0;
-    if (!body.init(req.headers, status).empty()) return 0;
+    if (body.init(req.headers)) return 0;
     drain_body(body, in.substr(req.head_size));
     return 0;
 }

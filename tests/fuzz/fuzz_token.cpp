@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/sas.h"
+#include "core/auth/sas.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view in(reinterpret_cast<const char*>(data), size);

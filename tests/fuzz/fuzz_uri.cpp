@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/relay_uri.h"
-#include "core/uri.h"
+#include "core/base/uri.h"
+#include "core/relay/relay_uri.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view in(reinterpret_cast<const char*>(data), size);

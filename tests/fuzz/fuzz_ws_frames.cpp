@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/ws_frame.h"
+#include "core/ws/ws_frame.h"
 
 namespace {
 

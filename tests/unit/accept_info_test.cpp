@@ -2,7 +2,7 @@
 // environment, subprotocol choice, reject URL and hook verdicts.
 #include <doctest/doctest.h>
 
-#include "core/accept_info.h"
+#include "core/relay/accept_info.h"
 
 using namespace hyco;
 

@@ -1,7 +1,7 @@
 // Unit tests for the reconnect ladder.
 #include <doctest/doctest.h>
 
-#include "core/backoff.h"
+#include "core/relay/backoff.h"
 
 using namespace hyco;
 

@@ -2,7 +2,7 @@
 // errors that name the offending key.
 #include <doctest/doctest.h>
 
-#include "core/connection_string.h"
+#include "core/auth/connection_string.h"
 
 using namespace hyco;
 

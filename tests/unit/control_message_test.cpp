@@ -2,7 +2,7 @@
 // the malformed messages a peer might send.
 #include <doctest/doctest.h>
 
-#include "core/control_message.h"
+#include "core/relay/control_message.h"
 
 using namespace hyco;
 

@@ -1,7 +1,7 @@
 // Durations for --ttl and timeouts, and the formats shown to users.
 #include <doctest/doctest.h>
 
-#include "core/duration.h"
+#include "core/base/duration.h"
 
 using namespace hyco;
 using std::chrono::milliseconds;

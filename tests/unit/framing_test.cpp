@@ -2,7 +2,7 @@
 // the bounded handling of lines longer than a fragment.
 #include <doctest/doctest.h>
 
-#include "core/framing.h"
+#include "core/stream/framing.h"
 
 using namespace hyco;
 

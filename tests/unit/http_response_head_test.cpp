@@ -2,7 +2,7 @@
 // malformed heads that must fail rather than be guessed at.
 #include <doctest/doctest.h>
 
-#include "core/http_response_head.h"
+#include "core/http/http_response_head.h"
 
 using namespace hyco;
 

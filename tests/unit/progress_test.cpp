@@ -1,7 +1,7 @@
 // Unit tests for the progress line.
 #include <doctest/doctest.h>
 
-#include "core/progress.h"
+#include "core/stream/progress.h"
 
 using namespace hyco;
 using std::chrono::milliseconds;

@@ -5,7 +5,7 @@
 
 #include <map>
 
-#include "core/proxy.h"
+#include "core/http/proxy.h"
 
 using namespace hyco;
 

@@ -1,7 +1,7 @@
 // Unit tests for mapping refused relay connections to exit codes.
 #include <doctest/doctest.h>
 
-#include "core/relay_errors.h"
+#include "core/relay/relay_errors.h"
 
 using namespace hyco;
 

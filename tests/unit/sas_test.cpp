@@ -2,7 +2,7 @@
 // audience rules real clients rely on, and every class of malformed token.
 #include <doctest/doctest.h>
 
-#include "core/sas.h"
+#include "core/auth/sas.h"
 
 using namespace hyco;
 
@@ -55,6 +55,33 @@ TEST_CASE("the signature covers the raw sr: lower-case escapes verify too") {
     CHECK(good->resource == "http://contoso.servicebus.windows.net/hyco");
     CHECK(good->resource_raw == sr);
     CHECK_FALSE(sas::signature_matches(*good, kKey1));
+}
+
+TEST_CASE("check names the test that failed, in order") {
+    std::string token = sas::mint("http://contoso.servicebus.windows.net/hyco", "send", "s3cret", 2000);
+    auto t = sas::parse(token);
+    REQUIRE(t.ok());
+    Audience target = aud("sb://contoso.servicebus.windows.net/hyco/sub");
+    CHECK(sas::check(*t, "send", "s3cret", 1000, target).failed == sas::Failed::nothing);
+    CHECK(static_cast<bool>(sas::check(*t, "", "s3cret", 1000, target)));
+    CHECK(sas::check(*t, "listen", "s3cret", 1000, target).failed == sas::Failed::rule);
+    // The rule is checked before the signature, the signature before expiry.
+    CHECK(sas::check(*t, "", "other", 3000, target).failed == sas::Failed::signature);
+    auto expired = sas::check(*t, "", "s3cret", 2007, target);
+    CHECK(expired.failed == sas::Failed::expired);
+    CHECK(expired.expired_ago == 7);
+    auto host = sas::check(*t, "", "s3cret", 1000, aud("sb://fabrikam.servicebus.windows.net/hyco"));
+    CHECK(host.failed == sas::Failed::audience_host);
+    CHECK(host.audience.host == "contoso.servicebus.windows.net");
+    // A second acceptable host: the one a relay's client dialled.
+    CHECK(sas::check(*t, "", "s3cret", 1000, aud("sb://fabrikam.servicebus.windows.net/hyco"),
+                     "Contoso.ServiceBus.Windows.Net")
+              .failed == sas::Failed::nothing);
+    CHECK(sas::check(*t, "", "s3cret", 1000, aud("sb://contoso.servicebus.windows.net/hyco2")).failed ==
+          sas::Failed::audience_path);
+    auto odd = sas::parse(sas::mint("not a uri", "send", "s3cret", 2000));
+    REQUIRE(odd.ok());
+    CHECK(sas::check(*odd, "", "s3cret", 1000, target).failed == sas::Failed::audience_uri);
 }
 
 TEST_CASE("mint and verify round trip, then each way it can fail") {

@@ -1,9 +1,9 @@
-// End records, subprotocol choice and the close policy (core/stream_end.h),
-// and the text-mode input check (core/framing.h).
+// End records, subprotocol choice and the close policy (core/stream/stream_end.h),
+// and the text-mode input check (core/stream/framing.h).
 #include <doctest/doctest.h>
 
-#include "core/framing.h"
-#include "core/stream_end.h"
+#include "core/stream/framing.h"
+#include "core/stream/stream_end.h"
 
 using namespace hyco;
 

@@ -1,7 +1,7 @@
 // Encoding helpers: percent-encoding, base64 and UTF-8 validation.
 #include <doctest/doctest.h>
 
-#include "core/text.h"
+#include "core/base/text.h"
 
 using namespace hyco;
 

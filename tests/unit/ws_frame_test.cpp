@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "core/ws_frame.h"
+#include "core/ws/ws_frame.h"
 
 using namespace hyco::ws;
 

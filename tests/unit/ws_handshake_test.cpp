@@ -2,9 +2,9 @@
 // server's 101 answer.
 #include <doctest/doctest.h>
 
-#include "core/ws_client.h"
-#include "core/ws_frame.h"
-#include "core/ws_handshake.h"
+#include "core/ws/ws_client.h"
+#include "core/ws/ws_frame.h"
+#include "core/ws/ws_handshake.h"
 
 using namespace hyco;
 

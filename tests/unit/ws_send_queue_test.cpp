@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "core/ws_send_queue.h"
+#include "core/ws/ws_send_queue.h"
 
 using namespace hyco;
 

@@ -6,10 +6,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/duration.h"
-#include "core/proxy.h"
-#include "core/secret.h"
-#include "core/text.h"
+#include "core/auth/secret.h"
+#include "core/base/duration.h"
+#include "core/base/text.h"
+#include "core/http/proxy.h"
+#include "tools/common/diag.h"
 #include "tools/common/secrets.h"
 
 namespace hyco::cli {
@@ -103,16 +104,15 @@ Result<ProxyConfig> resolve_proxy(const CLI::Option* proxy_option, const std::st
 
 }  // namespace
 
-Result<ClientOptions> ClientFlags::resolve(const std::string& tool_name) const {
+Result<ClientOptions> ClientFlags::resolve() const {
     ClientOptions o;
     o.tls.ca_file = ca_file;
     o.tls.insecure = insecure;
     if (!ca_file.empty() && access(ca_file.c_str(), R_OK) != 0)
         return make_error(Exit::usage, "--ca " + text::quote(ca_file), "cannot read the file");
     if (insecure)
-        std::cerr << tool_name
-                  << ": warning: --insecure-skip-tls-verify: TLS certificates are NOT verified; "
-                     "the connection can be intercepted\n";
+        diag::warning("--insecure-skip-tls-verify: TLS certificates are NOT verified; "
+                      "the connection can be intercepted");
     for (const std::string& h : headers) {
         auto p = parse_header(h);
         if (!p) return p.error();

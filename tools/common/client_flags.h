@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "core/client_config.h"
-#include "core/error.h"
-#include "core/framing.h"
+#include "core/base/error.h"
+#include "core/relay/client_config.h"
+#include "core/stream/framing.h"
 #include "tools/common/tool.h"
 
 namespace hyco::cli {
@@ -28,7 +28,7 @@ struct ClientFlags {
     void declare(Tool& tool, CLI::App& app, const std::string& subprotocol_help);
     /// Checks and converts; warns on stderr about --insecure-skip-tls-verify.
     /// The proxy comes from --proxy, else the environment (proxy.h).
-    Result<ClientOptions> resolve(const std::string& tool_name) const;
+    Result<ClientOptions> resolve() const;
 
 private:
     CLI::Option* proxy_option_ = nullptr;  ///< tells `--proxy ''` from no --proxy

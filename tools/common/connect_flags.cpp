@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "core/connection_string.h"
-#include "core/sas.h"
-#include "core/secret.h"
+#include "core/auth/connection_string.h"
+#include "core/auth/sas.h"
+#include "core/auth/secret.h"
 #include "tools/common/secrets.h"
 
 namespace hyco::cli {

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "core/credentials.h"
-#include "core/error.h"
+#include "core/auth/credentials.h"
+#include "core/base/error.h"
 #include "tools/common/tool.h"
 
 namespace hyco::cli {

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "core/text.h"
+#include "core/base/text.h"
 #include "tools/common/help_format.h"
 #include "tools/common/tool.h"
 

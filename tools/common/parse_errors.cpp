@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "core/text.h"
+#include "core/base/text.h"
 
 namespace hyco::cli {
 namespace {

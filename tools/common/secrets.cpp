@@ -12,7 +12,8 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
-#include "core/sas.h"
+#include "core/auth/sas.h"
+#include "tools/common/diag.h"
 
 namespace hyco::cli {
 namespace {
@@ -127,9 +128,8 @@ void warn_if_exposed(const std::string& path, std::string_view what) {
     struct stat st;
     if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
     if ((st.st_mode & (S_IRGRP | S_IROTH)) == 0) return;
-    std::cerr << fmt::format("{}: warning: {} {} is readable by {} (mode {:o}); chmod 600 it\n",
-                             program_invocation_short_name, what, path,
-                             (st.st_mode & S_IROTH) ? "everyone" : "its group", st.st_mode & 0777);
+    diag::warning(fmt::format("{} {} is readable by {} (mode {:o}); chmod 600 it", what, path,
+                              (st.st_mode & S_IROTH) ? "everyone" : "its group", st.st_mode & 0777));
 }
 
 }  // namespace hyco::cli

@@ -12,7 +12,8 @@
 
 #include <fmt/format.h>
 
-#include "core/text.h"
+#include "core/base/text.h"
+#include "tools/common/diag.h"
 #include "tools/common/help_format.h"
 #include "tools/common/parse_errors.h"
 
@@ -125,7 +126,7 @@ Tool::Hint Tool::hint(const CLI::Option* opt) const {
 
 void Tool::report(const Error& e) const {
     // One line, whatever peer text the message carries, and never a secret.
-    std::cerr << redact(fmt::format("{}: error: {}\n", info_.name, text::printable(e.message())));
+    diag::error(e.message());
 }
 
 int Tool::main(int argc, char** argv, const std::function<Status()>& run) {
@@ -142,6 +143,10 @@ int Tool::main(int argc, char** argv, const std::function<Status()>& run) {
         return std::cout.flush() ? 0 : 1;
     }
     harden_process();
+    diag::attach(info_.name, &secrets_);
+    struct Detach {
+        ~Detach() { diag::attach(program_invocation_short_name, nullptr); }
+    } detach;
     std::vector<std::string> args(argv, argv + argc);
     secrets_.add_environment();
     try {
@@ -159,7 +164,7 @@ int Tool::main(int argc, char** argv, const std::function<Status()>& run) {
         for (const auto& [o, always] : secret_options_)
             for (const std::string& v : o->results()) secrets_.add(v, always);
         report(make_error(Exit::usage, "command line", explain_parse_error(app_, e, args)));
-        std::cerr << fmt::format("Try '{} --help' for more information.\n", info_.name);
+        diag::raw_line(fmt::format("Try '{} --help' for more information.", info_.name));
         return exit_code(Exit::usage);
     }
     for (const auto& [o, always] : secret_options_)

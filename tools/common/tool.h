@@ -10,7 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "core/error.h"
+#include "core/base/error.h"
 #include "tools/common/secrets.h"
 
 namespace hyco::cli {

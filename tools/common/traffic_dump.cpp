@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "tools/common/diag.h"
+
 namespace hyco::cli {
 
 std::string hexdump(std::string_view bytes, std::uint64_t offset) {
@@ -58,10 +60,8 @@ std::function<void(bool, std::string_view)> dump_tap(DumpFlags flags) {
     auto offsets = std::make_shared<std::uint64_t[]>(2);
     return [flags, offsets](bool outgoing, std::string_view bytes) {
         std::uint64_t& off = offsets[outgoing ? 0 : 1];
-        std::string text = flags.format(outgoing ? ">" : "<", bytes, off);
+        diag::partial(flags.format(outgoing ? ">" : "<", bytes, off));
         off += bytes.size();
-        std::fwrite(text.data(), 1, text.size(), stderr);
-        std::fflush(stderr);
     };
 }
 

@@ -10,8 +10,8 @@
 #include <fmt/format.h>
 #include <sys/un.h>
 
-#include "core/duration.h"
-#include "core/relay_uri.h"
+#include "core/base/duration.h"
+#include "core/relay/relay_uri.h"
 
 namespace hyco::pipe {
 namespace {

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "core/error.h"
-#include "core/event_loop.h"
+#include "core/base/error.h"
+#include "core/io/event_loop.h"
 #include "tools/hyco-pipe/config.h"
 #include "tools/hyco-pipe/endpoints.h"
 #include "tools/hyco-pipe/log.h"

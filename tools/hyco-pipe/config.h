@@ -7,9 +7,9 @@
 #include <cstddef>
 #include <optional>
 
-#include "core/client_config.h"
-#include "core/credentials.h"
-#include "core/error.h"
+#include "core/auth/credentials.h"
+#include "core/base/error.h"
+#include "core/relay/client_config.h"
 #include "tools/common/traffic_dump.h"
 #include "tools/hyco-pipe/address.h"
 

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "core/duration.h"
+#include "core/base/duration.h"
 
 namespace hyco::pipe {
 

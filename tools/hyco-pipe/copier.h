@@ -13,8 +13,8 @@
 #include <optional>
 #include <string_view>
 
-#include "core/error.h"
-#include "core/event_loop.h"
+#include "core/base/error.h"
+#include "core/io/event_loop.h"
 #include "tools/hyco-pipe/config.h"
 #include "tools/hyco-pipe/stream.h"
 

@@ -2,7 +2,7 @@
 // Relay endpoints live in relay_endpoint.cpp.
 #include "tools/hyco-pipe/endpoints.h"
 
-#include "core/listen_socket.h"
+#include "core/io/listen_socket.h"
 #include "tools/hyco-pipe/azbridge.h"
 #include "tools/hyco-pipe/fd_endpoint.h"
 #include "tools/hyco-pipe/http_front.h"

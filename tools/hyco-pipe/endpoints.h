@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "core/error.h"
-#include "core/event_loop.h"
+#include "core/base/error.h"
+#include "core/io/event_loop.h"
 #include "tools/hyco-pipe/config.h"
 #include "tools/hyco-pipe/log.h"
 #include "tools/hyco-pipe/stream.h"

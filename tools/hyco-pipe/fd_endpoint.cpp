@@ -14,7 +14,7 @@
 
 #include <fmt/format.h>
 
-#include "core/child_process.h"
+#include "core/io/child_process.h"
 
 namespace hyco::pipe {
 

@@ -1,4 +1,4 @@
-// Streams over file descriptors (I/O in core/fd_stream.h):
+// Streams over file descriptors (I/O in core/io/fd_stream.h):
 // already-open descriptors (stdio, accepted sockets), sockets that connect
 // first (tcp:, unix:), and commands run through /bin/sh -c (exec:).
 #pragma once
@@ -11,9 +11,9 @@
 
 #include <sys/types.h>
 
-#include "core/event_loop.h"
-#include "core/socket_endpoint.h"
-#include "core/fd_stream.h"
+#include "core/io/event_loop.h"
+#include "core/io/fd_stream.h"
+#include "core/io/socket_endpoint.h"
 #include "tools/hyco-pipe/stream.h"
 
 namespace hyco::pipe {

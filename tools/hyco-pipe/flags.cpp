@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/duration.h"
+#include "core/base/duration.h"
 #include "tools/hyco-pipe/forwards.h"
 
 namespace hyco::pipe {
@@ -186,7 +186,7 @@ Result<PipeConfig> PipeFlags::resolve_pair(const std::string& first, const std::
     c.once = once;
     c.dump = dump;
     c.json = json;
-    auto options = client.resolve("hyco-pipe");
+    auto options = client.resolve();
     if (!options) return options.error();
     c.client = std::move(*options);
     c.verbose = c.client.verbose;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/error.h"
+#include "core/base/error.h"
 #include "tools/common/client_flags.h"
 #include "tools/common/connect_flags.h"
 #include "tools/common/tool.h"

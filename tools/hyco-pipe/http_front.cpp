@@ -8,10 +8,10 @@
 
 #include <fmt/format.h>
 
-#include "core/duration.h"
-#include "core/http_response_head.h"
-#include "core/relay_uri.h"
-#include "core/text.h"
+#include "core/base/duration.h"
+#include "core/base/text.h"
+#include "core/http/http_response_head.h"
+#include "core/relay/relay_uri.h"
 #include "tools/hyco-pipe/http_translate.h"
 
 namespace hyco::pipe {
@@ -95,7 +95,7 @@ void HttpFront::pump() {
             close_after_ = true;
             in_.clear();
             active_ = true;
-            answer(r.status, reason_phrase(r.status), r.reason);
+            answer(r.refusal.status, reason_phrase(r.refusal.status), r.refusal.reason);
             return;
         }
         in_.erase(0, r.request.head_size);
@@ -113,11 +113,10 @@ bool HttpFront::start_exchange(const http::HttpRequest& req) {
     // HTTP/1.0 keep-alive is a non-standard extension: one request per connection.
     http10_ = req.minor_version == 0;
     close_after_ = http10_ || req.has_token("Connection", "close");
-    int status = 400;
-    if (std::string why = req_body_.init(req.headers, status); !why.empty()) {
+    if (auto refused = req_body_.init(req.headers)) {
         close_after_ = true;
         in_.clear();
-        answer(status, reason_phrase(status), why);
+        answer(refused->status, reason_phrase(refused->status), refused->reason);
         return false;
     }
     req_done_ = req_body_.done();

@@ -12,9 +12,9 @@
 #include <optional>
 #include <string>
 
-#include "core/event_loop.h"
-#include "core/http_body.h"
-#include "core/http_request_head.h"
+#include "core/http/http_body.h"
+#include "core/http/http_request_head.h"
+#include "core/io/event_loop.h"
 #include "tools/hyco-pipe/config.h"
 #include "tools/hyco-pipe/log.h"
 #include "tools/hyco-pipe/stream.h"

@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>
 
-#include "core/http_response_head.h"
-#include "core/text.h"
+#include "core/base/text.h"
+#include "core/http/http_response_head.h"
 
 namespace hyco::pipe {
 namespace {

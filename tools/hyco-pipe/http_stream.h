@@ -11,9 +11,9 @@
 #include <optional>
 #include <string>
 
-#include "core/event_loop.h"
-#include "core/http_body.h"
-#include "core/relayed_http.h"
+#include "core/http/http_body.h"
+#include "core/io/event_loop.h"
+#include "core/relay/relayed_http.h"
 #include "tools/hyco-pipe/http_translate.h"
 #include "tools/hyco-pipe/stream.h"
 

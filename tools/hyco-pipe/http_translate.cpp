@@ -3,8 +3,8 @@
 
 #include <fmt/format.h>
 
-#include "core/relay_uri.h"
-#include "core/text.h"
+#include "core/base/text.h"
+#include "core/relay/relay_uri.h"
 
 namespace hyco::pipe {
 namespace {

@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/control_message.h"
-#include "core/error.h"
-#include "core/http_fields.h"
+#include "core/base/error.h"
+#include "core/http/http_fields.h"
+#include "core/relay/control_message.h"
 
 namespace hyco::pipe {
 

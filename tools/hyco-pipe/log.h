@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -14,7 +13,7 @@ namespace hyco::pipe {
 
 class Log {
 public:
-    Log(int verbose, cli::DumpFlags dump, std::FILE* out = stderr) : verbose_(verbose), dump_(dump), out_(out) {}
+    Log(int verbose, cli::DumpFlags dump) : verbose_(verbose), dump_(dump) {}
 
     bool verbose() const { return verbose_ > 0; }
     bool dumping() const { return dump_.any(); }
@@ -38,7 +37,6 @@ private:
     cli::DumpFlags dump_;
     bool json_ = false;
     std::string prefix_;
-    std::FILE* out_;
 };
 
 }  // namespace hyco::pipe

@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "core/event_loop.h"
-#include "core/fd_guard.h"
+#include "core/io/event_loop.h"
+#include "core/io/fd_guard.h"
 #include "tools/hyco-pipe/log.h"
 #include "tools/hyco-pipe/server.h"
 

@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "core/error.h"
+#include "core/base/error.h"
 #include "tools/hyco-pipe/config.h"
 
 namespace hyco::pipe {

@@ -4,8 +4,8 @@
 
 #include <optional>
 
-#include "core/event_loop.h"
-#include "core/fd_guard.h"
+#include "core/io/event_loop.h"
+#include "core/io/fd_guard.h"
 #include "tools/hyco-pipe/endpoints.h"
 #include "tools/hyco-pipe/server.h"
 

@@ -2,7 +2,7 @@
 // gives every accepted connection a fresh instance of the other address.
 #pragma once
 
-#include "core/error.h"
+#include "core/base/error.h"
 #include "tools/hyco-pipe/config.h"
 
 namespace hyco::pipe {

@@ -6,11 +6,11 @@
 // relay that is down should end a forwarding command, not spin.
 #include <fmt/format.h>
 
-#include "core/accept_info.h"
-#include "core/control_channel.h"
-#include "core/http_refusals.h"
-#include "core/rejections.h"
-#include "core/text.h"
+#include "core/base/text.h"
+#include "core/relay/accept_info.h"
+#include "core/relay/control_channel.h"
+#include "core/relay/http_refusals.h"
+#include "core/relay/rejections.h"
 #include "tools/hyco-pipe/http_stream.h"
 #include "tools/hyco-pipe/relay_endpoint.h"
 #include "tools/hyco-pipe/relay_stream.h"

@@ -1,10 +1,10 @@
 // relay-connect: and relay-listen: (see relay_endpoint.h).
 #include "tools/hyco-pipe/relay_endpoint.h"
 
-#include "core/client_config.h"
-#include "core/crypto.h"
-#include "core/duration.h"
-#include "core/stream_end.h"
+#include "core/auth/crypto.h"
+#include "core/base/duration.h"
+#include "core/relay/client_config.h"
+#include "core/stream/stream_end.h"
 #include "tools/hyco-pipe/azbridge.h"
 #include "tools/hyco-pipe/relay_stream.h"
 

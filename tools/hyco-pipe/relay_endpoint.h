@@ -6,7 +6,7 @@
 
 #include <memory>
 
-#include "core/event_loop.h"
+#include "core/io/event_loop.h"
 #include "tools/hyco-pipe/config.h"
 #include "tools/hyco-pipe/endpoints.h"
 #include "tools/hyco-pipe/log.h"

@@ -1,7 +1,7 @@
 // A relay WebSocket as a Stream (see relay_stream.h).
 #include "tools/hyco-pipe/relay_stream.h"
 
-#include "core/relay_errors.h"
+#include "core/relay/relay_errors.h"
 
 namespace hyco::pipe {
 

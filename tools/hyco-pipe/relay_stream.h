@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
-#include "core/event_loop.h"
-#include "core/relay_link.h"
+#include "core/io/event_loop.h"
+#include "core/stream/relay_link.h"
 #include "tools/hyco-pipe/stream.h"
 
 namespace hyco::pipe {

@@ -8,8 +8,8 @@
 #include <memory>
 #include <optional>
 
-#include "core/error.h"
-#include "core/event_loop.h"
+#include "core/base/error.h"
+#include "core/io/event_loop.h"
 #include "tools/hyco-pipe/config.h"
 #include "tools/hyco-pipe/copier.h"
 #include "tools/hyco-pipe/endpoints.h"

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/error.h"
-#include "core/stream_end.h"
+#include "core/base/error.h"
+#include "core/stream/stream_end.h"
 
 namespace hyco::pipe {
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "core/event_loop.h"
+#include "core/io/event_loop.h"
 #include "tools/hyco-pipe/stream.h"
 
 namespace hyco::pipe {

@@ -9,8 +9,8 @@
 #include <chrono>
 #include <memory>
 
-#include "core/error.h"
-#include "core/event_loop.h"
+#include "core/base/error.h"
+#include "core/io/event_loop.h"
 #include "tools/hyco-pipe/config.h"
 #include "tools/hyco-pipe/endpoints.h"
 #include "tools/hyco-pipe/log.h"

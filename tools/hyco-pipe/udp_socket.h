@@ -13,9 +13,9 @@
 
 #include <sys/socket.h>
 
-#include "core/error.h"
-#include "core/event_loop.h"
-#include "core/socket_endpoint.h"
+#include "core/base/error.h"
+#include "core/io/event_loop.h"
+#include "core/io/socket_endpoint.h"
 
 namespace hyco::pipe {
 

@@ -9,11 +9,11 @@
 #include <string>
 #include <string_view>
 
-#include "core/error.h"
-#include "core/event_loop.h"
-#include "core/fd_stream.h"
-#include "core/socket_endpoint.h"
-#include "core/tls_client.h"
+#include "core/base/error.h"
+#include "core/io/event_loop.h"
+#include "core/io/fd_stream.h"
+#include "core/io/socket_endpoint.h"
+#include "core/io/tls_client.h"
 
 namespace hyco::pipe {
 

@@ -8,7 +8,7 @@
 
 #include <chrono>
 
-#include "core/duration.h"
+#include "core/base/duration.h"
 #include "tools/hyco-probe/runtime_query.h"
 #include "tools/hyco-probe/token_check.h"
 #include "tools/hyco-probe/transport.h"

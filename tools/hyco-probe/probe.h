@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/client_config.h"
+#include "core/relay/client_config.h"
 #include "tools/hyco-probe/step.h"
 
 namespace hyco::probe {

@@ -6,7 +6,7 @@
 #include <charconv>
 #include <utility>
 
-#include "core/text.h"
+#include "core/base/text.h"
 
 namespace hyco::probe {
 namespace {

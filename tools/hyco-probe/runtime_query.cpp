@@ -8,9 +8,9 @@
 #include <charconv>
 #include <chrono>
 
-#include "core/http_response_head.h"
-#include "core/relay_errors.h"
-#include "core/text.h"
+#include "core/base/text.h"
+#include "core/http/http_response_head.h"
+#include "core/relay/relay_errors.h"
 
 namespace hyco::probe {
 namespace {

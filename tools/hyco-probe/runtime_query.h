@@ -5,7 +5,7 @@
 
 #include <optional>
 
-#include "core/client_config.h"
+#include "core/relay/client_config.h"
 #include "tools/hyco-probe/runtime_entry.h"
 #include "tools/hyco-probe/step.h"
 #include "tools/hyco-probe/transport.h"

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "core/json_text.h"
-#include "core/text.h"
+#include "core/base/json_text.h"
+#include "core/base/text.h"
 
 namespace hyco::probe {
 

@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>
 
-#include "core/duration.h"
-#include "core/sas.h"
-#include "core/text.h"
+#include "core/auth/sas.h"
+#include "core/base/duration.h"
+#include "core/base/text.h"
 
 namespace hyco::probe {
 namespace {

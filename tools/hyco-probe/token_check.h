@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "core/credentials.h"
+#include "core/auth/credentials.h"
 #include "tools/hyco-probe/step.h"
 
 namespace hyco::probe {

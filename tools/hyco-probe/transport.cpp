@@ -17,8 +17,8 @@
 #include <cstring>
 #include <ctime>
 
-#include "core/http_response_head.h"
-#include "core/tls_text.h"
+#include "core/http/http_response_head.h"
+#include "core/io/tls_text.h"
 
 namespace hyco::probe {
 namespace {

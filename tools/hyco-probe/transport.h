@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "core/error.h"
-#include "core/event_loop.h"
-#include "core/proxy.h"
+#include "core/base/error.h"
+#include "core/http/proxy.h"
+#include "core/io/event_loop.h"
 
 namespace hyco::probe {
 

@@ -7,11 +7,11 @@
 
 #include <optional>
 
-#include "core/crypto.h"
-#include "core/duration.h"
-#include "core/relay_errors.h"
-#include "core/sas.h"
-#include "core/ws_client.h"
+#include "core/auth/crypto.h"
+#include "core/auth/sas.h"
+#include "core/base/duration.h"
+#include "core/relay/relay_errors.h"
+#include "core/ws/ws_client.h"
 
 namespace hyco::probe {
 namespace {

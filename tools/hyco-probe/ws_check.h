@@ -5,8 +5,8 @@
 
 #include <chrono>
 
-#include "core/client_config.h"
-#include "core/event_loop.h"
+#include "core/io/event_loop.h"
+#include "core/relay/client_config.h"
 #include "tools/hyco-probe/step.h"
 
 namespace hyco::probe {

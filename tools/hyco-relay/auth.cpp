@@ -5,16 +5,15 @@
 
 #include <fmt/format.h>
 
-#include "core/relay_uri.h"
-#include "core/text.h"
+#include "core/base/text.h"
+#include "core/relay/relay_uri.h"
 
 namespace hyco::relay {
 namespace {
 
 AuthResult refuse(int status, std::string reason) {
     AuthResult r;
-    r.status = status;
-    r.reason = std::move(reason);
+    r.refused = http::Refusal{status, std::move(reason)};
     return r;
 }
 
@@ -44,30 +43,33 @@ AuthResult check_token(const Config& config, std::string_view token_text, std::s
     if (!rule)
         return refuse(401, fmt::format("InvalidSignature: no shared access rule named {}",
                                        text::quote(token->key_name, 60)));
-    if (!sas::signature_matches(*token, rule->key))
-        return refuse(401, "InvalidSignature: The token has an invalid signature.");
-    if (token->expiry <= now)
-        return refuse(401, fmt::format("ExpiredToken: The token expired {} seconds ago.", now - token->expiry));
-    auto aud = parse_audience(token->resource);
-    if (!aud)
-        return refuse(401, fmt::format("InvalidAudience: the token's resource {} is not an absolute URI.",
-                                       text::quote(token->resource, 80)));
-    if (!text::iequals(aud->host, config.ns.host) && !text::iequals(aud->host, request_host))
-        return refuse(401, fmt::format("InvalidAudience: The token is for host {}, not {}.", text::quote(aud->host, 60),
-                                       text::quote(config.ns.host, 60)));
     // The whole requested URI, entity and suffix: a token for
     // https://NS/sub1/deeper (what Microsoft's samples mint for a path with a
     // suffix) covers /sub1/deeper on entity sub1, but not /sub1 itself.
     Audience target;
-    target.host = aud->host;
+    target.host = config.ns.host;
     std::string requested(entity);
     if (!suffix.empty()) requested += (suffix.front() == '/' ? "" : "/") + std::string(suffix);
     for (std::string_view seg : text::split(requested, '/'))
         if (!seg.empty()) target.segments.emplace_back(seg);
-    if (!audience_covers(*aud, target))
+    sas::Check c = sas::check(*token, {}, rule->key, now, target, request_host);
+    switch (c.failed) {
+    case sas::Failed::nothing:
+    case sas::Failed::rule: break;  // the rule was found by the token's own name
+    case sas::Failed::signature: return refuse(401, "InvalidSignature: The token has an invalid signature.");
+    case sas::Failed::expired:
+        return refuse(401, fmt::format("ExpiredToken: The token expired {} seconds ago.", c.expired_ago));
+    case sas::Failed::audience_uri:
+        return refuse(401, fmt::format("InvalidAudience: the token's resource {} is not an absolute URI.",
+                                       text::quote(token->resource, 80)));
+    case sas::Failed::audience_host:
+        return refuse(401, fmt::format("InvalidAudience: The token is for host {}, not {}.",
+                                       text::quote(c.audience.host, 60), text::quote(config.ns.host, 60)));
+    case sas::Failed::audience_path:
         return refuse(401, fmt::format("InvalidAudience: The token's audience {} does not cover {}.",
                                        text::quote(token->resource, 80),
                                        requested.empty() ? std::string("the namespace") : text::quote(requested, 80)));
+    }
     if (!rule->allows(needed))
         return refuse(403, fmt::format("Unauthorized: rule '{}' does not grant the {} right on {}.", rule->name,
                                        rights_name(needed),

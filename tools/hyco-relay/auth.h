@@ -9,18 +9,18 @@
 #include <string_view>
 #include <vector>
 
-#include "core/sas.h"
+#include "core/auth/sas.h"
+#include "core/http/refusal.h"
 #include "tools/hyco-relay/config.h"
 
 namespace hyco::relay {
 
 struct AuthResult {
-    int status = 0;        ///< 0 when authorized, else 401 or 403
-    std::string reason;    ///< e.g. "InvalidSignature: ..."
+    std::optional<http::Refusal> refused;  ///< 401 or 403, "InvalidSignature: ..."
     std::optional<sas::Token> token;  ///< the token that passed
     const Rule* rule = nullptr;
 
-    bool ok() const { return status == 0; }
+    bool ok() const { return !refused; }
 };
 
 /// Checks each candidate token (header, query, ...) and accepts the first

@@ -10,10 +10,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "core/crypto.h"
-#include "core/duration.h"
-#include "core/sas.h"
-#include "core/text.h"
+#include "core/auth/crypto.h"
+#include "core/auth/sas.h"
+#include "core/base/duration.h"
+#include "core/base/text.h"
 
 namespace hyco::relay {
 namespace {

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/error.h"
-#include "core/relay_uri.h"
+#include "core/base/error.h"
+#include "core/relay/relay_uri.h"
 
 namespace hyco::relay {
 

@@ -12,8 +12,8 @@
 
 #include <libwebsockets.h>
 
+#include "core/ws/ws_frame.h"
 #include "tools/hyco-relay/timer.h"
-#include "core/ws_frame.h"
 
 namespace hyco::relay {
 

@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "core/duration.h"
-#include "core/sas.h"
+#include "core/auth/sas.h"
+#include "core/base/duration.h"
 #include "tools/hyco-relay/auth.h"
 #include "tools/hyco-relay/http_exchange.h"
 #include "tools/hyco-relay/relay.h"
@@ -89,8 +89,8 @@ void ControlChannel::on_text(std::string message) {
 void ControlChannel::renew(const std::string& token) {
     AuthResult a = check_token(conn_.relay.config(), token, entity_, request_host_, kListen, unix_now());
     if (!a.ok()) {
-        conn_.relay.log(fmt::format("{}: renewToken refused: {}", conn_.label, a.reason));
-        conn_.ws_close(ws::close_code::policy_violation, "renewToken refused: " + a.reason);
+        conn_.relay.log(fmt::format("{}: renewToken refused: {}", conn_.label, a.refused->reason));
+        conn_.ws_close(ws::close_code::policy_violation, "renewToken refused: " + a.refused->reason);
         conn_.finish();
         return;
     }

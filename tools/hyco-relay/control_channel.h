@@ -10,7 +10,7 @@
 #include <set>
 #include <string>
 
-#include "core/control_message.h"
+#include "core/relay/control_message.h"
 #include "tools/hyco-relay/response_reader.h"
 #include "tools/hyco-relay/timer.h"
 

@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "core/sas.h"
-#include "core/text.h"
+#include "core/auth/sas.h"
+#include "core/base/text.h"
 #include "tools/hyco-relay/control_channel.h"
 #include "tools/hyco-relay/http_headers.h"
 #include "tools/hyco-relay/http_response.h"

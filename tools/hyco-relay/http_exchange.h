@@ -10,9 +10,9 @@
 #include <memory>
 #include <string>
 
-#include "core/control_message.h"
+#include "core/http/http_body.h"
+#include "core/relay/control_message.h"
 #include "tools/hyco-relay/conn.h"
-#include "core/http_body.h"
 #include "tools/hyco-relay/http_request.h"
 #include "tools/hyco-relay/timer.h"
 

@@ -4,10 +4,10 @@
 // for the sender connection's next request.
 #include <fmt/format.h>
 
-#include "core/duration.h"
-#include "core/relay_uri.h"
-#include "core/sas.h"
-#include "core/text.h"
+#include "core/auth/sas.h"
+#include "core/base/duration.h"
+#include "core/base/text.h"
+#include "core/relay/relay_uri.h"
 #include "tools/hyco-relay/auth.h"
 #include "tools/hyco-relay/control_channel.h"
 #include "tools/hyco-relay/http_exchange.h"
@@ -136,11 +136,11 @@ void route_http(Conn& conn, HttpRequest req) {
             }
         std::string host = req.header("Host") ? host_of(*req.header("Host")) : std::string();
         AuthResult a = authorize(relay.config(), tokens, e->path, host, kSend, unix_now(), suffix);
-        if (!a.ok()) return refuse(conn, a.status, a.reason, head);
+        if (!a.ok()) return refuse(conn, *a.refused, head);
     }
     http::BodyDecoder body;
-    int status = 0;
-    if (std::string why = body.init(req.headers, status); !why.empty()) return refuse(conn, status, "BadRequest: " + why, head);
+    if (auto refused = body.init(req.headers))
+        return refuse(conn, refused->status, "BadRequest: " + refused->reason, head);
     std::uint64_t listener = 0;
     Conn* rendezvous = kept_rendezvous(conn, *e, req, listener);
     if (!rendezvous) {

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "core/text.h"
+#include "core/base/text.h"
 #include "tools/hyco-relay/http_response.h"
 
 namespace hyco::relay {

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/control_message.h"
+#include "core/relay/control_message.h"
 #include "tools/hyco-relay/http_request.h"
 
 namespace hyco::relay {

@@ -2,7 +2,7 @@
 // hyco-pipe's relay-http: front); its names, as the relay's code uses them.
 #pragma once
 
-#include "core/http_request_head.h"
+#include "core/http/http_request_head.h"
 
 namespace hyco::relay {
 

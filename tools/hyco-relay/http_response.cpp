@@ -6,10 +6,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "core/crypto.h"
-#include "core/json_text.h"
-#include "core/text.h"
-#include "core/ws_frame.h"
+#include "core/auth/crypto.h"
+#include "core/base/json_text.h"
+#include "core/base/text.h"
+#include "core/ws/ws_frame.h"
 
 namespace hyco::relay {
 
@@ -85,22 +85,19 @@ std::string upgrade_response(std::string_view key, std::string_view protocol) {
     return out + "\r\n";
 }
 
-std::string check_upgrade(const HttpRequest& req, int& status) {
-    status = 400;
-    if (req.method != "GET") return "a WebSocket upgrade must use GET";
-    if (req.minor_version < 1) return "a WebSocket upgrade needs HTTP/1.1";
-    if (!req.has_token("Upgrade", "websocket")) return "expected a WebSocket upgrade (Upgrade: websocket)";
-    if (!req.has_token("Connection", "upgrade")) return "expected 'Connection: Upgrade'";
+std::optional<http::Refusal> check_upgrade(const HttpRequest& req) {
+    auto bad = [](std::string why) { return http::Refusal{400, std::move(why)}; };
+    if (req.method != "GET") return bad("a WebSocket upgrade must use GET");
+    if (req.minor_version < 1) return bad("a WebSocket upgrade needs HTTP/1.1");
+    if (!req.has_token("Upgrade", "websocket")) return bad("expected a WebSocket upgrade (Upgrade: websocket)");
+    if (!req.has_token("Connection", "upgrade")) return bad("expected 'Connection: Upgrade'");
     const std::string* version = req.header("Sec-WebSocket-Version");
-    if (!version || text::trim(*version) != "13") {
-        status = 426;
-        return "only WebSocket version 13 is supported";
-    }
+    if (!version || text::trim(*version) != "13") return http::Refusal{426, "only WebSocket version 13 is supported"};
     const std::string* key = req.header("Sec-WebSocket-Key");
-    if (!key) return "Sec-WebSocket-Key is missing";
+    if (!key) return bad("Sec-WebSocket-Key is missing");
     auto raw = text::base64_decode(text::trim(*key));
-    if (!raw || raw->size() != 16) return "Sec-WebSocket-Key is not 16 bytes of base64";
-    return {};
+    if (!raw || raw->size() != 16) return bad("Sec-WebSocket-Key is not 16 bytes of base64");
+    return std::nullopt;
 }
 
 bool list_contains(std::string_view list, std::string_view item) {

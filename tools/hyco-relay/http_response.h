@@ -3,6 +3,7 @@
 // WebSocket upgrade request must pass.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,7 +32,7 @@ std::string upgrade_response(std::string_view sec_websocket_key, std::string_vie
 
 /// Checks that `req` is a valid RFC 6455 upgrade. Returns an empty string
 /// when it is; else the reason, with `status` 400 or 426.
-std::string check_upgrade(const HttpRequest& req, int& status);
+std::optional<http::Refusal> check_upgrade(const HttpRequest& req);
 
 /// True if a comma-separated list (Sec-WebSocket-Protocol) contains `item`.
 bool list_contains(std::string_view list, std::string_view item);

@@ -4,9 +4,9 @@
 // The rule that separates it from an HTTP sender is in README.md.
 #include <fmt/format.h>
 
-#include "core/crypto.h"
-#include "core/duration.h"
-#include "core/relay_uri.h"
+#include "core/auth/crypto.h"
+#include "core/base/duration.h"
+#include "core/relay/relay_uri.h"
 #include "tools/hyco-relay/auth.h"
 #include "tools/hyco-relay/http_response.h"
 #include "tools/hyco-relay/relay.h"
@@ -61,7 +61,7 @@ bool route_management(Conn& conn, const HttpRequest& req) {
     std::string host = req.header("Host") ? host_of(*req.header("Host")) : std::string();
     AuthResult a = authorize(relay.config(), tokens, *path, host, kAnyRight, unix_now());
     if (!a.ok()) {
-        management_refuse(conn, a.status, a.reason);
+        management_refuse(conn, a.refused->status, a.refused->reason);
         return true;
     }
     // Entities are created by listeners and senders, never by looking at them.

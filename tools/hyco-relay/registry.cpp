@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
-#include "core/crypto.h"
-#include "core/duration.h"
-#include "core/text.h"
+#include "core/auth/crypto.h"
+#include "core/base/duration.h"
+#include "core/base/text.h"
 
 namespace hyco::relay {
 

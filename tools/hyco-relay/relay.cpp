@@ -17,8 +17,9 @@
 
 #include <fmt/format.h>
 
-#include "core/duration.h"
-#include "core/text.h"
+#include "core/base/duration.h"
+#include "core/base/text.h"
+#include "tools/common/diag.h"
 #include "tools/hyco-relay/router.h"
 #include "tools/hyco-relay/timer.h"
 #include "tools/hyco-relay/tls_cert.h"
@@ -40,8 +41,8 @@ const lws_protocols kProtocols[] = {
 void lws_log(int, const char* line) {
     std::string_view l = line;
     if (!l.empty() && l.front() == '[') l.remove_prefix(std::min(l.size(), l.find(']') + 2));
-    std::cerr << "hyco-relay: lws: " << l;
-    if (l.empty() || l.back() != '\n') std::cerr << '\n';
+    while (!l.empty() && l.back() == '\n') l.remove_suffix(1);
+    cli::diag::note("lws: " + std::string(l));
 }
 
 int peer_port(lws* wsi) {
@@ -68,7 +69,7 @@ Conn* Relay::find(std::uint64_t id) const {
     return it == conns_.end() ? nullptr : it->second.get();
 }
 
-void Relay::log(std::string_view message) const { std::cerr << "hyco-relay: " << text::printable(message) << "\n"; }
+void Relay::log(std::string_view message) const { cli::diag::note(message); }
 
 void Relay::verbose(std::string_view message) const {
     if (config_.verbose) log(message);

@@ -12,7 +12,7 @@
 
 #include <libwebsockets.h>
 
-#include "core/error.h"
+#include "core/base/error.h"
 #include "tools/hyco-relay/config.h"
 #include "tools/hyco-relay/conn.h"
 #include "tools/hyco-relay/registry.h"

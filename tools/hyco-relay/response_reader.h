@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "core/control_message.h"
+#include "core/relay/control_message.h"
 #include "tools/hyco-relay/ws_endpoint.h"
 
 namespace hyco::relay {

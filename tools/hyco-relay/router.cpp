@@ -4,10 +4,10 @@
 
 #include <fmt/format.h>
 
-#include "core/crypto.h"
-#include "core/duration.h"
-#include "core/relay_uri.h"
-#include "core/text.h"
+#include "core/auth/crypto.h"
+#include "core/base/duration.h"
+#include "core/base/text.h"
+#include "core/relay/relay_uri.h"
 #include "tools/hyco-relay/auth.h"
 #include "tools/hyco-relay/control_channel.h"
 #include "tools/hyco-relay/http_response.h"
@@ -37,7 +37,7 @@ public:
         timer_.cancel();
         if (r.state == HeadResult::State::error) {
             conn.in.clear();
-            refuse(conn, r.status, "BadRequest: " + r.reason);
+            refuse(conn, r.refusal.status, "BadRequest: " + r.refusal.reason);
             return;
         }
         conn.in.erase(0, r.request.head_size);
@@ -114,7 +114,7 @@ void route_listen(Conn& conn, const HttpRequest& req, const std::vector<std::str
         return refuse(conn, 404, fmt::format("EndpointNotFound: entity '{}' does not exist.", *path));
     std::string host = req.header("Host") ? host_of(*req.header("Host")) : std::string();
     AuthResult a = authorize(relay.config(), tokens_of(req, params), *path, host, kListen, unix_now());
-    if (!a.ok()) return refuse(conn, a.status, a.reason);
+    if (!a.ok()) return refuse(conn, *a.refused);
     if (!e) e = relay.registry().create(*path);
     if (!e) return refuse(conn, 403, "QuotaExceeded: too many entities.");
     std::string listener_id = tracking_prefix(params);
@@ -140,7 +140,7 @@ void route_connect(Conn& conn, const HttpRequest& req, const std::vector<std::st
     auto tokens = tokens_of(req, params);
     if (!e->anonymous_senders) {
         AuthResult a = authorize(relay.config(), tokens, e->path, host, kSend, unix_now(), suffix);
-        if (!a.ok()) return refuse(conn, a.status, a.reason);
+        if (!a.ok()) return refuse(conn, *a.refused);
     }
     NoListener why = NoListener::none;
     Conn* listener = pick_listener(conn, *e, req, why);
@@ -230,6 +230,10 @@ void answer_and_close(Conn& conn, std::string_view response) {
 void refuse(Conn& conn, int status, const std::string& reason, bool head_only) {
     conn.relay.verbose(fmt::format("{}: refused {} {}", conn.label, status, reason));
     answer_and_close(conn, error_response(status, reason, head_only));
+}
+
+void refuse(Conn& conn, const http::Refusal& refusal, bool head_only) {
+    refuse(conn, refusal.status, refusal.reason, head_only);
 }
 
 bool decode_segments(std::string_view path, std::vector<std::string>& segments) {
@@ -324,7 +328,7 @@ void route(Conn& conn, HttpRequest req) {
             for (const std::string& t : tokens_of(req, parse_query(req.query()))) tokens.push_back(t);
             std::string host = req.header("Host") ? host_of(*req.header("Host")) : std::string();
             AuthResult a = authorize(conn.relay.config(), tokens, "", host, kManage, unix_now());
-            if (!a.ok()) return refuse(conn, a.status, a.reason + " (the status page needs a Manage token for the namespace, or --status-public)", head);
+            if (!a.ok()) return refuse(conn, a.refused->status, a.refused->reason + " (the status page needs a Manage token for the namespace, or --status-public)", head);
         }
         std::string body = conn.relay.status_json();
         answer_and_close(conn, fmt::format("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n"
@@ -344,8 +348,8 @@ void route(Conn& conn, HttpRequest req) {
         if (route_management(conn, req)) return;
         return route_http(conn, std::move(req));
     }
-    int status = 0;
-    if (std::string why = check_upgrade(req, status); !why.empty()) return refuse(conn, status, "BadRequest: " + why);
+    if (auto refused = check_upgrade(req))
+        return refuse(conn, refused->status, "BadRequest: " + refused->reason);
     std::vector<std::string> segs;
     if (!decode_segments(rest, segs)) return refuse(conn, 400, "BadRequest: malformed entity path.");
     auto params = parse_query(req.query());

@@ -34,6 +34,7 @@ void answer_and_close(Conn& conn, std::string_view response);
 
 /// Answers with a relay error and closes after sending it.
 void refuse(Conn& conn, int status, const std::string& reason, bool head_only = false);
+void refuse(Conn& conn, const http::Refusal& refusal, bool head_only = false);
 
 /// Answers a management GET (management.cpp); false when `request` is not
 /// one and belongs to the HTTP gateway.

@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "core/duration.h"
+#include "core/base/duration.h"
 #include "tools/hyco-relay/http_response.h"
 
 namespace hyco::relay {

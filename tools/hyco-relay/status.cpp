@@ -3,8 +3,8 @@
 // It names no secrets: no keys, no tokens, no rendezvous ids.
 #include <nlohmann/json.hpp>
 
-#include "core/duration.h"
-#include "core/json_text.h"
+#include "core/base/duration.h"
+#include "core/base/json_text.h"
 #include "tools/hyco-relay/relay.h"
 
 namespace hyco::relay {

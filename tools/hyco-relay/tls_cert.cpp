@@ -18,7 +18,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "core/text.h"
+#include "core/base/text.h"
 
 namespace hyco::relay {
 namespace {

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/ws/ws_frame.h"
 #include "tools/hyco-relay/conn.h"
-#include "core/ws_frame.h"
 
 namespace hyco::relay {
 

@@ -8,11 +8,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "core/duration.h"
-#include "core/json_text.h"
-#include "core/sas.h"
-#include "core/text.h"
-#include "core/uri.h"
+#include "core/auth/sas.h"
+#include "core/base/duration.h"
+#include "core/base/json_text.h"
+#include "core/base/text.h"
+#include "core/base/uri.h"
 
 namespace hyco::token_tool {
 namespace {

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "core/error.h"
+#include "core/base/error.h"
 #include "tools/common/connect_flags.h"
 
 namespace hyco::token_tool {

@@ -39,7 +39,7 @@ TEST_CASE("every Exit value has one row in the exit-status table") {
         CHECK_FALSE(r.brief.empty());
         CHECK_FALSE(r.meaning.empty());
     }
-    // The enum's documented values (core/error.h), as scripts rely on them.
+    // The enum's documented values (core/base/error.h), as scripts rely on them.
     CHECK(exit_code(Exit::ok) == 0);
     CHECK(exit_code(Exit::failure) == 1);
     CHECK(exit_code(Exit::usage) == 2);

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/sas.h"
+#include "core/auth/sas.h"
 #include "tools/hyco-probe/runtime_entry.h"
 #include "tools/hyco-probe/step.h"
 #include "tools/hyco-probe/token_check.h"

@@ -65,8 +65,8 @@ TEST_CASE("malformed heads are refused with a status and reason") {
         CAPTURE(c.text);
         auto r = parse_request_head(c.text);
         CHECK(r.state == State::error);
-        CHECK(r.status == c.status);
-        CHECK(!r.reason.empty());
+        CHECK(r.refusal.status == c.status);
+        CHECK(!r.refusal.reason.empty());
     }
 }
 
@@ -74,11 +74,11 @@ TEST_CASE("oversized heads are refused with 431 before they complete") {
     std::string big = "GET / HTTP/1.1\r\nX: " + std::string(40000, 'a');
     auto r = parse_request_head(big);
     CHECK(r.state == State::error);
-    CHECK(r.status == 431);
+    CHECK(r.refusal.status == 431);
     std::string many = "GET / HTTP/1.1\r\n";
     for (int i = 0; i < 200; ++i) many += "H" + std::to_string(i) + ": v\r\n";
-    CHECK(parse_request_head(many + "\r\n").status == 431);
-    CHECK(parse_request_head(std::string(40000, 'G')).status == 431);
+    CHECK(parse_request_head(many + "\r\n").refusal.status == 431);
+    CHECK(parse_request_head(std::string(40000, 'G')).refusal.status == 431);
 }
 
 TEST_CASE("query parameters keep raw values and decode on request") {

@@ -5,7 +5,7 @@
 
 #include <set>
 
-#include "core/sas.h"
+#include "core/auth/sas.h"
 #include "tools/hyco-relay/auth.h"
 #include "tools/hyco-relay/config.h"
 #include "tools/hyco-relay/http_headers.h"
@@ -83,28 +83,28 @@ TEST_CASE("token checks report the status and the failed check") {
     CHECK(check_token(c, good, "hyco", "127.0.0.1", kListen, kNow).ok());
     CHECK(check_token(c, good, "hyco/sub", "127.0.0.1", kSend, kNow).ok());
     auto r = check_token(c, good, "other", "127.0.0.1", kListen, kNow);
-    CHECK(r.status == 401);
-    CHECK(r.reason.rfind("InvalidAudience", 0) == 0);
+    CHECK(r.refused->status == 401);
+    CHECK(r.refused->reason.rfind("InvalidAudience", 0) == 0);
     r = check_token(c, tok("http://127.0.0.1/hyco", "root", "WrongKey0123456", kNow + 60), "hyco", "127.0.0.1",
                     kListen, kNow);
-    CHECK(r.status == 401);
-    CHECK(r.reason.rfind("InvalidSignature", 0) == 0);
+    CHECK(r.refused->status == 401);
+    CHECK(r.refused->reason.rfind("InvalidSignature", 0) == 0);
     r = check_token(c, tok("http://127.0.0.1/hyco", "root", "RootKey0123456789", kNow - 5), "hyco", "127.0.0.1",
                     kListen, kNow);
-    CHECK(r.reason == "ExpiredToken: The token expired 5 seconds ago.");
+    CHECK(r.refused->reason == "ExpiredToken: The token expired 5 seconds ago.");
     r = check_token(c, tok("http://127.0.0.1/hyco", "sender", "SendKey0123456789", kNow + 5), "hyco", "127.0.0.1",
                     kListen, kNow);
-    CHECK(r.status == 403);
+    CHECK(r.refused->status == 403);
     CHECK(check_token(c, tok("http://127.0.0.1/hyco", "sender", "SendKey0123456789", kNow + 5), "hyco", "127.0.0.1",
                       kSend, kNow)
               .ok());
     // The Host the client dialled is an acceptable audience host too.
     std::string local = tok("http://localhost/hyco", "root", "RootKey0123456789", kNow + 60);
     CHECK(check_token(c, local, "hyco", "localhost", kListen, kNow).ok());
-    CHECK(check_token(c, local, "hyco", "127.0.0.1", kListen, kNow).status == 401);
-    CHECK(check_token(c, "SharedAccessSignature garbage", "hyco", "", kListen, kNow).reason.rfind("MalformedToken", 0) ==
+    CHECK(check_token(c, local, "hyco", "127.0.0.1", kListen, kNow).refused->status == 401);
+    CHECK(check_token(c, "SharedAccessSignature garbage", "hyco", "", kListen, kNow).refused->reason.rfind("MalformedToken", 0) ==
           0);
-    CHECK(authorize(c, {}, "hyco", "", kListen, kNow).reason.rfind("MissingToken", 0) == 0);
+    CHECK(authorize(c, {}, "hyco", "", kListen, kNow).refused->reason.rfind("MissingToken", 0) == 0);
     // Any valid candidate wins; otherwise the first failure is reported.
     auto a = authorize(c, {"bad", good}, "hyco", "127.0.0.1", kListen, kNow);
     CHECK(a.ok());
@@ -122,19 +122,19 @@ TEST_CASE("the audience covers the whole requested URI: entity plus suffix") {
     CHECK(check_token(c, deeper, "sub1", "127.0.0.1", kSend, kNow, "/deeper/more").ok());
     CHECK(check_token(c, deeper, "sub1", "127.0.0.1", kSend, kNow, "/DEEPER").ok());
     // Whole segments: not the entity alone, a sibling, or a longer name.
-    CHECK(check_token(c, deeper, "sub1", "127.0.0.1", kSend, kNow).status == 401);
-    CHECK(check_token(c, deeper, "sub1", "127.0.0.1", kSend, kNow, "/other").status == 401);
-    CHECK(check_token(c, deeper, "sub1", "127.0.0.1", kSend, kNow, "/deeper2").status == 401);
+    CHECK(check_token(c, deeper, "sub1", "127.0.0.1", kSend, kNow).refused->status == 401);
+    CHECK(check_token(c, deeper, "sub1", "127.0.0.1", kSend, kNow, "/other").refused->status == 401);
+    CHECK(check_token(c, deeper, "sub1", "127.0.0.1", kSend, kNow, "/deeper2").refused->status == 401);
     // An entity token covers any suffix; the namespace root needs a root token.
     CHECK(check_token(c, tok("http://127.0.0.1/sub1/"), "sub1", "127.0.0.1", kSend, kNow, "/a/b").ok());
     auto r = check_token(c, tok("http://127.0.0.1/sub1"), "", "127.0.0.1", kManage, kNow);
-    CHECK(r.status == 401);
-    CHECK(r.reason.find("the namespace") != std::string::npos);
+    CHECK(r.refused->status == 401);
+    CHECK(r.refused->reason.find("the namespace") != std::string::npos);
     CHECK(check_token(c, tok("http://127.0.0.1/"), "", "127.0.0.1", kManage, kNow).ok());
     auto s = check_token(c, sas::mint("http://127.0.0.1/", "sender", "SendKey0123456789", kNow + 60), "", "127.0.0.1",
                          kManage, kNow);
-    CHECK(s.status == 403);
-    CHECK(s.reason.find("Manage") != std::string::npos);
+    CHECK(s.refused->status == 403);
+    CHECK(s.refused->reason.find("Manage") != std::string::npos);
 }
 
 TEST_CASE("entity names are case-insensitive; the first spelling is kept") {

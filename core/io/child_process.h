@@ -1,0 +1,51 @@
+// Child processes for --exec and --accept-cmd: `/bin/sh -c CMD` with extra
+// environment, stdin/stdout on pipes the event loop can adopt, default
+// signal dispositions, and non-blocking reaping.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+#include <utility>
+#include <vector>
+
+#include "core/base/error.h"
+
+namespace hyco {
+
+using EnvVars = std::vector<std::pair<std::string, std::string>>;
+
+struct ChildSpec {
+    std::string command;  ///< run by /bin/sh -c
+    EnvVars env;          ///< added to (or replacing in) our environment
+    bool pipe_stdin = true;
+    bool pipe_stdout = true;
+    /// Its own process group, so that signalling -pid stops a whole pipeline.
+    bool own_process_group = false;
+};
+
+struct Child {
+    pid_t pid = -1;
+    int stdin_fd = -1;   ///< our end of the child's stdin (write), close-on-exec
+    int stdout_fd = -1;  ///< our end of the child's stdout (read), close-on-exec
+};
+
+/// Starts the child. The child's stderr is ours. HYCO_CONNECTION_STRING,
+/// HYCO_KEY and HYCO_TOKEN are not passed on.
+Result<Child> spawn_shell(const ChildSpec& spec);
+
+/// The environment variables that hold credentials.
+bool is_credential_variable(std::string_view name);
+
+/// The child's wait status if it has exited (reaped now), else nullopt.
+std::optional<int> try_reap(pid_t pid);
+
+/// Exit code (0-255), or 128+signal for a child killed by a signal.
+int exit_code_of(int wait_status);
+
+/// Environment-variable name for an HTTP header: HYCO_HEADER_ + upper case,
+/// other characters than letters and digits as '_'.
+std::string header_env_name(std::string_view header);
+
+}  // namespace hyco

@@ -1,0 +1,206 @@
+// Socket addresses and the non-blocking connector (see socket_endpoint.h).
+// lws adopts a *duplicate* of the connecting socket only to learn when it
+// becomes writable; the original descriptor goes to whoever wraps it in an
+// FdStream, so closing the watch never closes the connection.
+#include "core/io/socket_endpoint.h"
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+namespace hyco {
+
+std::string SocketAddress::label() const {
+    if (is_unix()) return unix_path;
+    if (host.find(':') != std::string::npos) return fmt::format("[{}]:{}", host, port);
+    return fmt::format("{}:{}", host, port);
+}
+
+Result<std::vector<ResolvedAddress>> resolve_socket_address(const SocketAddress& a, bool passive) {
+    std::vector<ResolvedAddress> out;
+    if (a.is_unix()) {
+        ResolvedAddress r;
+        auto* un = reinterpret_cast<sockaddr_un*>(&r.addr);
+        if (a.unix_path.size() >= sizeof un->sun_path)
+            return make_error(Exit::usage, a.unix_path, "socket path too long");
+        un->sun_family = AF_UNIX;
+        std::memcpy(un->sun_path, a.unix_path.data(), a.unix_path.size());
+        r.len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + a.unix_path.size() + 1);
+        r.family = AF_UNIX;
+        out.push_back(r);
+        return out;
+    }
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0);
+    addrinfo* list = nullptr;
+    std::string port = std::to_string(a.port);
+    int rc = ::getaddrinfo(a.host.empty() ? nullptr : a.host.c_str(), port.c_str(), &hints, &list);
+    if (rc != 0)
+        return make_error(Exit::failure, "resolve " + a.host,
+                          rc == EAI_SYSTEM ? std::strerror(errno) : ::gai_strerror(rc));
+    std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> guard(list, ::freeaddrinfo);
+    for (addrinfo* ai = list; ai; ai = ai->ai_next) {
+        ResolvedAddress r;
+        std::memcpy(&r.addr, ai->ai_addr, ai->ai_addrlen);
+        r.len = ai->ai_addrlen;
+        r.family = ai->ai_family;
+        out.push_back(r);
+    }
+    if (out.empty()) return make_error(Exit::failure, "resolve " + a.host, "no addresses");
+    return out;
+}
+
+std::string socket_name(int fd, bool peer) {
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    auto* sa = reinterpret_cast<sockaddr*>(&ss);
+    if ((peer ? ::getpeername(fd, sa, &len) : ::getsockname(fd, sa, &len)) != 0) return "?";
+    char host[INET6_ADDRSTRLEN] = "?";
+    if (ss.ss_family == AF_INET) {
+        auto* in = reinterpret_cast<sockaddr_in*>(&ss);
+        ::inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+        return fmt::format("{}:{}", host, ntohs(in->sin_port));
+    }
+    if (ss.ss_family == AF_INET6) {
+        auto* in6 = reinterpret_cast<sockaddr_in6*>(&ss);
+        ::inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+        return fmt::format("[{}]:{}", host, ntohs(in6->sin6_port));
+    }
+    if (ss.ss_family == AF_UNIX) {
+        auto* un = reinterpret_cast<sockaddr_un*>(&ss);
+        return len > offsetof(sockaddr_un, sun_path) && un->sun_path[0] ? un->sun_path : "unix";
+    }
+    return "?";
+}
+
+SocketConnector::SocketConnector(EventLoop& loop, SocketAddress target, std::chrono::milliseconds timeout, Done done)
+    : loop_(loop), target_(std::move(target)), timeout_(timeout), done_(std::move(done)), timer_(loop) {}
+
+SocketConnector::~SocketConnector() {
+    *alive_ = false;
+    reported_ = true;
+    drop_watch();
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void SocketConnector::connect() {
+    auto r = resolve_socket_address(target_, false);
+    if (!r) {
+        report(r.error());
+        return;
+    }
+    candidates_ = std::move(*r);
+    if (timeout_.count() > 0)
+        timer_.start(timeout_, [this] {
+            drop_watch();
+            if (fd_ >= 0) ::close(fd_);
+            fd_ = -1;
+            report(make_error(Exit::timeout, "connect to " + target_.label(),
+                              fmt::format("no answer within {} ms", timeout_.count())));
+        });
+    try_next();
+}
+
+void SocketConnector::try_next() {
+    while (next_ < candidates_.size()) {
+        const ResolvedAddress& a = candidates_[next_++];
+        fd_ = ::socket(a.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd_ < 0) {
+            last_error_ = std::strerror(errno);
+            continue;
+        }
+        if (a.family != AF_UNIX) {
+            int one = 1;  // forwarded interactive traffic (ssh) must not wait for Nagle
+            ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        }
+        if (::connect(fd_, reinterpret_cast<const sockaddr*>(&a.addr), a.len) == 0) {
+            int fd = fd_;
+            fd_ = -1;
+            report(fd);
+            return;
+        }
+        if (errno == EINPROGRESS || errno == EAGAIN) {
+            int dup = ::fcntl(fd_, F_DUPFD_CLOEXEC, 3);
+            watch_ = dup < 0 ? nullptr : loop_.adopt(dup, this);
+            if (watch_) {
+                lws_callback_on_writable(watch_);
+                return;
+            }
+            if (dup >= 0) ::close(dup);
+            last_error_ = "cannot add the socket to the event loop";
+        } else {
+            last_error_ = std::strerror(errno);
+        }
+        ::close(fd_);
+        fd_ = -1;
+    }
+    report(make_error(Exit::failure, "connect to " + target_.label(), last_error_));
+}
+
+int SocketConnector::on_lws(lws* wsi, lws_callback_reasons reason, void*, std::size_t) {
+    switch (reason) {
+    case LWS_CALLBACK_RAW_RX_FILE:
+    case LWS_CALLBACK_RAW_WRITEABLE_FILE:
+        lws_set_opaque_user_data(wsi, nullptr);
+        watch_ = nullptr;
+        settle();
+        return -1;  // closes the duplicate only
+    case LWS_CALLBACK_RAW_CLOSE_FILE:
+        lws_set_opaque_user_data(wsi, nullptr);
+        watch_ = nullptr;
+        settle();
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+void SocketConnector::settle() {
+    if (fd_ < 0) return;
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    if (err == 0) {
+        int fd = fd_;
+        fd_ = -1;
+        report(fd);
+        return;
+    }
+    last_error_ = std::strerror(err);
+    ::close(fd_);
+    fd_ = -1;
+    try_next();
+}
+
+void SocketConnector::report(Result<int> r) {
+    if (reported_) {
+        if (r) ::close(r.value());
+        return;
+    }
+    reported_ = true;
+    timer_.cancel();
+    // Deferred: the receiver may destroy this connector in `done_`; if it
+    // is destroyed before then, nobody is told and the descriptor is closed.
+    loop_.defer([alive = alive_, done = std::move(done_), r = std::move(r)]() mutable {
+        if (*alive) done(std::move(r));
+        else if (r) ::close(r.value());
+    });
+}
+
+void SocketConnector::drop_watch() {
+    EventLoop::release(watch_);
+}
+
+}  // namespace hyco

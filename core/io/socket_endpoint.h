@@ -1,0 +1,81 @@
+// Stream sockets by address: a TCP host and port or a Unix socket path, and
+// a non-blocking connect on the event loop that hands over a connected
+// descriptor (to be wrapped in an FdStream) or a one-line error.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <sys/socket.h>
+
+#include "core/base/error.h"
+#include "core/io/event_loop.h"
+
+namespace hyco {
+
+/// Where a stream socket connects or listens.
+struct SocketAddress {
+    std::string host;        ///< TCP: name or literal address; empty for Unix
+    std::uint16_t port = 0;  ///< TCP port
+    std::string unix_path;   ///< set for a Unix domain socket
+
+    bool is_unix() const { return !unix_path.empty(); }
+    /// `127.0.0.1:80`, `[::1]:22`, `/run/x.sock`.
+    std::string label() const;
+};
+
+/// A resolved socket address ready for connect()/bind().
+struct ResolvedAddress {
+    sockaddr_storage addr{};
+    socklen_t len = 0;
+    int family = AF_UNSPEC;
+};
+
+/// Resolves (getaddrinfo, blocking) a TCP address or builds a Unix one.
+/// `passive`: for bind(). Errors are Exit::failure and name the address.
+Result<std::vector<ResolvedAddress>> resolve_socket_address(const SocketAddress& a, bool passive);
+
+/// `host:port` of a socket's local or peer end.
+std::string socket_name(int fd, bool peer);
+
+/// Connects without blocking the loop, trying each resolved address in
+/// turn. Reports once, always after connect() returned (never inside it).
+class SocketConnector final : public LwsHandler {
+public:
+    /// A connected, non-blocking, close-on-exec descriptor now owned by the
+    /// receiver, or the reason none could be had.
+    using Done = std::function<void(Result<int>)>;
+
+    SocketConnector(EventLoop& loop, SocketAddress target, std::chrono::milliseconds timeout, Done done);
+    ~SocketConnector() override;
+    SocketConnector(const SocketConnector&) = delete;
+    SocketConnector& operator=(const SocketConnector&) = delete;
+
+    void connect();
+    int on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len) override;
+
+private:
+    void try_next();
+    void settle();
+    void report(Result<int> r);
+    void drop_watch();
+
+    EventLoop& loop_;
+    SocketAddress target_;
+    std::chrono::milliseconds timeout_;
+    Done done_;
+    std::vector<ResolvedAddress> candidates_;
+    std::size_t next_ = 0;
+    int fd_ = -1;
+    lws* watch_ = nullptr;  ///< an adopted dup of fd_, watched for writability
+    std::string last_error_;
+    Timer timer_;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    bool reported_ = false;
+};
+
+}  // namespace hyco

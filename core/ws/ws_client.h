@@ -1,0 +1,200 @@
+// A WebSocket client connection on the event loop: handshake with extra
+// headers and subprotocols, a bounded send queue written in batches, streamed
+// receive with flow control, ping-based dead-peer detection, and half-close
+// both ways: after our Close we keep reading until the peer's, and after the
+// peer's Close we keep sending until our side ends. lws only carries the
+// bytes (raw socket); TLS is ours too (tls_client.h), and so is the CONNECT
+// tunnel when the loop's ProxyConfig routes the target through an HTTP proxy
+// (proxy.h). The WebSocket protocol is ours because lws 4.1.6's ws role
+// answers a peer's Close at once and hangs up.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/base/error.h"
+#include "core/http/proxy.h"
+#include "core/io/event_loop.h"
+#include "core/io/tls_client.h"
+#include "core/stream/framing.h"
+#include "core/ws/ws_frame.h"
+#include "core/ws/ws_send_queue.h"
+
+namespace hyco {
+
+/// Where to connect and what to put in the upgrade request.
+struct WsTarget {
+    bool tls = true;
+    std::string host;
+    std::uint16_t port = 443;
+    std::string path;  ///< path and query, sent verbatim
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::vector<std::string> subprotocols;  ///< offered, in order of preference
+
+    std::string url() const;
+};
+
+/// Parses ws://, wss:// (or http/https) URLs such as a rendezvous address.
+Result<WsTarget> parse_ws_url(std::string_view url);
+
+/// The frame a keep-alive sends. A Ping must be answered, so it also detects
+/// a dead peer; an unsolicited Pong (RFC 6455 §5.5.3) expects no answer and
+/// is what Microsoft's .NET and node listeners send (docs/protocol.md §7).
+enum class KeepaliveFrame { ping, pong };
+
+struct WsTimeouts {
+    std::chrono::milliseconds connect{30000};
+    std::chrono::milliseconds ping_interval{0};  ///< 0: no keep-alive frames
+    std::chrono::milliseconds ping_timeout{10000};  ///< for KeepaliveFrame::ping
+    KeepaliveFrame keepalive_frame = KeepaliveFrame::ping;
+};
+
+/// How a connection ended.
+struct WsClose {
+    enum class Kind {
+        peer,    ///< the peer sent Close first (and we sent ours after it)
+        ours,    ///< we sent Close first and the peer answered, or we aborted on purpose
+        failed,  ///< handshake refused, network error, timeout, ping timeout
+    } kind = Kind::failed;
+    int code = 0;        ///< WebSocket close code, if a Close frame arrived
+    std::string reason;  ///< its reason text
+    int http_status = 0; ///< a refused handshake's HTTP status
+    std::string http_reason;
+    std::vector<std::pair<std::string, std::string>> http_headers;  ///< selected response headers
+    std::optional<Error> error;  ///< set when kind == failed
+    bool established = false;    ///< the upgrade had succeeded
+};
+
+class WsClient final : public LwsHandler, private ws::FrameSink {
+public:
+    class Events {
+    public:
+        virtual ~Events() = default;
+        virtual void ws_open(WsClient&) {}
+        /// A piece of a message; `final` marks the message's last piece.
+        virtual void ws_data(WsClient&, std::string_view piece, bool final, bool binary) = 0;
+        /// The send queue fell below the low-water mark.
+        virtual void ws_drained(WsClient&) {}
+        /// The peer sent Close: it sends nothing more, but we may. Call
+        /// finish() when our side is done too. The default answers at once.
+        virtual void ws_peer_closed(WsClient& ws, int code, const std::string& reason) {
+            (void)reason;
+            ws.finish(code == 1005 ? 1000 : code);
+        }
+        /// Terminal; called once. Do not destroy the client inside it (defer).
+        virtual void ws_closed(WsClient&, const WsClose&) = 0;
+    };
+
+    /// Send-queue size above which producers should pause.
+    static constexpr std::size_t kHighWater = 1024 * 1024;
+    static constexpr std::size_t kLowWater = 256 * 1024;
+
+    WsClient(EventLoop& loop, Events& events, WsTarget target, WsTimeouts timeouts);
+    ~WsClient() override;
+    WsClient(const WsClient&) = delete;
+    WsClient& operator=(const WsClient&) = delete;
+
+    /// Starts the connection; failures also arrive as ws_closed.
+    void connect();
+    /// Queues one frame. Ignored after finish().
+    void send(Fragment fragment);
+    void send_text(std::string text) { send(Fragment{std::move(text), false, true, true}); }
+    /// After the queue drains, send Close(code) and keep receiving until the
+    /// peer answers with its own Close (or, if the peer's Close came first,
+    /// end the connection once ours is out).
+    void finish(int code = 1000, std::string reason = {});
+    /// Ends the connection now; ws_closed reports `why` (or Kind::ours).
+    void abort(std::optional<Error> why = std::nullopt);
+    /// Stops (false) or resumes (true) delivery of received data.
+    void receive(bool on);
+
+    std::size_t queued() const { return queue_.data_bytes(); }
+    bool writable() const { return queue_.data_bytes() < kHighWater; }
+    bool is_open() const { return open_; }
+    bool close_sent() const { return close_sent_; }
+    /// The peer's Close has arrived (it sends no more).
+    bool peer_closed() const { return peer_closed_; }
+    const std::string& subprotocol() const { return subprotocol_; }
+    const WsTarget& target() const { return target_; }
+
+    int on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len) override;
+
+private:
+    /// Largest batch of frame payload masked (and encrypted) at a time.
+    static constexpr std::size_t kWriteBatch = 256 * 1024;
+
+    int on_writeable();
+    int write_out(std::string& buf);
+    int send_wire();
+    int on_raw_rx(std::string_view bytes);
+    int on_rx(std::string_view bytes);
+    int on_handshake_rx(std::string_view bytes);
+    int on_proxy_rx(std::string_view bytes);
+    void feed(std::string_view bytes);
+    void resume_rx();
+    void terminal(std::optional<Error> failure);
+    void fail(Error e);
+    void want_write();
+    void arm_ping();
+    std::string what() const;
+    Error connection_error(std::string why) const;
+
+    void frame_begin(const ws::FrameHeader& h) override;
+    void frame_data(std::string_view payload) override;
+    void frame_end() override;
+    void control_frame(ws::Opcode op, std::string_view payload) override;
+
+    EventLoop& loop_;
+    Events& events_;
+    WsTarget target_;
+    WsTimeouts timeouts_;
+    lws* wsi_ = nullptr;
+    std::string key_;           // our Sec-WebSocket-Key
+    std::string head_;          // the upgrade answer so far
+    std::string out_;           // the batch being written (LWS_PRE headroom first)
+    std::string rx_stash_;      // received bytes held back while receive(false)
+    std::unique_ptr<TlsClient> tls_;
+    std::optional<ProxyServer> proxy_;  // set: TCP goes to it and CONNECT opens a tunnel
+    std::string proxy_head_;    // the proxy's answer to CONNECT so far
+    bool proxy_reached_ = false; // TCP to the proxy is up
+    bool connect_sent_ = false;  // CONNECT is out
+    bool tunnel_open_ = false;  // the proxy answered CONNECT with 2xx
+    std::string tls_out_;       // ciphertext being written (LWS_PRE headroom first)
+    std::string tls_in_;        // plaintext just decrypted
+    // Once open, wire bytes go to the socket directly, as much as it takes:
+    // lws_write would copy what a full socket refuses into its own buffer.
+    std::string wire_;          // frames (ciphertext with TLS) not yet sent
+    std::size_t wire_head_ = 0;  // how much of wire_ the socket took
+    WsSendQueue queue_;
+    ws::FrameDecoder decoder_{ws::DecodeLimits{std::uint64_t(1) << 62, ws::Role::client}};
+    bool transport_up_ = false;  // TCP (and TLS) connected
+    bool request_sent_ = false;
+    bool open_ = false;
+    bool finishing_ = false;
+    bool close_sent_ = false;
+    bool peer_closed_ = false;
+    bool hangup_ = false;        // end the connection at the next chance
+    bool closed_ = false;
+    bool user_abort_ = false;
+    bool paused_ = false;
+    bool msg_binary_ = false;
+    bool frame_fin_ = false;
+    std::uint64_t frame_left_ = 0;
+    bool frame_empty_ = false;
+    std::string subprotocol_;
+    WsClose result_;
+    std::optional<Error> abort_reason_;
+    Timer connect_timer_;
+    Timer ping_timer_;
+    Timer pong_timer_;
+    Timer resume_timer_;
+};
+
+}  // namespace hyco
