@@ -18,7 +18,7 @@ complete -c hyco-pipe -l max-connections -x -d 'Server mode: at most N sessions 
 complete -c hyco-pipe -s 1 -l once -d 'Server mode: serve one connection, then exit with its status'
 complete -c hyco-pipe -s X -l hexdump -d 'Hex dump the traffic of each direction on stderr (like socat -x)'
 complete -c hyco-pipe -l textdump -d 'Dump the traffic of each direction on stderr as text, \'>\' going out and \'<\' coming in (like socat -v)'
-complete -c hyco-pipe -l json -d 'Report each session\'s end as a JSON line on stderr: bytes each way, duration, complete or why not'
+complete -c hyco-pipe -l json -d 'Report each session\'s end as a JSON line on stderr: bytes each way, duration, close code, complete or why not'
 complete -c hyco-pipe -s x -l connection-string -x -a '(__hyco_at_files)' -d 'Relay connection string (Endpoint=sb://...;EntityPath=...;SharedAccessKeyName=...;SharedAccessKey=...): @FILE reads it from FILE, which keeps the key out of ps'
 complete -c hyco-pipe -s n -l namespace -x -d 'Relay namespace: NAME (.servicebus.windows.net is added), HOST[:PORT] or sb://HOST[:PORT]/'
 complete -c hyco-pipe -s p -l path -x -d 'Hybrid Connection (entity) path; overrides EntityPath'

@@ -40,10 +40,20 @@ rc=0
 timeout 20 hyco-send <"$T/in" >/dev/null 2>"$T/send.err" || rc=$?
 [ "$rc" != 0 ] || fail "hyco-send: exit 0 after Close 1011"
 shown hyco-send "$T/send.err"
-# relay-connect: takes any Close as the end for now (issue 8, item 3), so it
-# may print nothing; whatever it prints stays escaped.
-printf 'hi' | timeout 20 hyco-pipe -v - relay-connect: >/dev/null 2>"$T/connect.err" || true
-no_raw_controls "$T/connect.err" relay-connect
+# relay-connect: the same close policy (issue 8, item 3): 1011 is an error,
+# whether its input is still open or has ended.
+for input in open ended; do
+    rc=0
+    if [ "$input" = open ]; then
+        timeout 20 hyco-pipe - relay-connect: <"$T/in" >/dev/null 2>"$T/connect.err" || rc=$?
+    else
+        printf 'hi' | timeout 20 hyco-pipe - relay-connect: >/dev/null 2>"$T/connect.err" || rc=$?
+    fi
+    [ "$rc" = 1 ] || fail "hyco-pipe relay-connect (input $input): exit $rc after Close 1011: $(cat "$T/connect.err")"
+    grep -q '^hyco-pipe: error: relay-connect:: the peer closed the connection with code 1011: ' "$T/connect.err" ||
+        fail "hyco-pipe relay-connect (input $input): $(cat "$T/connect.err")"
+    shown "hyco-pipe relay-connect (input $input)" "$T/connect.err"
+done
 background listen 'offline' hyco-listen -v
 shown hyco-listen "$T/listen.err"
 background relay-listen 'offline' hyco-pipe relay-listen: mirror:

@@ -53,8 +53,9 @@ void FdEndpoint::start(int read_fd, int write_fd) {
 }
 
 void FdEndpoint::finish(bool clean, std::function<void(Status)> done) {
-    // A socket peer must be able to tell a cut stream from a complete one:
-    // a failed session ends with a reset (SO_LINGER 0), never a FIN.
+    // A TCP peer must be able to tell a cut stream from a complete one: a
+    // failed session ends with a reset (SO_LINGER 0), never a FIN. (Linux
+    // ignores SO_LINGER on Unix sockets, which have no reset to send.)
     if (!clean && stream_)
         for (int fd : fds_) {
             int type = 0;

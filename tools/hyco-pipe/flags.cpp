@@ -41,7 +41,8 @@ cli::ToolInfo tool_info() {
         "hyco-pipe listener serves any WebSocket sender and a relay-connect address talks to any listener. "
         "Between two hyco peers each direction also ends with an end record (its byte count, and an exec: "
         "command's exit status) that the other side confirms, so a session succeeds only when the whole "
-        "stream arrived; a TCP or Unix peer of a session that failed gets a reset, never a clean FIN. "
+        "stream arrived; a TCP peer of a session that failed gets a reset, never a clean FIN. (Unix stream "
+        "sockets have no reset: a Unix peer sees the same end either way, so only the exit status tells.) "
         "Backpressure holds end to end: a slow reader slows the writer, and each connection buffers at most "
         "about 2.5 MiB per direction however large the stream.\n\n"
         "Errors: a failure opening the second address closes the first and exits with the status of the "
@@ -111,7 +112,8 @@ void PipeFlags::declare(cli::Tool& tool) {
     app.add_flag("-1,--once", once, "Server mode: serve one connection, then exit with its status")->group("Streams");
     dump.declare(app);
     app.add_flag("--json", json,
-                 "Report each session's end as a JSON line on stderr: bytes each way, duration, complete or why not")
+                 "Report each session's end as a JSON line on stderr: bytes each way, duration, close code, complete "
+                 "or why not")
         ->group("Diagnostics");
     conn.declare(tool, app, true);
     client.declare(tool, app, "Offer this WebSocket subprotocol on relay-connect (repeatable)");

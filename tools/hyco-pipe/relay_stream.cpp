@@ -96,6 +96,7 @@ Error RelayStream::open_error(const WsClose& close) const {
 
 void RelayStream::link_closed(RelayLink&, const WsClose& close, const Status& verdict) {
     closed_ = true;
+    close_ = close;
     Status st = close.established ? verdict : Status(open_error(close));
     if (finishing_) {
         finish_timer_.cancel();

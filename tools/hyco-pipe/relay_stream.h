@@ -33,6 +33,7 @@ public:
     bool wants_exit_status() const override { return link_->records(); }
     void end_status(eos::RemoteExit exit) override { exit_ = exit; }
     bool settles_first() const override { return true; }
+    const WsClose* relay_close() const override { return closed_ ? &close_ : nullptr; }
     std::string describe() const override { return what_; }
     void finish(bool clean, std::function<void(Status)> done) override;
 
@@ -50,6 +51,7 @@ private:
     std::string what_;
     bool sender_;
     std::optional<eos::RemoteExit> exit_;
+    WsClose close_;
     bool opened_ = false;
     bool closed_ = false;
     bool read_ended_ = false;

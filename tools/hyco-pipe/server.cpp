@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/json_text.h"
+#include "core/ws/ws_client.h"
 
 namespace hyco::pipe {
 
@@ -24,6 +25,12 @@ std::unique_ptr<Copier> make_session(EventLoop& loop, const PipeConfig& config, 
                                  {"first", c.first().describe()}, {"second", c.second().describe()},
                                  {"bytes_forward", c.bytes(0)}, {"bytes_back", c.bytes(1)},
                                  {"duration_ms", ms.count()},   {"complete", st.ok()}};
+                for (const Stream* s : {&c.first(), &c.second()})
+                    if (const WsClose* close = s->relay_close(); close && close->code) {
+                        j["close_code"] = close->code;
+                        j["close_reason"] = close->reason;
+                        break;
+                    }
                 if (!st) {
                     j["error"] = st.error().message();
                     j["exit"] = exit_code(st.error().code);

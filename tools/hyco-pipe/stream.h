@@ -13,6 +13,10 @@
 #include "core/base/error.h"
 #include "core/stream/stream_end.h"
 
+namespace hyco {
+struct WsClose;
+}
+
 namespace hyco::pipe {
 
 struct Address;
@@ -76,6 +80,9 @@ public:
     /// An accepted stream that chose its own partner (an azbridge port
     /// name): the address to join it with instead of the other one.
     virtual const Address* forward_to() const { return nullptr; }
+    /// A relay stream's WebSocket Close once the connection ended (for
+    /// --json's close code); nullptr for other streams or before the end.
+    virtual const WsClose* relay_close() const { return nullptr; }
     /// For logs: the peer or resource, e.g. "127.0.0.1:5432" or "pid 1234".
     virtual std::string describe() const = 0;
     /// The session is over: release resources and report a final verdict
