@@ -47,7 +47,8 @@ AuthResult check_token(const Config& config, std::string_view token_text, std::s
     if (!sas::signature_matches(*token, rule->key))
         return refuse(401, "InvalidSignature: The token has an invalid signature.");
     if (token->expiry <= now)
-        return refuse(401, fmt::format("ExpiredToken: The token expired {} seconds ago.", now - token->expiry));
+        return refuse(401, fmt::format("ExpiredToken: The token expired {} second{} ago.", now - token->expiry,
+                                       now - token->expiry == 1 ? "" : "s"));
     auto aud = parse_audience(token->resource);
     if (!aud)
         return refuse(401, fmt::format("InvalidAudience: the token's resource {} is not an absolute URI.",
