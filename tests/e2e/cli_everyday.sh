@@ -9,10 +9,31 @@ set -euo pipefail
 relay_start
 export HYCO_CONNECTION_STRING=$(entity_cs daily)
 
-for t in hyco-token hyco-listen hyco-send hyco-pipe hyco-relay; do
+for t in hyco-token hyco-listen hyco-send hyco-pipe hyco-relay hyco-probe; do
     expect_status 0 $t -V
     expect_out "$t "
 done
+# Help says defaults, ranges and exclusions in words after the text (not CLI11's
+# "N:UINT in [1 - 100000]=64" or a glued "Excludes: --nul"), and a subcommand's
+# help shows its own examples only.
+for cmd in hyco-token "hyco-token create" "hyco-token decode" "hyco-token verify" "hyco-token uri" \
+           hyco-listen hyco-send hyco-pipe hyco-relay hyco-probe; do
+    expect_status 0 $cmd --help
+    ! grep -nE 'Excludes|:(UINT|INT|FLOAT)\b|in \[[0-9]|\]=[0-9]' "$T/out" ||
+        fail "'$cmd --help' shows CLI11's raw notation"
+done
+expect_status 0 hyco-token create --help
+! grep -qE 'hyco-token (decode|verify|uri) ' "$T/out" || fail "create --help repeats other commands' examples"
+expect_status 0 hyco-token verify --help
+! grep -qE 'hyco-token (create|decode|uri) ' "$T/out" || fail "verify --help repeats other commands' examples"
+
+# Parse errors: the first unknown option as typed (not CLI11's reversed
+# 'not expected: 5s --timeout'), with a suggestion; a missing command lists them.
+expect_status 2 hyco-send --timeout 5s --bogus
+expect_err "unknown option '--timeout'; did you mean --connect-timeout or --ping-timeout?"
+! grep -q -- '5s --timeout' "$T/err" || fail "reversed parse error: $(cat "$T/err")"
+expect_status 2 hyco-token mint
+expect_err "the commands are create, decode, verify or uri"
 expect_status 2 hyco-send -k
 expect_err "needs a shared access rule NAME"
 expect_err "--insecure"
@@ -27,6 +48,11 @@ expect_err "does not speak TLS"
 HYCO_CONNECTION_STRING=$plain expect_status 1 timeout 20 hyco-send --insecure -m hi
 expect_err "warning: --insecure-skip-tls-verify: TLS certificates are NOT verified"
 
+# A host name that does not resolve: the error names it and the resolver's reason.
+HYCO_TOKEN=$(HYCO_KEY=abcdefghijkl hyco-token create -n nosuchhost.invalid -p daily -k Root) \
+    expect_status 1 timeout 20 env -u HYCO_CONNECTION_STRING hyco-send -n nosuchhost.invalid -p daily -m hi
+expect_err "cannot resolve host 'nosuchhost.invalid'"
+
 # verify --uri: the URI names the namespace.
 printf '%s\n' "$HYCO_CONNECTION_STRING" >"$T/cs.txt"
 sed -n 's/.*SharedAccessKey=\([^;]*\).*/\1/p' "$T/cs.txt" >"$T/key.txt"
@@ -36,10 +62,13 @@ uri=$(hyco-token uri http -x "@$T/cs.txt")
 env -u HYCO_CONNECTION_STRING hyco-token verify --key-file "$T/key.txt" --uri "$uri" <"$T/token.txt" >"$T/out" 2>"$T/err" ||
     fail "verify --uri without -n: $(cat "$T/err")"
 grep -q '^valid:' "$T/out" || fail "verify printed: $(cat "$T/out")"
+# -x FILE for -x @FILE: the hint names the file (a file name is no secret).
+(cd "$T" && expect_status 2 env -u HYCO_CONNECTION_STRING hyco-send -x cs.txt -m hi)
+expect_err "(to read it from the file, write -x @cs.txt)"
 
 # hyco-send -U receives only (stdin unread, no Close); -1 closes after one message;
 # --textdump and -X show both directions.
-listen_start l -1 -e 'echo one; echo two; cat >/dev/null' </dev/null
+listen_start l -1 --textdump -X -e 'echo one; echo two; cat >/dev/null' </dev/null
 out=$(timeout 20 hyco-send -1 --textdump -X </dev/null 2>"$T/dump") || fail "hyco-send -1: exit $?: $(cat "$T/dump")"
 [ "$out" = one ] || fail "hyco-send -1 printed '$out'"
 # (between hyco peers a line travels with its newline: 4 bytes)
@@ -47,6 +76,8 @@ grep -q '^< 4 bytes$' "$T/dump" || fail "no text dump header: $(cat "$T/dump")"
 grep -qx 'one' "$T/dump" || fail "no text dump of 'one': $(cat "$T/dump")"
 grep -q '6f 6e 65' "$T/dump" || fail "no hex dump of 'one': $(cat "$T/dump")"
 wait_exit "$LISTEN_PID" 20 || fail "hyco-listen -1 did not exit after its one connection"
+grep -q '^> 4 bytes$' "$HYCO_TEST_TMP/l.err" && grep -qx 'one' "$HYCO_TEST_TMP/l.err" &&
+    grep -q '6f 6e 65' "$HYCO_TEST_TMP/l.err" || fail "hyco-listen's dumps: $(cat "$HYCO_TEST_TMP/l.err")"
 
 listen_start u -1 -e 'cat >received' </dev/null
 (cd "$T" && printf 'up\n' | timeout 20 hyco-send -u >"$T/u.out" 2>"$T/u.err") || fail "hyco-send -u: $(cat "$T/u.err")"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # -T ends an idle session with exit 5; -t ends a session once one direction
-# has finished and the other stays silent; -X hex-dumps both directions on
-# stderr while stdout carries the data untouched. The commands used here
+# has finished and the other stays silent; -X hex-dumps and --textdump
+# text-dumps both directions on stderr while stdout carries the data untouched. The commands used here
 # would run for 31.5 s if nothing ended them; no process is left behind.
 set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/common.sh"
@@ -25,3 +25,9 @@ cmp -s "$T/out" "$T/in" || fail "stdout changed under -X: $(od -c "$T/out" | hea
 expect_err "41 42 0a"
 [ "$(grep -c '41 42 0a' "$T/err")" = 2 ] || fail "expected a dump of each direction: $(cat "$T/err")"
 pass "-X dumps both directions on stderr only"
+
+expect_status 0 timeout 20 hyco-pipe --textdump - mirror: <"$T/in"
+cmp -s "$T/out" "$T/in" || fail "stdout changed under --textdump: $(od -c "$T/out" | head -3)"
+[ "$(grep -cx 'AB' "$T/err")" = 2 ] && grep -q '> 3 bytes' "$T/err" && grep -q '< 3 bytes' "$T/err" ||
+    fail "expected a text dump of each direction: $(cat "$T/err")"
+pass "--textdump shows both directions as text on stderr only"

@@ -30,7 +30,7 @@ stderr: $(sed "s/$KEY/<KEY>/g; s/$SIG/<SIG>/g" "$T/err")"
 }
 
 tools=("hyco-token create" "hyco-token verify" "hyco-token uri connect" "hyco-send" "hyco-listen"
-       "hyco-pipe - relay-connect:x" "hyco-relay --port 0")
+       "hyco-pipe - relay-connect:x" "hyco-relay --port 0" "hyco-probe")
 for tool in "${tools[@]}"; do
     read -r -a cmd <<<"$tool"
     check "${cmd[@]}" "$CS"                               # positional

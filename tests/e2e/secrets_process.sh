@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # A running tool keeps its secrets out of the process list and out of core
-# dumps: secret argv values are overwritten after parsing (read back from
+# dumps: secret argv values (-x, --token, hyco-relay --rule, hyco-token verify
+# TOKEN) are overwritten after parsing (read back from
 # /proc/PID/cmdline), the process is not dumpable and its core limit is 0
 # (/proc/PID/limits; as an unprivileged user, a non-dumpable process's /proc
-# files belong to root), and a key file others can read gets a warning.
+# files belong to root), and a key file (or hyco-relay config with keys) others
+# can read gets a warning.
 set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
 . "$HYCO_SOURCE_DIR/tests/lib/client.sh"
@@ -45,6 +47,34 @@ wait_for "$T/n.err" online 10 || fail "listener did not come online: $(cat "$T/n
 [ "$(awk '/^Uid:/ {print $2}' "/proc/$npid/status")" != 0 ] || fail "the check ran as root"
 hyco_stop_pid "$npid"
 
+# hyco-relay --rule NAME:KEY:RIGHTS (no '=' to spot): the key leaves argv once parsed.
+RULE_KEY=RuleKeyInArgv0123456789
+hyco-relay --port 0 --rule "argv:$RULE_KEY:send" >"$T/r.out" 2>"$T/r.err" </dev/null &
+rpid=$!
+on_exit "hyco_stop_pid $rpid"
+wait_for "$T/r.err" serving 10 || fail "hyco-relay did not start: $(cat "$T/r.err")"
+cmdline=$(tr '\0' ' ' <"/proc/$rpid/cmdline")
+! grep -qF -- "$RULE_KEY" <<<"$cmdline" || fail "the rule's key is in hyco-relay's cmdline: $cmdline"
+grep -q -- '--rule x* ' <<<"$cmdline" || fail "cmdline lost its shape: $cmdline"
+hyco_stop_pid "$rpid"
+
+# hyco-token verify ... TOKEN: scrubbed while it waits for its key (a FIFO nobody writes yet).
+mkfifo "$T/key.fifo"
+hyco-token verify -n "127.0.0.1:$HYCO_RELAY_PORT" --emulator -p argv --key-file "$T/key.fifo" "$TOKEN" \
+    >"$T/v.out" 2>"$T/v.err" &
+vpid=$!
+on_exit "hyco_stop_pid $vpid"
+for ((i = 0; i < 100; i++)); do
+    grep -q -- '--key-file' "/proc/$vpid/cmdline" 2>/dev/null && ! grep -qF -- "$SIG" "/proc/$vpid/cmdline" && break
+    sleep 0.1
+done
+cmdline=$(tr '\0' ' ' <"/proc/$vpid/cmdline")
+! grep -qF -- "$SIG" <<<"$cmdline" || fail "the token is in hyco-token verify's cmdline: $cmdline"
+grep -q -- 'key.fifo x*' <<<"$cmdline" || fail "cmdline lost its shape: $cmdline"
+printf '%s\n' "$KEY" >"$T/key.fifo"
+wait_exit "$vpid" 10 || fail "hyco-token verify did not finish"
+[ "$EXIT_RC" = 0 ] || fail "verify: exit $EXIT_RC: $(cat "$T/v.err")"
+
 # A key file others can read: one warning line; a private one: none.
 printf '%s\n' "$KEY" >"$T/key.txt"
 chmod 644 "$T/key.txt"
@@ -55,4 +85,16 @@ run hyco-token create -n contoso -p hyco -k Root --key-file "$T/key.txt"
 chmod 600 "$T/key.txt"
 run hyco-token create -n contoso -p hyco -k Root --key-file "$T/key.txt"
 [ ! -s "$T/err" ] || fail "a warning for a private key file: $(cat "$T/err")"
+# hyco-relay --config FILE with keys in it: the same warning when others can read it.
+printf '{"rules": [{"name": "r", "key": "%s", "rights": ["Listen"]}]}\n' "$KEY" >"$T/relay.json"
+for mode in 640 600; do
+    chmod $mode "$T/relay.json"
+    hyco-relay --port 0 --config "$T/relay.json" >"$T/rc.out" 2>"$T/rc.err" </dev/null &
+    rpid=$!
+    on_exit "hyco_stop_pid $rpid"
+    wait_for "$T/rc.err" serving 10 || fail "hyco-relay --config did not start: $(cat "$T/rc.err")"
+    hyco_stop_pid "$rpid"
+    warned=$(grep -c "warning: config file .*relay.json is readable by its group (mode 640); chmod 600 it" "$T/rc.err" || true)
+    [ "$warned" = "$([ $mode = 640 ] && echo 1 || echo 0)" ] || fail "mode $mode: $(cat "$T/rc.err")"
+done
 pass "secrets stay out of ps and core dumps; readable key files are reported"

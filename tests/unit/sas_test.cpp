@@ -109,6 +109,9 @@ TEST_CASE("mint and verify round trip, then each way it can fail") {
         auto st = sas::verify(*t, "", "s3cret", 2000, target);
         REQUIRE_FALSE(st.ok());
         CHECK(st.error().code == Exit::token_expired);
+        CHECK(st.error().why == "it expired 0 seconds ago");
+        CHECK(sas::verify(*t, "", "s3cret", 2001, target).error().why == "it expired 1 second ago");
+        CHECK(sas::verify(*t, "", "s3cret", 2002, target).error().why == "it expired 2 seconds ago");
     }
     SUBCASE("tampered expiry") {
         std::string tampered = token;

@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/auth/sas.h"
 #include "tools/common/diag.h"
@@ -52,8 +53,11 @@ void overwrite(char* s) {
 void SecretValues::add(std::string_view value, bool always) {
     // Very short values (a one-letter typo) would redact half of every message.
     std::string_view password = url_password(value);
-    if (value.size() >= 6 && value.front() != '@' &&
-        (always || value.find('=') != std::string_view::npos || !password.empty()))
+    bool has_equals = value.find('=') != std::string_view::npos;
+    // `-x cs.txt` meant `-x @cs.txt`: the name of an existing file is no
+    // secret, and the hint that quotes it must stay readable.
+    bool names_file = !has_equals && password.empty() && access(std::string(value).c_str(), F_OK) == 0;
+    if (value.size() >= 6 && value.front() != '@' && !names_file && (always || has_equals || !password.empty()))
         values_.emplace_back(value);
     if (password.size() >= 6) values_.emplace_back(password);
     for (std::string_view marker : kMarkers) {

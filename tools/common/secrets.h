@@ -16,7 +16,8 @@ public:
     /// string's key and signature are added on their own too, and so is a
     /// URL's password (`http://user:password@proxy`). Unless `always`, a value
     /// with neither '=' nor such a password (a file name given to -x, a proxy
-    /// URL without credentials) is not a secret.
+    /// URL without credentials) is not a secret; nor, even if `always`, is
+    /// the name of an existing file.
     void add(std::string_view value, bool always = false);
     /// Adds HYCO_KEY, HYCO_TOKEN, HYCO_CONNECTION_STRING, HYCO_PROXY_USER and
     /// proxy URLs with a password (HTTPS_PROXY, ...) from the environment.

@@ -58,7 +58,8 @@ AuthResult check_token(const Config& config, std::string_view token_text, std::s
     case sas::Failed::rule: break;  // the rule was found by the token's own name
     case sas::Failed::signature: return refuse(401, "InvalidSignature: The token has an invalid signature.");
     case sas::Failed::expired:
-        return refuse(401, fmt::format("ExpiredToken: The token expired {} seconds ago.", c.expired_ago));
+        return refuse(401, fmt::format("ExpiredToken: The token expired {} second{} ago.", c.expired_ago,
+                                       c.expired_ago == 1 ? "" : "s"));
     case sas::Failed::audience_uri:
         return refuse(401, fmt::format("InvalidAudience: the token's resource {} is not an absolute URI.",
                                        text::quote(token->resource, 80)));

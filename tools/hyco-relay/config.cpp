@@ -4,6 +4,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -14,6 +15,7 @@
 #include "core/auth/sas.h"
 #include "core/base/duration.h"
 #include "core/base/text.h"
+#include "tools/common/secrets.h"
 
 namespace hyco::relay {
 namespace {
@@ -128,7 +130,14 @@ Status load_config_file(const std::string& path, Config& c) {
     if (!f) return make_error(Exit::usage, "cannot read --config " + text::quote(path), "no such file or unreadable");
     std::stringstream ss;
     ss << f.rdbuf();
-    return parse_config_text(ss.str(), path, c);
+    auto given_keys = [&] {
+        return std::count_if(c.rules.begin(), c.rules.end(), [](const Rule& r) { return !r.generated; });
+    };
+    auto before = given_keys();
+    if (auto st = parse_config_text(ss.str(), path, c); !st) return st;
+    // Keys in a file others can read are as exposed as keys on a command line.
+    if (given_keys() > before) cli::warn_if_exposed(path, "config file");
+    return {};
 }
 
 Status parse_config_text(std::string_view json, const std::string& path, Config& c) {

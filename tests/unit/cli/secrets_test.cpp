@@ -24,6 +24,16 @@ TEST_CASE("redaction hides keys, signatures and known secret values") {
           "SharedAccessSignature=REDACTED;EntityPath=e");
 }
 
+TEST_CASE("the name of an existing file is no secret, even as -x's value") {
+    // `-x cs.txt` for `-x @cs.txt`: the hint quotes the file name.
+    const std::string file = HYCO_SOURCE_DIR "/LICENSE";
+    cli::SecretValues s;
+    s.add(file, true);
+    s.add(file + ".nosuch", true);
+    CHECK(s.redact("write -x @" + file) == "write -x @" + file);
+    CHECK(s.redact("got " + file + ".nosuch") == "got REDACTED");
+}
+
 TEST_CASE("scrub_argv overwrites secret values in place and keeps the rest") {
     std::vector<std::string> storage = {"hyco-send", "-x", "Endpoint=sb://x/;SharedAccessKey=k1234567",
                                         "--token=tok123456", "-m", "hello", "-xabcdefgh"};

@@ -92,6 +92,9 @@ TEST_CASE("token checks report the status and the failed check") {
     r = check_token(c, tok("http://127.0.0.1/hyco", "root", "RootKey0123456789", kNow - 5), "hyco", "127.0.0.1",
                     kListen, kNow);
     CHECK(r.refused->reason == "ExpiredToken: The token expired 5 seconds ago.");
+    r = check_token(c, tok("http://127.0.0.1/hyco", "root", "RootKey0123456789", kNow - 1), "hyco", "127.0.0.1",
+                    kListen, kNow);
+    CHECK(r.refused->reason == "ExpiredToken: The token expired 1 second ago.");
     r = check_token(c, tok("http://127.0.0.1/hyco", "sender", "SendKey0123456789", kNow + 5), "hyco", "127.0.0.1",
                     kListen, kNow);
     CHECK(r.refused->status == 403);
