@@ -268,7 +268,7 @@ void Relay::begin_shutdown() {
 
 bool Relay::admit(bool answer_503) {
     auto max = static_cast<std::size_t>(config_.max_connections);
-    std::size_t limit = answer_503 ? max : max + kOverloadAnswers;
+    std::size_t limit = answer_503 ? max : max + static_cast<std::size_t>(config_.overload_answers);
     if (conns_.size() < limit) return true;
     ++turned_away_;
     if (!overloaded_) {
