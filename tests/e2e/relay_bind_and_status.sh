@@ -40,6 +40,11 @@ grep -q 'warning: listening on every interface, reachable from other hosts, with
     fail "no clear-text warning: $(cat "$T/all.err")"
 pass "--host 0.0.0.0 binds every interface and warns"
 
+# An address that is not this host's is refused with the reason, port 0 too
+# (192.0.2.1 is TEST-NET-1, never assigned).
+expect_status 1 hyco-relay --port 0 --host 192.0.2.1
+expect_err "cannot listen on 192.0.2.1 port 0: Cannot assign requested address"
+
 # The status page.
 relay_start --rule root::manage --rule lis::listen
 CS=$HYCO_CONNECTION_STRING

@@ -230,11 +230,18 @@ Result<Config> resolve(const Options& o) {
     if (o.max_connections < 0) return make_error(Exit::usage, "invalid --max-connections", "expected a positive number");
     rlimit nofile{};
     long limit = getrlimit(RLIMIT_NOFILE, &nofile) == 0 ? static_cast<long>(nofile.rlim_cur) : 1024;
+    if (limit < kMinDescriptors)
+        return make_error(Exit::failure, fmt::format("the descriptor limit (ulimit -n {}) is too small", limit),
+                          fmt::format("hyco-relay needs at least {}", kMinDescriptors));
     int ceiling = default_max_connections(limit);
     if (o.max_connections > ceiling)
         return make_error(Exit::usage, fmt::format("invalid --max-connections {}", o.max_connections),
                           fmt::format("the descriptor limit (ulimit -n {}) allows at most {}", limit, ceiling));
     c.max_connections = o.max_connections ? o.max_connections : ceiling;
+    // A small limit leaves less room for 503 answers than kOverloadAnswers:
+    // those beyond it are closed at once rather than run out of descriptors.
+    c.overload_answers = static_cast<int>(
+        std::clamp<long>(limit - kOwnDescriptors - c.max_connections, 0, kOverloadAnswers));
     c.status_public = o.status_public;
     c.verbose = o.verbose;
     return c;

@@ -75,6 +75,11 @@ struct Config {
     int max_listeners = 25;
     /// Open connections served; beyond it new ones get 503 (see Relay).
     int max_connections = 0;
+    /// Connections beyond max_connections still accepted to be answered 503;
+    /// past them new sockets are closed at once. Both together stay below
+    /// the descriptor limit, so lws never meets EMFILE (on which 4.1.6
+    /// retries accept() in a busy loop).
+    int overload_answers = 0;
     /// GET /$relay/status without a Manage token.
     bool status_public = false;
     bool verbose = false;
@@ -107,9 +112,14 @@ Status parse_config_text(std::string_view json, const std::string& path, Config&
 std::string generate_key();
 
 /// Descriptors kept free for lws and the relay itself (listen socket,
-/// signalfd, lws's own pipes) and for the short-lived connections that are
-/// answered 503 beyond --max-connections.
-inline constexpr int kDescriptorHeadroom = 64;
+/// signalfd, lws's own pipes, stdio).
+inline constexpr int kOwnDescriptors = 32;
+/// At most this many connections beyond --max-connections are answered 503.
+inline constexpr int kOverloadAnswers = 32;
+/// What the default --max-connections leaves free of the descriptor limit.
+inline constexpr int kDescriptorHeadroom = kOwnDescriptors + kOverloadAnswers;
+/// The smallest descriptor limit the relay starts with.
+inline constexpr int kMinDescriptors = kOwnDescriptors + 8;
 /// --max-connections for a descriptor limit (RLIMIT_NOFILE soft limit).
 int default_max_connections(long nofile);
 

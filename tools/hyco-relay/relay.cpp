@@ -97,7 +97,8 @@ struct BindAddress {
 // Resolves --host to one numeric address and checks that host:port can be
 // bound before lws tries: lws 4.1.6 leaks memory when its default vhost
 // fails to bind, and cannot say why. SO_REUSEADDR as lws sets it, so a port
-// in TIME_WAIT is not reported as busy.
+// in TIME_WAIT is not reported as busy. Port 0 is bound too: an address
+// that is not this host's fails whatever the port.
 Result<BindAddress> resolve_bind(const std::string& host, std::uint16_t port) {
     std::string what = fmt::format("cannot listen on {} port {}", host, port);
     addrinfo hints{};
@@ -116,7 +117,7 @@ Result<BindAddress> resolve_bind(const std::string& host, std::uint16_t port) {
         }
         int one = 1;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        int rc = port ? bind(fd, a->ai_addr, a->ai_addrlen) : 0;
+        int rc = bind(fd, a->ai_addr, a->ai_addrlen);
         err = rc == 0 ? 0 : errno;
         close(fd);
         char buf[NI_MAXHOST];
@@ -269,7 +270,7 @@ void Relay::begin_shutdown() {
 
 bool Relay::admit(bool answer_503) {
     auto max = static_cast<std::size_t>(config_.max_connections);
-    std::size_t limit = answer_503 ? max : max + kOverloadAnswers;
+    std::size_t limit = answer_503 ? max : max + static_cast<std::size_t>(config_.overload_answers);
     if (conns_.size() < limit) return true;
     ++turned_away_;
     if (!overloaded_) {

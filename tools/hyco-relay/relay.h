@@ -21,12 +21,6 @@ namespace hyco::relay {
 
 class Relay {
 public:
-    /// Connections beyond --max-connections that are still accepted to be
-    /// answered 503; past them new sockets are closed at once, so the
-    /// descriptors in use stay within the limit's headroom and lws never
-    /// meets EMFILE (on which 4.1.6 retries accept() in a busy loop).
-    static constexpr std::size_t kOverloadAnswers = 32;
-
     explicit Relay(Config config);
     ~Relay();
     Relay(const Relay&) = delete;
