@@ -144,7 +144,7 @@ void RelayLink::on_record(std::string_view text) {
     if (input_ended_) return protocol_error("a second end record");
     if (r->bytes != received_) {
         set_failure(make_error(Exit::failure, what_,
-                               fmt::format("the peer sent {} bytes but {} arrived", r->bytes, received_)));
+                               fmt::format("the peer sent {} byte{} but {} arrived", r->bytes, r->bytes == 1 ? "" : "s", received_)));
         ws_->finish(1002, "byte count mismatch");
         return;
     }
