@@ -1,6 +1,5 @@
 // hyco-listen: hold a Hybrid Connection's control channel and serve the
 // senders it accepts on stdin/stdout or one child process each.
-#include <iostream>
 
 #include "core/base/text.h"
 #include "core/io/fd_guard.h"

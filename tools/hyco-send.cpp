@@ -1,6 +1,5 @@
 // hyco-send: connect to a Hybrid Connection as a sender and copy stdin and
 // stdout to and from it, or send a few messages and print the replies.
-#include <iostream>
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,7 +1,6 @@
 // Shared client options (see client_flags.h).
 #include "tools/common/client_flags.h"
 
-#include <iostream>
 
 #include <sys/stat.h>
 #include <unistd.h>

@@ -75,8 +75,6 @@ public:
 
     /// Prints an error line for this tool, with every secret redacted.
     void report(const Error& e) const;
-    /// The redaction every message quoting user input goes through.
-    std::string redact(std::string_view text) const { return secrets_.redact(text); }
 
     // Generators, used by `--generate`; also exercised by tests.
     std::string man_page() const;

@@ -1,7 +1,6 @@
 // Hex and text dumps of traffic (see traffic_dump.h).
 #include "tools/common/traffic_dump.h"
 
-#include <cstdio>
 #include <memory>
 
 #include <fmt/format.h>
