@@ -39,5 +39,5 @@ complete -c hyco-pipe -l proxy-user-file -r -F -d 'Read the proxy\'s USER:PASSWO
 complete -c hyco-pipe -s v -l verbose -d 'Report connection events on stderr (tokens redacted); repeat for more'
 complete -c hyco-pipe -l keepalive -x -d 'Send a keep-alive frame on the listener\'s control channel every DURATION'
 complete -c hyco-pipe -l keepalive-frame -x -a 'ping pong' -d 'ping: a Ping, answered within --ping-timeout or the channel is re-established; pong: an unsolicited Pong, as Microsoft\'s .NET and node listeners send, which needs no answer and detects nothing'
-complete -c hyco-pipe -a 'stdio tcp: tcp-listen: unix: unix-listen: exec: relay-listen: relay-connect: relay-http: udp: udp-listen: mirror literal: -'
-complete -c hyco-pipe -a 'stdio tcp: tcp-listen: unix: unix-listen: exec: relay-listen: relay-connect: relay-http: udp: udp-listen: mirror literal: -'
+complete -c hyco-pipe -a 'stdio exec: tcp: tcp-listen: unix: unix-listen: relay-listen: relay-connect: relay-http: udp: udp-listen: mirror literal: -'
+complete -c hyco-pipe -a 'stdio exec: tcp: tcp-listen: unix: unix-listen: relay-listen: relay-connect: relay-http: udp: udp-listen: mirror literal: -'

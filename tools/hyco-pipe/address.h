@@ -1,15 +1,24 @@
 // hyco-pipe addresses: the one registry of address types (which feeds the
-// parser, --help and the man page's ADDRESS TYPES section) and the parser
-// that turns `tcp-listen:127.0.0.1:8080` into a typed Address.
+// parser, --help, the man page's ADDRESS TYPES section and completion) and
+// the parser that turns `tcp-listen:127.0.0.1:8080` into a typed Address.
+// Each family of types sits in one file, with its prefixes, help, parser and
+// constructors: address_local.cpp (stdio, exec, mirror, literal),
+// address_socket.cpp (tcp, unix), address_udp.cpp, address_relay.cpp.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/base/error.h"
+
+namespace hyco {
+class EventLoop;
+}
 
 namespace hyco::pipe {
 
@@ -29,6 +38,26 @@ enum class AddressKind {
     udp_listen,
 };
 
+class Acceptor;
+class Log;
+class Stream;
+struct Address;
+struct AddressType;
+struct PipeConfig;
+
+/// What a listening address reports: a new connection as an unopened
+/// stream with its peer's name, or that it cannot go on.
+using AcceptedFn = std::function<void(std::unique_ptr<Stream>, const std::string& peer)>;
+using AcceptFailedFn = std::function<void(const Error&)>;
+
+/// Checks what follows the ':' (its `,OPTION`s included) into `a`.
+using ParseFn = Status (*)(const AddressType& type, std::string_view text, std::string_view arg, Address& a);
+/// A fresh, unopened stream for a connecting address.
+using ConnectFn = std::unique_ptr<Stream> (*)(EventLoop&, const PipeConfig&, const Address&);
+/// The acceptor of a listening address.
+using ListenFn = Result<std::unique_ptr<Acceptor>> (*)(EventLoop&, const PipeConfig&, const Address&, const Log&,
+                                                       AcceptedFn, AcceptFailedFn);
+
 /// One entry of the registry.
 struct AddressType {
     AddressKind kind;
@@ -38,6 +67,10 @@ struct AddressType {
     std::string_view help;                  ///< one paragraph for the man page
     bool listens;                           ///< accepts many connections (server mode)
     bool takes_argument;                    ///< something follows the ':'
+    bool bare_ok;                           ///< the ':' and argument may be left out
+    ParseFn parse;
+    ConnectFn connect;  ///< set for connecting types
+    ListenFn listen;    ///< set for listening types
 };
 
 /// Every address type, in the order the documentation lists them.

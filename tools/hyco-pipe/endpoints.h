@@ -22,9 +22,9 @@ std::unique_ptr<Stream> make_endpoint(EventLoop& loop, const PipeConfig& config,
 class Acceptor {
 public:
     /// A new connection as a stream (unopened), with the peer's name.
-    using Accepted = std::function<void(std::unique_ptr<Stream>, const std::string& peer)>;
+    using Accepted = AcceptedFn;
     /// The acceptor cannot go on (e.g. the relay refused the listener).
-    using Failed = std::function<void(const Error&)>;
+    using Failed = AcceptFailedFn;
 
     virtual ~Acceptor() = default;
     /// Stops (true) or resumes (false) taking connections.

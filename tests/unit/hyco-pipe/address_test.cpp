@@ -139,6 +139,10 @@ TEST_CASE("the registry documents every type once") {
         CAPTURE(t.name);
         CHECK(help.find(std::string(t.syntax)) != std::string::npos);
         CHECK(address_type(t.kind).name == t.name);
+        // Its family gives it a parser and the one constructor its role needs.
+        CHECK(static_cast<bool>(t.parse));
+        CHECK(static_cast<bool>(t.listen) == t.listens);
+        CHECK(static_cast<bool>(t.connect) == !t.listens);
         // Every alias parses to the same kind.
         for (std::string_view alias : t.aliases) {
             if (alias == "-") continue;
