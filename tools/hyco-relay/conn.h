@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <libwebsockets.h>
@@ -17,8 +18,13 @@
 
 namespace hyco::relay {
 
+class BridgeEnd;
 class Conn;
+class ControlChannel;
+class HttpExchange;
+class PendingSender;
 class Relay;
+class WsEndpoint;
 
 /// What a connection is doing: reading a request head, a control channel,
 /// one end of a bridge, an HTTP exchange... Handlers consume Conn::in.
@@ -33,6 +39,15 @@ public:
     virtual void on_closed(Conn&) {}
     /// Short name for logs and the status report.
     virtual const char* kind() const = 0;
+
+    /// The role a handler plays, for Conn::role<T>(): each role class
+    /// answers for itself, so that finding a connection's control channel
+    /// or held sender is a typed lookup rather than a cast that may fail.
+    virtual ControlChannel* as_control_channel() { return nullptr; }
+    virtual PendingSender* as_pending_sender() { return nullptr; }
+    virtual BridgeEnd* as_bridge_end() { return nullptr; }
+    virtual HttpExchange* as_http_exchange() { return nullptr; }
+    virtual WsEndpoint* as_ws_endpoint() { return nullptr; }
 };
 
 class Conn {
@@ -86,6 +101,20 @@ public:
 
     // --- protocol ---
     Handler* handler() const { return handler_.get(); }
+    /// The handler if it plays role T (ControlChannel, PendingSender,
+    /// BridgeEnd, HttpExchange or WsEndpoint), else nullptr.
+    template <class T>
+    T* role() const {
+        if (!handler_) return nullptr;
+        if constexpr (std::is_same_v<T, ControlChannel>) return handler_->as_control_channel();
+        else if constexpr (std::is_same_v<T, PendingSender>) return handler_->as_pending_sender();
+        else if constexpr (std::is_same_v<T, BridgeEnd>) return handler_->as_bridge_end();
+        else if constexpr (std::is_same_v<T, HttpExchange>) return handler_->as_http_exchange();
+        else {
+            static_assert(std::is_same_v<T, WsEndpoint>, "Conn::role: not a role a Handler declares");
+            return handler_->as_ws_endpoint();
+        }
+    }
     /// Installs a new handler; the old one is destroyed after the callback.
     void set_handler(std::unique_ptr<Handler> h);
     /// Runs the handler over `in` until it stops changing handlers.

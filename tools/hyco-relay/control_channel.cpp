@@ -109,7 +109,7 @@ void ControlChannel::on_closed(Conn&) {
         if (HttpExchange* x = conn_.relay.registry().exchange(id)) x->on_channel_lost(conn_.id);
     for (std::uint64_t sender : conn_.relay.registry().senders_waiting_on(conn_.id))
         if (Conn* c = conn_.relay.find(sender))
-            if (auto* held = dynamic_cast<PendingSender*>(c->handler())) held->listener_gone();
+            if (auto* held = c->role<PendingSender>()) held->listener_gone();
 }
 
 }  // namespace hyco::relay

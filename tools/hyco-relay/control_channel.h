@@ -23,6 +23,7 @@ public:
     ~ControlChannel() override;
 
     const char* kind() const override { return "listener"; }
+    ControlChannel* as_control_channel() override { return this; }
     void on_input(Conn& conn) override;
     void on_closed(Conn& conn) override;
 

@@ -14,7 +14,6 @@
 #include "tools/hyco-relay/http_headers.h"
 #include "tools/hyco-relay/http_response.h"
 #include "tools/hyco-relay/relay.h"
-#include "tools/hyco-relay/router.h"
 
 namespace hyco::relay {
 
@@ -93,7 +92,7 @@ void HttpExchange::read_body() {
 }
 
 void HttpExchange::send_small() {
-    ControlChannel* ch = channel() ? dynamic_cast<ControlChannel*>(channel()->handler()) : nullptr;
+    ControlChannel* ch = channel() ? channel()->role<ControlChannel>() : nullptr;
     if (!ch) {
         fail(502, "BadGateway: the listener went away before the request could be delivered.");
         return;
@@ -124,7 +123,7 @@ void HttpExchange::arm_response_timer() {
 }
 
 void HttpExchange::send_pointer() {
-    ControlChannel* ch = channel() ? dynamic_cast<ControlChannel*>(channel()->handler()) : nullptr;
+    ControlChannel* ch = channel() ? channel()->role<ControlChannel>() : nullptr;
     if (!ch) {
         fail(502, "BadGateway: the listener went away before the request could be delivered.");
         return;
@@ -241,7 +240,7 @@ void HttpExchange::on_body_data(std::string_view data, Conn& channel) {
     // behind. The control channel serves every sender of the listener and
     // is never paused for one; a response there is at most 64 KiB, and this
     // sender is not read further until it has caught up (complete()).
-    if (dynamic_cast<ControlChannel*>(channel.handler())) conn_.throttle(conn_);
+    if (channel.role<ControlChannel>()) conn_.throttle(conn_);
     else conn_.throttle(channel);
 }
 
@@ -268,7 +267,7 @@ void HttpExchange::release(bool keep_rendezvous) {
     timer_->cancel();
     conn_.relay.registry().remove_exchange(message_.id);
     if (Conn* c = conn_.relay.find(listener_))
-        if (auto* ch = dynamic_cast<ControlChannel*>(c->handler())) ch->untrack(message_.id);
+        if (auto* ch = c->role<ControlChannel>()) ch->untrack(message_.id);
     if (Conn* rv = conn_.relay.find(rendezvous_)) {
         if (keep_rendezvous) {
             conn_.relay.registry().keep_rendezvous(conn_.id, {rv->id, listener_, entity_});
@@ -299,7 +298,7 @@ void HttpExchange::complete() {
         conn_.finish();
         return;
     }
-    conn_.set_handler(make_head_reader(conn_));  // the next request on this connection
+    conn_.relay.read_next_request(conn_);  // the next request on this connection
     if (conn_.over_high_water()) {
         // Pipelined requests wait until the sender has read its answers.
         conn_.throttle(conn_);

@@ -38,6 +38,7 @@ public:
     void on_input(Conn& conn) override;
     void on_closed(Conn& conn) override;
     const char* kind() const override { return "http-sender"; }
+    HttpExchange* as_http_exchange() override { return this; }
 
     const std::string& id() const { return message_.id; }
     /// The sender's connection id.

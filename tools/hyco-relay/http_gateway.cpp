@@ -2,12 +2,15 @@
 // Authorization when neither is present), the `request` message, and the
 // listener's rendezvous socket for large bodies or large responses, kept
 // for the sender connection's next request.
+#include "tools/hyco-relay/http_gateway.h"
+
 #include <fmt/format.h>
 
 #include "core/auth/sas.h"
 #include "core/base/duration.h"
 #include "core/base/text.h"
 #include "core/relay/relay_uri.h"
+#include "tools/hyco-relay/answers.h"
 #include "tools/hyco-relay/auth.h"
 #include "tools/hyco-relay/control_channel.h"
 #include "tools/hyco-relay/http_exchange.h"
@@ -15,7 +18,7 @@
 #include "tools/hyco-relay/http_response.h"
 #include "tools/hyco-relay/relay.h"
 #include "tools/hyco-relay/response_reader.h"
-#include "tools/hyco-relay/router.h"
+#include "tools/hyco-relay/routing.h"
 
 namespace hyco::relay {
 namespace {
@@ -43,7 +46,7 @@ private:
         bool kept = relay.registry().drop_rendezvous(sender_, conn_.id);
         Conn* sender = relay.find(sender_);
         if (!sender) return;
-        if (auto* x = dynamic_cast<HttpExchange*>(sender->handler())) {
+        if (auto* x = sender->role<HttpExchange>()) {
             x->on_channel_lost(conn_.id);
         } else if (kept) {
             relay.verbose(fmt::format("{}: the listener closed the kept {}", sender->label, conn_.label));
@@ -69,7 +72,7 @@ private:
 /// True while the control channel `listener` is online on entity `e`.
 bool online_on(Relay& relay, const Entity& e, std::uint64_t listener) {
     Conn* c = relay.find(listener);
-    if (!c || c->closing() || !dynamic_cast<ControlChannel*>(c->handler())) return false;
+    if (!c || c->closing() || !c->role<ControlChannel>()) return false;
     for (const ListenerRef& ref : e.listeners)
         if (ref.conn == listener) return true;
     return false;

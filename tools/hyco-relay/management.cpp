@@ -2,15 +2,18 @@
 // a SAS token in Authorization answers the entity's runtime information as
 // an Atom entry, the way .NET's GetRuntimeInformationAsync expects it.
 // The rule that separates it from an HTTP sender is in README.md.
+#include "tools/hyco-relay/management.h"
+
 #include <fmt/format.h>
 
 #include "core/auth/crypto.h"
 #include "core/base/duration.h"
 #include "core/relay/relay_uri.h"
+#include "tools/hyco-relay/answers.h"
 #include "tools/hyco-relay/auth.h"
 #include "tools/hyco-relay/http_response.h"
 #include "tools/hyco-relay/relay.h"
-#include "tools/hyco-relay/router.h"
+#include "tools/hyco-relay/routing.h"
 #include "tools/hyco-relay/runtime_info.h"
 
 namespace hyco::relay {

@@ -20,7 +20,7 @@
 #include "core/base/duration.h"
 #include "core/base/text.h"
 #include "tools/common/diag.h"
-#include "tools/hyco-relay/router.h"
+#include "tools/hyco-relay/dispatch.h"
 #include "tools/hyco-relay/timer.h"
 #include "tools/hyco-relay/tls_cert.h"
 #include "tools/hyco-relay/ws_endpoint.h"
@@ -78,6 +78,8 @@ void Relay::verbose(std::string_view message) const {
 void Relay::retire(std::unique_ptr<Handler> handler) { graveyard_.push_back(std::move(handler)); }
 
 void Relay::kick(Conn& conn) { kicks_.push_back(conn.id); }
+
+void Relay::read_next_request(Conn& conn) { conn.set_handler(make_head_reader(conn)); }
 
 std::string Relay::base_url(bool websocket) const {
     Namespace n = config_.ns;
@@ -262,7 +264,7 @@ void Relay::handle_signals() {
 void Relay::begin_shutdown() {
     stopping_ = true;
     for (auto& [id, c] : conns_) {
-        if (dynamic_cast<WsEndpoint*>(c->handler())) c->ws_close(ws::close_code::going_away, "relay shutting down");
+        if (c->role<WsEndpoint>()) c->ws_close(ws::close_code::going_away, "relay shutting down");
         c->finish();
     }
     lws_cancel_service(context_);

@@ -46,6 +46,9 @@ public:
     void retire(std::unique_ptr<Handler> handler);
     /// Re-runs a connection's handler after the current callback (resume).
     void kick(Conn& conn);
+    /// Hands a kept-alive connection back to request-head reading (after an
+    /// HTTP exchange), so that the gateway need not know the dispatcher.
+    void read_next_request(Conn& conn);
 
     /// ws://host:port or wss://host:port as clients reach this relay.
     std::string base_url(bool websocket) const;

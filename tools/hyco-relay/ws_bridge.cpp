@@ -100,7 +100,7 @@ void BridgeEnd::on_peer_close(std::uint16_t code, const std::string& reason) {
     // Forward the Close; this side stays writable by the partner (half-close)
     // until the partner's own Close comes back through partner_closed().
     Conn* p = partner();
-    auto* end = p ? dynamic_cast<BridgeEnd*>(p->handler()) : nullptr;
+    auto* end = p ? p->role<BridgeEnd>() : nullptr;
     if (end) end->partner_closed(code, reason);
     else conn_.ws_close(ws::close_code::going_away, "peer went away");
     finish_if_closed_both_ways();

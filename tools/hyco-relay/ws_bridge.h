@@ -24,6 +24,7 @@ public:
     void on_input(Conn& conn) override;
     void on_closed(Conn& conn) override;
     const char* kind() const override { return "sender-pending"; }
+    PendingSender* as_pending_sender() override { return this; }
 
     /// The listener accepted on `listener` with `protocol`: answer both 101s
     /// and bridge them.
@@ -53,6 +54,7 @@ public:
     BridgeEnd(Conn& conn, std::uint64_t partner, std::string role);
     void on_closed(Conn& conn) override;
     const char* kind() const override { return role_.c_str(); }
+    BridgeEnd* as_bridge_end() override { return this; }
     /// The partner sent Close: pass it on, finish if this side closed too.
     void partner_closed(std::uint16_t code, const std::string& reason);
 

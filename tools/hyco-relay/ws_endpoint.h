@@ -16,6 +16,7 @@ class WsEndpoint : public Handler, protected ws::FrameSink {
 public:
     WsEndpoint(Conn& conn, ws::DecodeLimits limits) : conn_(conn), decoder_(limits) {}
     void on_input(Conn& conn) override;
+    WsEndpoint* as_ws_endpoint() override { return this; }
 
 protected:
     /// The peer sent Close. Default: answer it and close the connection.
