@@ -3,6 +3,7 @@
 // (SIGPIPE) or handles (SIGINT, SIGTERM) to their defaults for the child.
 #include "core/io/child_process.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -19,6 +20,35 @@ namespace hyco {
 bool is_credential_variable(std::string_view name) {
     return name == "HYCO_CONNECTION_STRING" || name == "HYCO_KEY" || name == "HYCO_TOKEN" ||
            name == "HYCO_PROXY_USER";
+}
+
+std::optional<std::vector<std::string>> direct_words(std::string_view command) {
+    std::vector<std::string> words;
+    std::string word;
+    for (char c : command) {
+        unsigned char u = static_cast<unsigned char>(c);
+        if (c == ' ') {
+            if (!word.empty()) words.push_back(std::move(word));
+            word.clear();
+        } else if (std::isalnum(u) || std::strchr("_./,:+@%-=", c)) {
+            word += c;
+        } else {
+            return std::nullopt;  // quoting, expansion, redirection, tabs...: the shell's
+        }
+    }
+    if (!word.empty()) words.push_back(std::move(word));
+    if (words.empty() || words[0].find('=') != std::string::npos) return std::nullopt;
+    // Builtins (some also exist as programs that behave differently) and
+    // keywords: the shell decides what they mean.
+    static constexpr std::string_view kShellWords[] = {
+        ".",     "alias",  "bg",      "break",  "case",   "cd",     "command", "continue", "do",     "done",
+        "echo",  "elif",   "else",    "esac",   "eval",   "exec",   "exit",    "export",   "false",  "fc",
+        "fg",    "fi",     "for",     "getopts", "hash",  "if",     "jobs",    "kill",     "local",  "printf",
+        "pwd",   "read",   "readonly", "return", "set",   "shift",  "test",    "then",     "times",  "trap",
+        "true",  "type",   "ulimit",  "umask",  "unalias", "unset", "until",   "wait",     "while",  "function"};
+    for (std::string_view w : kShellWords)
+        if (words[0] == w) return std::nullopt;
+    return words;
 }
 
 Result<Child> spawn_shell(const ChildSpec& spec) {
@@ -71,12 +101,23 @@ Result<Child> spawn_shell(const ChildSpec& spec) {
     }
     posix_spawnattr_setflags(&attr, flags);
 
-    std::string cmd = spec.command;
-    char sh[] = "/bin/sh";
-    char dash_c[] = "-c";
-    char* argv[] = {sh, dash_c, cmd.data(), nullptr};
     pid_t pid = -1;
-    int rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, envp.data());
+    int rc = ENOENT;
+    if (auto words = direct_words(spec.command)) {
+        // A program not found on PATH may still be something the shell
+        // knows (a function in ENV, say): then the shell runs it.
+        std::vector<char*> argv;
+        for (std::string& w : *words) argv.push_back(w.data());
+        argv.push_back(nullptr);
+        rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv.data(), envp.data());
+    }
+    if (rc != 0) {
+        std::string cmd = spec.command;
+        char sh[] = "/bin/sh";
+        char dash_c[] = "-c";
+        char* argv[] = {sh, dash_c, cmd.data(), nullptr};
+        rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, envp.data());
+    }
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
     if (rc != 0) {

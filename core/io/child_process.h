@@ -17,7 +17,7 @@ namespace hyco {
 using EnvVars = std::vector<std::pair<std::string, std::string>>;
 
 struct ChildSpec {
-    std::string command;  ///< run by /bin/sh -c
+    std::string command;  ///< run by /bin/sh -c (directly when direct_words allows)
     EnvVars env;          ///< added to (or replacing in) our environment
     bool pipe_stdin = true;
     bool pipe_stdout = true;
@@ -34,6 +34,14 @@ struct Child {
 /// Starts the child. The child's stderr is ours. HYCO_CONNECTION_STRING,
 /// HYCO_KEY and HYCO_TOKEN are not passed on.
 Result<Child> spawn_shell(const ChildSpec& spec);
+
+/// The words of a command that /bin/sh would run as one program with these
+/// arguments and nothing else: only plain words (letters, digits and
+/// `_ . / , : + @ % - =`, separated by spaces), the first naming no shell
+/// builtin or keyword and assigning no variable. nullopt when the shell is
+/// needed. Such a command is started directly, saving a shell's start-up on
+/// every connection of `--exec`; the shell remains the fallback.
+std::optional<std::vector<std::string>> direct_words(std::string_view command);
 
 /// The environment variables that hold credentials.
 bool is_credential_variable(std::string_view name);

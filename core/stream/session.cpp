@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <utility>
 
 #include <fmt/format.h>
@@ -102,7 +103,11 @@ void Session::await_child() {
         link_->end_output(eos::RemoteExit::from_wait_status(*ws));
         return;
     }
-    child_poll_.start(std::chrono::milliseconds(10), [this] { await_child(); });
+    // The command usually exits within a millisecond of closing its output,
+    // and the sender waits for this status: poll soon, then back off.
+    auto delay = child_poll_delay_;
+    child_poll_delay_ = std::min(child_poll_delay_ * 2, std::chrono::milliseconds(16));
+    child_poll_.start(delay, [this] { await_child(); });
 }
 
 void Session::input_failed(Error error, std::string close_reason) {

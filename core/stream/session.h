@@ -111,6 +111,7 @@ private:
     SessionCounters counters_;
     Timer linger_;
     Timer child_poll_;
+    std::chrono::milliseconds child_poll_delay_{1};
     std::vector<Fragment> pending_messages_;
     std::optional<Status> ws_result_;
     std::optional<Error> failure_;  ///< our own side failed (output or input error)
