@@ -27,13 +27,18 @@ struct ssl_ctx_st;  // OpenSSL's SSL_CTX
 
 namespace hyco {
 
+struct TlsSessionPool;  // tls_client.cpp
+
 /// The OpenSSL context built from a TlsOptions at its first wss://
 /// connection (TlsClient::create) and shared by every later one: parsing the
 /// system CA store costs milliseconds of CPU, paid once per process rather
 /// than once per connection, and never by a tool that only speaks ws://.
+/// It also keeps the session tickets servers hand out, so that the next
+/// connection to the same host resumes instead of a full handshake.
 struct TlsContextSlot {
     ssl_ctx_st* ctx = nullptr;
-    TlsContextSlot() = default;
+    std::unique_ptr<TlsSessionPool> sessions;
+    TlsContextSlot();
     TlsContextSlot(const TlsContextSlot&) = delete;
     TlsContextSlot& operator=(const TlsContextSlot&) = delete;
     ~TlsContextSlot();  // in tls_client.cpp, with the rest of OpenSSL

@@ -3,6 +3,10 @@
 // drains into its next lws_write.
 #include "core/io/tls_client.h"
 
+#include <ctime>
+#include <deque>
+#include <map>
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -16,6 +20,7 @@ struct TlsClient::State {
     SSL* ssl = nullptr;
     BIO* rbio = nullptr;  // owned by ssl
     BIO* wbio = nullptr;  // owned by ssl
+    std::string host;     // the pool key of the tickets this connection receives
     ~State() {
         if (ssl) SSL_free(ssl);
         if (ctx) SSL_CTX_free(ctx);
@@ -28,7 +33,29 @@ constexpr std::string_view kVerifyFailed = "certificate verification failed: ";
 
 }  // namespace
 
+/// Session tickets by host name, each used once (RFC 8446 C.4: a reused
+/// ticket would link connections). A server sends one or two with every
+/// handshake, so a busy client resumes nearly always: no certificate chain
+/// to verify, no signature for the server to make. A ticket is only ever
+/// offered to the host whose certificate it was issued after checking, by
+/// the same context (same trust anchors): resuming skips no check that
+/// the first connection did not make.
+struct TlsSessionPool {
+    static constexpr std::size_t kPerHost = 16;
+    std::map<std::string, std::deque<SSL_SESSION*>> by_host;
+    ~TlsSessionPool() {
+        for (auto& [host, list] : by_host)
+            for (SSL_SESSION* s : list) SSL_SESSION_free(s);
+    }
+};
+
+TlsContextSlot::TlsContextSlot() = default;
+
 TlsContextSlot::~TlsContextSlot() {
+    // Connections still open hold the context: their tickets must not find
+    // this slot any more.
+    if (ctx) SSL_CTX_set_app_data(ctx, nullptr);
+    sessions.reset();
     if (ctx) SSL_CTX_free(ctx);
 }
 
@@ -52,6 +79,47 @@ Result<SSL_CTX*> new_context(const TlsOptions& options) {
     return ctx;
 }
 
+/// OpenSSL's new-session callback: a copy of the ticket goes to the pool of
+/// the connection's host. A copy, because the session a connection still
+/// holds is marked unresumable when that connection ends without a
+/// close_notify (as when the peer vanishes), even though its ticket is good.
+int keep_session(SSL* ssl, SSL_SESSION* session) {
+    auto* slot = static_cast<TlsContextSlot*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+    auto* host = static_cast<const std::string*>(SSL_get_app_data(ssl));
+    if (!slot || !slot->sessions || !host || !SSL_SESSION_is_resumable(session)) return 0;
+    SSL_SESSION* copy = SSL_SESSION_dup(session);
+    if (!copy) return 0;
+    auto& list = slot->sessions->by_host[*host];
+    if (list.size() >= TlsSessionPool::kPerHost) {
+        SSL_SESSION_free(list.front());
+        list.pop_front();
+    }
+    list.push_back(copy);
+    return 0;  // the original stays the connection's
+}
+
+void enable_resumption(TlsContextSlot& slot) {
+    slot.sessions = std::make_unique<TlsSessionPool>();
+    SSL_CTX_set_app_data(slot.ctx, &slot);
+    SSL_CTX_set_session_cache_mode(slot.ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    SSL_CTX_sess_set_new_cb(slot.ctx, keep_session);
+}
+
+/// A ticket for `host` not yet used, or nullptr (the caller owns it).
+SSL_SESSION* take_session(TlsContextSlot* slot, const std::string& host) {
+    if (!slot || !slot->sessions) return nullptr;
+    auto it = slot->sessions->by_host.find(host);
+    while (it != slot->sessions->by_host.end() && !it->second.empty()) {
+        SSL_SESSION* s = it->second.back();
+        it->second.pop_back();
+        if (SSL_SESSION_is_resumable(s) &&
+            SSL_SESSION_get_time(s) + SSL_SESSION_get_timeout(s) > static_cast<long>(std::time(nullptr)))
+            return s;
+        SSL_SESSION_free(s);
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options, const std::string& host) {
@@ -62,8 +130,12 @@ Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options, 
     if (!shared || !shared->ctx) {
         auto made = new_context(options);
         if (!made) return made.error();
-        if (shared) shared->ctx = *made;
-        else s.ctx = *made;  // nowhere to keep it: this connection's own
+        if (shared) {
+            shared->ctx = *made;
+            enable_resumption(*shared);
+        } else {
+            s.ctx = *made;  // nowhere to keep it: this connection's own
+        }
     }
     if (!s.ctx) {
         if (SSL_CTX_up_ref(shared->ctx) != 1) return make_error(Exit::failure, "TLS", openssl_reason());
@@ -79,6 +151,12 @@ Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options, 
     }
     SSL_set_bio(s.ssl, s.rbio, s.wbio);
     SSL_set_connect_state(s.ssl);
+    s.host = host;
+    SSL_set_app_data(s.ssl, &s.host);
+    if (SSL_SESSION* ticket = take_session(shared, host)) {
+        SSL_set_session(s.ssl, ticket);  // takes its own reference
+        SSL_SESSION_free(ticket);
+    }
     static const unsigned char kAlpn[] = "\x08http/1.1";
     SSL_set_alpn_protos(s.ssl, kAlpn, sizeof kAlpn - 1);
     bool ip = is_ip_literal(host);
@@ -155,6 +233,8 @@ Status TlsClient::send(std::string_view plain, std::string& out) {
     }
     return {};
 }
+
+bool TlsClient::resumed() const { return done_ && SSL_session_reused(s_->ssl) == 1; }
 
 bool TlsClient::has_output() const { return BIO_ctrl_pending(s_->wbio) > 0; }
 

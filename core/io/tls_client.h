@@ -30,6 +30,8 @@ public:
     /// write appended to `out`. Plaintext is accepted only once handshake_done().
     Status send(std::string_view plain, std::string& out);
     bool handshake_done() const { return done_; }
+    /// The handshake resumed an earlier session (a ticket from the pool).
+    bool resumed() const;
     /// Ciphertext is waiting to be written (handshake messages, alerts).
     bool has_output() const;
 
