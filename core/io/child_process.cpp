@@ -30,7 +30,7 @@ std::optional<std::vector<std::string>> direct_words(std::string_view command) {
         if (c == ' ') {
             if (!word.empty()) words.push_back(std::move(word));
             word.clear();
-        } else if (std::isalnum(u) || std::strchr("_./,:+@%-=", c)) {
+        } else if (std::isalnum(u) || std::string_view("_./,:+@%-=").find(c) != std::string_view::npos) {
             word += c;
         } else {
             return std::nullopt;  // quoting, expansion, redirection, tabs...: the shell's

@@ -48,6 +48,8 @@ TEST_CASE("anything the shell would interpret keeps the shell") {
                           "ls *", "cat ~/f", "cat\tf", "A=1 cat", "exit 3", "read x", "echo hi", "kill -TERM 1",
                           "true", "test -f x", "cd /", "exec cat", "if", "printf %s x", "cat `x`", "cat\\ x", "cat #x"})
         CHECK_MESSAGE(!direct_words(c), c);
+    // A NUL (possible in a config file's string) is no word character.
+    CHECK_FALSE(direct_words(std::string_view("ca\0t", 4)));
 }
 
 TEST_CASE("a direct command and a shell command run alike") {
