@@ -86,7 +86,7 @@ void ControlChannel::give_up(const Error& why) {
 void ControlChannel::ws_open(WsClient&) {
     // The ladder restarts when this connection has lasted (ws_closed), not
     // now: a relay that accepts and drops at once must not be hammered.
-    online_since_ = std::chrono::steady_clock::now();
+    online_since_ = pacing_.now();
     connected_once_ = true;
     const Credentials& c = target_.credentials;
     if (c.can_mint()) {
@@ -178,11 +178,11 @@ void ControlChannel::ws_closed(WsClient&, const WsClose& close) {
     }
     if (close.established)
         backoff_.dropped_after(std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::steady_clock::now() - online_since_));
+            pacing_.now() - online_since_));
     if (fatal) return give_up(why);
     auto delay = backoff_.next();
     events_.channel_offline(why, delay);
-    retry_timer_.start(std::chrono::duration_cast<std::chrono::milliseconds>(delay), [this] { connect(); });
+    retry_timer_.start(pacing_.wait(delay), [this] { connect(); });
 }
 
 }  // namespace hyco

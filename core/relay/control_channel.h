@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +46,17 @@ public:
         virtual void channel_log(const std::string&) {}
     };
 
+    /// The clock the ladder reads (how long a connection stayed up) and how
+    /// long a retry really waits for a step of it. Real time by default;
+    /// tests walk the ladder, which channel_offline still reports step by
+    /// step, without waiting it out.
+    struct Pacing {
+        std::function<std::chrono::steady_clock::time_point()> now = [] { return std::chrono::steady_clock::now(); };
+        std::function<std::chrono::milliseconds(std::chrono::seconds)> wait = [](std::chrono::seconds step) {
+            return std::chrono::milliseconds(step);
+        };
+    };
+
     ControlChannel(EventLoop& loop, Events& events, RelayTarget target, ClientOptions options,
                    Keepalive keepalive);
     ~ControlChannel() override;
@@ -52,6 +64,8 @@ public:
     void start();
     /// Closes the channel for good (Ctrl-C, --once finished).
     void stop();
+    /// Before start().
+    void set_pacing(Pacing pacing) { pacing_ = std::move(pacing); }
     bool online() const { return ws_ && ws_->is_open(); }
     bool stopped() const { return stopping_ && !ws_; }
     /// sb-hc-id of this listener (a GUID, the same across reconnects).
@@ -81,6 +95,7 @@ private:
     std::string id_;
     std::unique_ptr<WsClient> ws_;
     Backoff backoff_;
+    Pacing pacing_;
     Timer retry_timer_;
     Timer renew_timer_;
     std::string message_;
