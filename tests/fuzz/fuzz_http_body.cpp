@@ -35,11 +35,15 @@ struct Framing {
 
 struct Outcome {
     std::string body;
-    std::size_t consumed = 0;
+    std::size_t consumed = 0;  ///< unknown (0) after a failure: feed() then says -1
     bool failed = false;
     bool done = false;
 
     bool operator==(const Outcome&) const = default;
+    void fail() {
+        failed = true;
+        consumed = 0;
+    }
 };
 
 /// Feeds `pieces` in order, each until the decoder takes no more of it.
@@ -49,7 +53,7 @@ Outcome decode(BodyDecoder& d, std::initializer_list<std::string_view> pieces) {
         while (!piece.empty() && !o.failed && !d.done()) {
             std::int64_t used = d.feed(piece, o.body);
             if (used < 0) {
-                o.failed = true;
+                o.fail();
                 break;
             }
             require(static_cast<std::size_t>(used) <= piece.size(), "never consumes more than it was given");
@@ -68,7 +72,7 @@ Outcome byte_by_byte(BodyDecoder& d, std::string_view in) {
     for (std::size_t i = 0; i < in.size() && !d.done(); ++i) {
         std::int64_t used = d.feed(in.substr(i, 1), o.body);
         if (used < 0) {
-            o.failed = true;
+            o.fail();
             break;
         }
         require(used == 1, "a single byte is taken while the body goes on");
