@@ -20,6 +20,10 @@ namespace hyco {
 class EventLoop;
 }
 
+namespace hyco {
+class Stream;
+}
+
 namespace hyco::pipe {
 
 enum class AddressKind {
@@ -40,14 +44,15 @@ enum class AddressKind {
 
 class Acceptor;
 class Log;
-class Stream;
 struct Address;
 struct AddressType;
 struct PipeConfig;
 
 /// What a listening address reports: a new connection as an unopened
-/// stream with its peer's name, or that it cannot go on.
-using AcceptedFn = std::function<void(std::unique_ptr<Stream>, const std::string& peer)>;
+/// stream with its peer's name, and the address to join it with when the
+/// connection chose its own (an azbridge port name; nullptr: the pair's
+/// other address); or that it cannot go on.
+using AcceptedFn = std::function<void(std::unique_ptr<Stream>, const std::string& peer, const Address* forward)>;
 using AcceptFailedFn = std::function<void(const Error&)>;
 
 /// Checks what follows the ':' (its `,OPTION`s included) into `a`.

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "tools/hyco-pipe/address_family.h"
-#include "tools/hyco-pipe/fd_endpoint.h"
+#include "core/stream/fd_endpoint.h"
 #include "tools/hyco-pipe/test_endpoints.h"
 
 namespace hyco::pipe::family {

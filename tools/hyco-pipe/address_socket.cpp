@@ -6,7 +6,7 @@
 #include "core/io/listen_socket.h"
 #include "tools/hyco-pipe/address_family.h"
 #include "tools/hyco-pipe/endpoints.h"
-#include "tools/hyco-pipe/fd_endpoint.h"
+#include "core/stream/fd_endpoint.h"
 
 namespace hyco::pipe::family {
 namespace {
@@ -58,7 +58,7 @@ private:
 Result<std::unique_ptr<Acceptor>> open_listen(EventLoop& loop, const PipeConfig&, const Address& a, const Log&,
                                               AcceptedFn accepted, AcceptFailedFn) {
     auto socket = ListenSocket::open(loop, socket_address(a), [&loop, accepted](int fd, const std::string& peer) {
-        accepted(std::make_unique<FdEndpoint>(loop, fd, fd, peer), peer);
+        accepted(std::make_unique<FdEndpoint>(loop, fd, fd, peer), peer, nullptr);
     });
     if (!socket) return socket.error();
     return std::unique_ptr<Acceptor>(std::make_unique<SocketAcceptor>(std::move(*socket)));

@@ -15,7 +15,7 @@
 #include <fmt/format.h>
 
 #include "tools/hyco-pipe/relay_endpoint.h"
-#include "tools/hyco-pipe/relay_stream.h"
+#include "core/stream/relay_stream.h"
 
 namespace hyco::pipe {
 namespace {
@@ -97,7 +97,6 @@ public:
     void end_status(eos::RemoteExit exit) override { inner_->end_status(exit); }
     bool settles_first() const override { return inner_->settles_first(); }
     void session_failed(const Error& why) override { inner_->session_failed(why); }
-    const Address* forward_to() const override { return chosen_; }
     std::string describe() const override {
         return fmt::format("{} (azbridge port '{}')", inner_->describe(), name_);
     }
@@ -199,7 +198,6 @@ private:
         if (udp && mode != 1) return refuse({0, 0, 1}, "a stream for a UDP forward");
         if (!udp && mode == 1) return refuse({0, 0, static_cast<char>(255)}, "datagrams for a stream forward");
         datagram_ = udp;
-        chosen_ = f->address;
         ready_ = true;
         leftover_ = std::move(rest);
         inner_->write(std::string{static_cast<char>(kMajor), static_cast<char>(kMinor), static_cast<char>(mode)});
@@ -262,7 +260,6 @@ private:
     Stream::Events* outer_ = nullptr;
     /// Listener role: the forward's address (the configuration's, which
     /// outlives the acceptor and its list of forwards).
-    const Address* chosen_ = nullptr;
     std::string head_;      ///< preamble bytes so far
     std::string leftover_;  ///< stream bytes that came with the preamble or before the session wanted them
     std::string frames_;    ///< datagram mode: an incomplete frame
@@ -285,7 +282,7 @@ public:
 
     void incoming(std::unique_ptr<Stream> stream, const std::string& peer) {
         // HTTP requests to the entity carry no preamble: the default forward serves them.
-        if (!dynamic_cast<RelayStream*>(stream.get())) return accepted_(std::move(stream), peer);
+        if (!dynamic_cast<RelayStream*>(stream.get())) return accepted_(std::move(stream), peer, nullptr);
         std::uint64_t id = next_++;
         auto s = std::make_unique<AzbridgeStream>(
             loop_, std::move(stream), forwards_, log_,
@@ -298,7 +295,7 @@ public:
                     if (it == pending_.end()) return;
                     std::unique_ptr<Stream> ready = std::move(it->second);
                     pending_.erase(it);
-                    if (f) accepted_(std::move(ready), peer);
+                    if (f) accepted_(std::move(ready), peer, f->address);
                 });
             });
         AzbridgeStream* raw = s.get();
@@ -371,7 +368,8 @@ Result<std::unique_ptr<Acceptor>> open_azbridge_acceptor(EventLoop& loop, const 
     auto acceptor = std::make_unique<AzbridgeAcceptor>(loop, log, std::move(forwards), std::move(accepted));
     AzbridgeAcceptor* raw = acceptor.get();
     auto inner = open_relay_acceptor(
-        loop, config, a, log, [raw](std::unique_ptr<Stream> s, const std::string& peer) { raw->incoming(std::move(s), peer); },
+        loop, config, a, log,
+        [raw](std::unique_ptr<Stream> s, const std::string& peer, const Address*) { raw->incoming(std::move(s), peer); },
         std::move(failed));
     if (!inner) return inner.error();
     acceptor->set_inner(std::move(*inner));

@@ -20,7 +20,7 @@
 #include "tools/hyco-pipe/config.h"
 #include "tools/hyco-pipe/endpoints.h"
 #include "tools/hyco-pipe/log.h"
-#include "tools/hyco-pipe/stream.h"
+#include "core/stream/stream.h"
 
 namespace hyco::pipe {
 

@@ -10,17 +10,11 @@
 #include "core/auth/credentials.h"
 #include "core/base/error.h"
 #include "core/relay/client_config.h"
+#include "core/stream/copier.h"
 #include "tools/common/traffic_dump.h"
 #include "tools/hyco-pipe/address.h"
 
 namespace hyco::pipe {
-
-/// Which way bytes flow (socat's -u / -U).
-enum class Direction {
-    both,
-    forward,  ///< -u: ADDRESS1 -> ADDRESS2 only
-    reverse,  ///< -U: ADDRESS2 -> ADDRESS1 only
-};
 
 struct PipeConfig {
     std::string name;  ///< many forwards: the forward's name, prefixed to its log lines

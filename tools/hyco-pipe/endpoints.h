@@ -11,7 +11,7 @@
 #include "core/io/event_loop.h"
 #include "tools/hyco-pipe/config.h"
 #include "tools/hyco-pipe/log.h"
-#include "tools/hyco-pipe/stream.h"
+#include "core/stream/stream.h"
 
 namespace hyco::pipe {
 

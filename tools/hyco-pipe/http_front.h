@@ -17,7 +17,7 @@
 #include "core/io/event_loop.h"
 #include "tools/hyco-pipe/config.h"
 #include "tools/hyco-pipe/log.h"
-#include "tools/hyco-pipe/stream.h"
+#include "core/stream/stream.h"
 #include "tools/hyco-pipe/upstream.h"
 
 namespace hyco::pipe {

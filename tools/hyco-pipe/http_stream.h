@@ -15,7 +15,7 @@
 #include "core/io/event_loop.h"
 #include "core/relay/relayed_http.h"
 #include "tools/hyco-pipe/http_translate.h"
-#include "tools/hyco-pipe/stream.h"
+#include "core/stream/stream.h"
 
 namespace hyco::pipe {
 

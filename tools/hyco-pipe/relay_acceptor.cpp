@@ -13,7 +13,7 @@
 #include "core/relay/rejections.h"
 #include "tools/hyco-pipe/http_stream.h"
 #include "tools/hyco-pipe/relay_endpoint.h"
-#include "tools/hyco-pipe/relay_stream.h"
+#include "core/stream/relay_stream.h"
 
 namespace hyco::pipe {
 namespace {
@@ -75,7 +75,7 @@ private:
         std::string peer = accept.remote.address.empty()
                                ? std::string("relay sender")
                                : fmt::format("{}:{} via relay", text::printable(accept.remote.address), accept.remote.port);
-        accepted_(std::move(stream), peer);
+        accepted_(std::move(stream), peer, nullptr);
     }
 
     void channel_request(const control::Request& request, std::string body) override {
@@ -99,7 +99,7 @@ private:
                                : fmt::format("{}:{} (HTTP) via relay", text::printable(request.remote.address), request.remote.port);
         accepted_(std::make_unique<HttpStream>(loop_, request, std::move(body), std::move(send),
                                                config_.client.timeouts, config_.http_timeout, entity_),
-                  peer);
+                  peer, nullptr);
     }
 
     /// Reports once, after the current callback: the owner may destroy us.

@@ -69,7 +69,9 @@ Server::~Server() = default;
 Status Server::start() {
     auto acceptor = open_acceptor(
         loop_, config_, listening_, log_,
-        [this](std::unique_ptr<Stream> s, const std::string& peer) { accepted(std::move(s), peer); },
+        [this](std::unique_ptr<Stream> s, const std::string& peer, const Address* forward) {
+            accepted(std::move(s), peer, forward);
+        },
         [this](const Error& e) { stop(e); });
     if (!acceptor) return acceptor.error();
     acceptor_ = std::move(*acceptor);
@@ -77,13 +79,12 @@ Status Server::start() {
     return {};
 }
 
-void Server::accepted(std::unique_ptr<Stream> stream, const std::string& peer) {
+void Server::accepted(std::unique_ptr<Stream> stream, const std::string& peer, const Address* forward) {
     if (stopping_ || (single_ && served_ > 0)) return;  // the stream closes as it goes out of scope
     std::uint64_t id = next_id_++;
     ++served_;
     log_.info(fmt::format("#{} accepted from {}", id, peer));
-    const Address* chosen = stream->forward_to();
-    std::unique_ptr<Stream> other = make_endpoint(loop_, config_, chosen ? *chosen : other_);
+    std::unique_ptr<Stream> other = make_endpoint(loop_, config_, forward ? *forward : other_);
     bool listening_first = &listening_ == &config_.first;
     auto copier = make_session(loop_, config_, log_, id, listening_first ? std::move(stream) : std::move(other),
                                listening_first ? std::move(other) : std::move(stream),

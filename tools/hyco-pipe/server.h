@@ -11,7 +11,7 @@
 #include "core/base/error.h"
 #include "core/io/event_loop.h"
 #include "tools/hyco-pipe/config.h"
-#include "tools/hyco-pipe/copier.h"
+#include "core/stream/copier.h"
 #include "tools/hyco-pipe/endpoints.h"
 #include "tools/hyco-pipe/log.h"
 
@@ -32,7 +32,7 @@ public:
     Status result() const { return result_; }
 
 private:
-    void accepted(std::unique_ptr<Stream> stream, const std::string& peer);
+    void accepted(std::unique_ptr<Stream> stream, const std::string& peer, const Address* forward);
     void session_done(std::uint64_t id, const Status& st);
     void update_pause();
 

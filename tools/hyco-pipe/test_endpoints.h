@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/io/event_loop.h"
-#include "tools/hyco-pipe/stream.h"
+#include "core/stream/stream.h"
 
 namespace hyco::pipe {
 

@@ -208,7 +208,7 @@ Result<std::unique_ptr<Acceptor>> open_udp_acceptor(EventLoop& loop, const Addre
         auto flow = std::make_unique<UdpPeerFlow>(loop, h, key, from, len, idle, name);
         h->flows[key] = flow.get();
         flow->deliver(d);
-        h->accepted(std::move(flow), name);
+        h->accepted(std::move(flow), name, nullptr);
     };
     // Sends on an unconnected socket do not report ICMP errors back.
     auto broken = [&log](const Error& e) { log.warn(e.message()); };

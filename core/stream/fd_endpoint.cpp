@@ -1,7 +1,7 @@
 // Descriptor-backed streams (see fd_endpoint.h). Events from FdStream are
 // passed on as Stream events; opened() is always reported from a deferred
 // call so that the copier never sees an event inside its own open() call.
-#include "tools/hyco-pipe/fd_endpoint.h"
+#include "core/stream/fd_endpoint.h"
 
 #include <cerrno>
 #include <csignal>
@@ -16,7 +16,7 @@
 
 #include "core/io/child_process.h"
 
-namespace hyco::pipe {
+namespace hyco {
 
 FdEndpoint::FdEndpoint(EventLoop& loop, int read_fd, int write_fd, std::string name)
     : loop_(loop), name_(std::move(name)), read_fd_(read_fd), write_fd_(write_fd) {}
@@ -234,4 +234,4 @@ std::unique_ptr<Stream> make_stdio_endpoint(EventLoop& loop) {
     return std::make_unique<FdEndpoint>(loop, r, w, "stdio");
 }
 
-}  // namespace hyco::pipe
+}  // namespace hyco

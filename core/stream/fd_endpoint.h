@@ -14,9 +14,9 @@
 #include "core/io/event_loop.h"
 #include "core/io/fd_stream.h"
 #include "core/io/socket_endpoint.h"
-#include "tools/hyco-pipe/stream.h"
+#include "core/stream/stream.h"
 
-namespace hyco::pipe {
+namespace hyco {
 
 class FdEndpoint : public Stream, private FdStream::Events {
 public:
@@ -100,4 +100,4 @@ private:
 /// Duplicates fds 0 and 1 into a stdio stream (the originals stay open).
 std::unique_ptr<Stream> make_stdio_endpoint(EventLoop& loop);
 
-}  // namespace hyco::pipe
+}  // namespace hyco

@@ -1,13 +1,13 @@
 // The copier (see copier.h). Memory per direction is bounded by the
 // destination's high-water mark plus one read chunk: data() writes what
 // it got and pauses the source as soon as the destination is full.
-#include "tools/hyco-pipe/copier.h"
+#include "core/stream/copier.h"
 
 #include <fmt/format.h>
 
 #include "core/base/duration.h"
 
-namespace hyco::pipe {
+namespace hyco {
 
 Copier::Copier(EventLoop& loop, std::unique_ptr<Stream> first, std::unique_ptr<Stream> second, CopyOptions options,
                Done done)
@@ -173,4 +173,4 @@ void Copier::stream_finished(const Status& st) {
     if (done_) loop_.defer([this, result] { done_(*this, result); });
 }
 
-}  // namespace hyco::pipe
+}  // namespace hyco

@@ -10,9 +10,9 @@
 
 #include "core/io/event_loop.h"
 #include "core/stream/relay_link.h"
-#include "tools/hyco-pipe/stream.h"
+#include "core/stream/stream.h"
 
-namespace hyco::pipe {
+namespace hyco {
 
 class RelayStream final : public Stream, private RelayLink::Events {
 public:
@@ -66,4 +66,4 @@ private:
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
-}  // namespace hyco::pipe
+}  // namespace hyco

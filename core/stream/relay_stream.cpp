@@ -1,9 +1,9 @@
 // A relay WebSocket as a Stream (see relay_stream.h).
-#include "tools/hyco-pipe/relay_stream.h"
+#include "core/stream/relay_stream.h"
 
 #include "core/relay/relay_errors.h"
 
-namespace hyco::pipe {
+namespace hyco {
 
 RelayStream::RelayStream(EventLoop& loop, WsTarget target, WsTimeouts timeouts, std::string what, bool sender)
     : loop_(loop), what_(std::move(what)), sender_(sender), finish_timer_(loop) {
@@ -140,4 +140,4 @@ void RelayStream::finish(bool clean, std::function<void(Status)> done) {
     finish_timer_.start(std::chrono::seconds(30), [this] { link_->abort(); });
 }
 
-}  // namespace hyco::pipe
+}  // namespace hyco

@@ -10,10 +10,9 @@
 #include <vector>
 
 #include "core/io/event_loop.h"
-#include "tools/hyco-pipe/copier.h"
+#include "core/stream/copier.h"
 
 using namespace hyco;
-using namespace hyco::pipe;
 
 namespace {
 

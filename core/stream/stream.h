@@ -14,12 +14,8 @@
 #include "core/stream/stream_end.h"
 
 namespace hyco {
+
 struct WsClose;
-}
-
-namespace hyco::pipe {
-
-struct Address;
 
 class Stream {
 public:
@@ -77,9 +73,6 @@ public:
     /// The session failed for `why` and is about to finish: a stream that
     /// can still tell its peer (an HTTP exchange answering 502) does so.
     virtual void session_failed(const Error& why) { (void)why; }
-    /// An accepted stream that chose its own partner (an azbridge port
-    /// name): the address to join it with instead of the other one.
-    virtual const Address* forward_to() const { return nullptr; }
     /// A relay stream's WebSocket Close once the connection ended (for
     /// --json's close code); nullptr for other streams or before the end.
     virtual const WsClose* relay_close() const { return nullptr; }
@@ -94,4 +87,4 @@ public:
     }
 };
 
-}  // namespace hyco::pipe
+}  // namespace hyco

@@ -15,10 +15,16 @@
 
 #include "core/base/error.h"
 #include "core/io/event_loop.h"
-#include "tools/hyco-pipe/config.h"
-#include "tools/hyco-pipe/stream.h"
+#include "core/stream/stream.h"
 
-namespace hyco::pipe {
+namespace hyco {
+
+/// Which way bytes flow (socat's -u / -U).
+enum class Direction {
+    both,
+    forward,  ///< first -> second only
+    reverse,  ///< second -> first only
+};
 
 struct CopyOptions {
     Direction direction = Direction::both;
@@ -96,4 +102,4 @@ private:
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
-}  // namespace hyco::pipe
+}  // namespace hyco
