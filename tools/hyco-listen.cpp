@@ -3,7 +3,7 @@
 
 #include "core/base/text.h"
 #include "core/io/fd_guard.h"
-#include "core/relay/listener.h"
+#include "tools/hyco-listen/listener.h"
 #include "tools/common/client_flags.h"
 #include "tools/common/connect_flags.h"
 #include "tools/common/diag.h"
@@ -48,10 +48,10 @@ Result<ListenerConfig> configure(const ListenFlags& f) {
     auto ka = f.keepalive.resolve();
     if (!ka) return ka.error();
     c.keepalive = *ka;
-    c.session.framing = f.data.framing();
-    c.session.close_on_eof = !f.no_close;
-    c.session.max_messages = f.max_messages;
-    if (f.dump.any()) c.session.tap = cli::dump_tap(f.dump);
+    c.stream.framing = f.data.framing();
+    if (f.no_close) c.stream.end_of_input = RelayStreamOptions::EndOfInput::hold;
+    c.stream.max_messages = f.max_messages;
+    if (f.dump.any()) c.tap = cli::dump_tap(f.dump);
     c.once = f.once;
     c.exec = f.exec;
     if (f.max_connections == 0) return make_error(Exit::usage, "--max-connections", "must be at least 1");

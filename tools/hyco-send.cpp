@@ -7,7 +7,7 @@
 
 #include "core/base/text.h"
 #include "core/io/fd_guard.h"
-#include "core/relay/sender.h"
+#include "tools/hyco-send/sender.h"
 #include "tools/common/client_flags.h"
 #include "tools/common/connect_flags.h"
 #include "tools/common/diag.h"
@@ -45,15 +45,15 @@ Result<SenderConfig> configure(const SendFlags& f) {
     auto client = f.client.resolve();
     if (!client) return client.error();
     c.client = *client;
-    c.session.framing = f.data.framing();
-    c.session.close_on_eof = !f.no_close;
-    c.session.max_messages = f.once ? 1 : f.max_messages;
-    c.session.read_input = !f.receive_only;
-    if (f.dump.any()) c.session.tap = cli::dump_tap(f.dump);
+    c.stream.framing = f.data.framing();
+    if (f.no_close) c.stream.end_of_input = RelayStreamOptions::EndOfInput::hold;
+    c.stream.max_messages = f.once ? 1 : f.max_messages;
+    c.read_input = !f.receive_only;
+    if (f.dump.any()) c.tap = cli::dump_tap(f.dump);
     if (!f.linger.empty()) {
         auto l = cli::parse_duration_option("--linger", f.linger);
         if (!l) return l.error();
-        c.session.linger = *l;
+        c.stream.linger = *l;
     }
     c.messages = f.messages;
     if (!f.wait.empty()) {

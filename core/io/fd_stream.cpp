@@ -48,7 +48,7 @@ namespace {
 }  // namespace
 
 FdStream::FdStream(EventLoop& loop, Events& events, int read_fd, int write_fd, std::string name)
-    : loop_(loop), events_(events), read_fd_(read_fd), write_fd_(write_fd), name_(std::move(name)), rearm_(loop) {}
+    : loop_(loop), events_(events), read_fd_(read_fd), write_fd_(write_fd), name_(std::move(name)), rearm_(loop), release_(loop) {}
 
 FdStream::~FdStream() {
     bool same = reader_ && reader_ == writer_;
@@ -85,6 +85,21 @@ void FdStream::pause(bool paused) {
     if (paused_ == paused) return;
     paused_ = paused;
     if (reader_ && !eof_sent_) lws_rx_flow_control(reader_, paused ? 0 : 1);
+    if (!paused && end_held_) {
+        // From the loop, as a read would come: never inside the caller's pause().
+        release_.start(std::chrono::milliseconds(0), [this] { release_held(); });
+    }
+}
+
+void FdStream::release_held() {
+    if (paused_ || !end_held_ || read_closed_by_us_) return;
+    std::string held = std::move(held_);
+    held_.clear();
+    end_held_ = false;
+    if (!held.empty()) events_.stream_data(*this, held);
+    if (read_closed_by_us_ || eof_sent_) return;
+    eof_sent_ = true;
+    report_read_end();
 }
 
 int FdStream::on_readable() {
@@ -128,8 +143,14 @@ void FdStream::on_read_closed(bool drain) {
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) break;
             bytes_read_ += static_cast<std::size_t>(n);
-            events_.stream_data(*this, std::string_view(buf, static_cast<std::size_t>(n)));
+            // Paused means no data now: the consumer is not ready for it.
+            if (paused_) held_.append(buf, static_cast<std::size_t>(n));
+            else events_.stream_data(*this, std::string_view(buf, static_cast<std::size_t>(n)));
         }
+    }
+    if (paused_) {
+        end_held_ = true;
+        return;
     }
     eof_sent_ = true;
     report_read_end();

@@ -1,7 +1,7 @@
 // A byte-stream endpoint on the event loop built from file descriptors:
 // stdin/stdout, a child's pipes, or (one fd for both directions) a socket.
 // Reads pause and resume on request; writes queue and go out on WRITEABLE.
-// Together with Session (the copier) this is the "endpoint" half of the
+// Together with the Copier this is the "endpoint" half of the
 // socat-style design.
 #pragma once
 
@@ -72,6 +72,7 @@ private:
     int on_readable();
     void on_read_closed(bool drain);
     void report_read_end();
+    void release_held();
     int on_writeable();
     void on_write_closed();
     void finish_write(const Error* error);
@@ -90,6 +91,10 @@ private:
     std::string out_;
     std::size_t out_head_ = 0;
     bool paused_ = false;
+    /// What was left in a pipe whose writer hung up while we were paused:
+    /// delivered, with the end of input, once reading resumes.
+    std::string held_;
+    bool end_held_ = false;
     bool eof_sent_ = false;
     bool read_closed_by_us_ = false;
     int read_errno_ = 0;
@@ -98,6 +103,7 @@ private:
     std::size_t bytes_read_ = 0;
     std::size_t bytes_written_ = 0;
     Timer rearm_;
+    Timer release_;
 };
 
 }  // namespace hyco

@@ -105,6 +105,9 @@ void Copier::write_end(Stream& s) {
     if (finishing_) return;
     Dir& d = by_dst(s);
     if (d.done) return;
+    // Its reader left before we ended it: for stdout that is the end of
+    // everything (as for `cmd | head -1`), not only of this direction.
+    if (!d.eof && s.reader_gone_ends_session()) return conclude();
     d.done = true;
     // Its source ended and every byte went out: the source may say so.
     if (d.eof && s.all_written()) d.src->input_delivered();
@@ -123,6 +126,10 @@ void Copier::failed(Stream& s, const Error& error) {
     (void)s;
     finish(false);
 }
+
+void Copier::concluded(Stream&) { conclude(); }
+
+void Copier::conclude() { finish(true); }
 
 void Copier::closing_phase() {
     if (options_.linger.count() <= 0 || linger_.pending() || finishing_) return;

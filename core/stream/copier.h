@@ -1,8 +1,12 @@
-// The copier: joins two streams into one session. It opens them in order
-// (a failure opening the second closes the first), copies bytes both ways
-// with backpressure (a full writer pauses its reader), passes end of input
-// on as a half-close of the other side, and ends the session when both
-// directions are finished, on linger or idle timeouts, or on a failure.
+// The copier: joins two streams into one session. hyco-send (stdio and a
+// relay connection), hyco-listen (a relay connection and stdio or a
+// command) and every hyco-pipe session run on it, so the close policy is
+// written once. It opens the streams in order (a failure opening the
+// second closes the first), copies bytes both ways with backpressure (a
+// full writer pauses its reader), passes end of input on as a half-close of
+// the other side, and ends the session when both directions are finished,
+// when a stream or the owner concludes it, on linger or idle timeouts, or
+// on a failure.
 #pragma once
 
 #include <array>
@@ -52,6 +56,9 @@ public:
     void start();
     /// Ends the session now (Ctrl-C, server shutdown); `why` becomes its status.
     void abort(std::optional<Error> why);
+    /// Ends the session on purpose (--wait expired): cleanly, with what
+    /// moved so far; what the streams still owe each other is not missing.
+    void conclude();
 
     std::uint64_t bytes(int dir) const { return dirs_[static_cast<std::size_t>(dir)].bytes; }
     bool is_open() const { return open_; }
@@ -74,6 +81,7 @@ private:
     void drained(Stream& s) override;
     void write_end(Stream& s) override;
     void failed(Stream& s, const Error& error) override;
+    void concluded(Stream& s) override;
 
     Dir& by_src(const Stream& s) { return dirs_[&s == first_.get() ? 0 : 1]; }
     Dir& by_dst(const Stream& s) { return dirs_[&s == first_.get() ? 1 : 0]; }

@@ -3,9 +3,11 @@
 // call so that the copier never sees an event inside its own open() call.
 #include "core/stream/fd_endpoint.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <utility>
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -19,9 +21,10 @@
 namespace hyco {
 
 FdEndpoint::FdEndpoint(EventLoop& loop, int read_fd, int write_fd, std::string name)
-    : loop_(loop), name_(std::move(name)), read_fd_(read_fd), write_fd_(write_fd) {}
+    : loop_(loop), name_(std::move(name)), read_fd_(read_fd), write_fd_(write_fd), flush_limit_(loop) {}
 
-FdEndpoint::FdEndpoint(EventLoop& loop, std::string name) : loop_(loop), name_(std::move(name)) {}
+FdEndpoint::FdEndpoint(EventLoop& loop, std::string name)
+    : loop_(loop), name_(std::move(name)), flush_limit_(loop) {}
 
 FdEndpoint::~FdEndpoint() {
     *alive_ = false;
@@ -52,21 +55,51 @@ void FdEndpoint::start(int read_fd, int write_fd) {
     events_->opened(*this);
 }
 
+namespace {
+
+bool is_stream_socket(int fd) {
+    int type = 0;
+    socklen_t len = sizeof type;
+    return fd >= 0 && ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_STREAM;
+}
+
+}  // namespace
+
 void FdEndpoint::finish(bool clean, std::function<void(Status)> done) {
-    // A TCP peer must be able to tell a cut stream from a complete one: a
-    // failed session ends with a reset (SO_LINGER 0), never a FIN. (Linux
-    // ignores SO_LINGER on Unix sockets, which have no reset to send.)
-    if (!clean && stream_)
+    dead_ = true;
+    bool socket = is_stream_socket(fds_[1]);
+    if (!clean && stream_) {
+        // A TCP peer must be able to tell a cut stream from a complete one:
+        // a failed session ends with a reset (SO_LINGER 0), never a FIN.
+        // (Linux ignores SO_LINGER on Unix sockets, which have no reset.)
         for (int fd : fds_) {
-            int type = 0;
-            socklen_t len = sizeof type;
-            if (fd < 0 || ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_STREAM) continue;
+            if (!is_stream_socket(fd)) continue;
             linger hard{1, 0};
             ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
         }
-    dead_ = true;
+    }
+    if (!stream_ || write_finished_ || fds_[1] < 0 || (!clean && socket)) {
+        closed_all({});
+        done({});
+        return;
+    }
+    // What arrived is written out before the end, even after a failure: a
+    // pipe's reader gets every byte that came, then EOF (and our exit
+    // status says the stream was cut). A socket peer that stopped reading
+    // does not hold the session for ever.
+    flushed_ = std::move(done);
+    stream_->close_read();
+    stream_->close_write();
+    if (socket)
+        flush_limit_.start(std::chrono::seconds(30), [this] {
+            closed_all({});
+        });
+}
+
+void FdEndpoint::closed_all(Status st) {
+    flush_limit_.cancel();
     stream_.reset();  // closes the descriptors now, not when the session is freed
-    done({});
+    if (flushed_) std::exchange(flushed_, nullptr)(st);
 }
 
 void FdEndpoint::fail(const Error& e) {
@@ -115,6 +148,15 @@ void FdEndpoint::stream_drained(FdStream&) {
 }
 
 void FdEndpoint::stream_write_closed(FdStream&, const Error* error) {
+    write_finished_ = true;
+    if (flushed_) {
+        // finish() is waiting: the output went out, or could not.
+        Status st = error ? Status(*error) : Status();
+        loop_.defer([this, alive = alive_, st] {
+            if (*alive) closed_all(st);
+        });
+        return;
+    }
     if (error) return fail(*error);
     if (!dead_) events_->write_end(*this);
 }
@@ -135,10 +177,18 @@ void ConnectEndpoint::open(Stream::Events& events) {
     connector_->connect();
 }
 
-ExecEndpoint::ExecEndpoint(EventLoop& loop, std::string command)
-    : FdEndpoint(loop, "exec:" + command), command_(std::move(command)), reap_timer_(loop) {}
+ExecEndpoint::ExecEndpoint(EventLoop& loop, ChildSpec spec, std::string name)
+    : FdEndpoint(loop, std::move(name)), spec_(std::move(spec)), reap_timer_(loop) {
+    spec_->own_process_group = true;
+}
+
+ExecEndpoint::ExecEndpoint(EventLoop& loop, Child child, std::string name)
+    : FdEndpoint(loop, std::move(name)), child_(child), pid_(child.pid), reap_timer_(loop) {}
 
 ExecEndpoint::~ExecEndpoint() {
+    // Adopted and never opened: its descriptors are still ours.
+    if (child_.stdin_fd >= 0) ::close(child_.stdin_fd);
+    if (child_.stdout_fd >= 0) ::close(child_.stdout_fd);
     if (pid_ > 0) {
         // Destroyed before finish(): never leave the command running.
         ::kill(-pid_, SIGTERM);
@@ -152,12 +202,21 @@ std::string ExecEndpoint::describe() const {
 
 void ExecEndpoint::open(Stream::Events& events) {
     events_ = &events;
-    ChildSpec spec{command_, {}, true, true};
-    spec.own_process_group = true;
-    auto child = spawn_shell(spec);
-    if (!child) return fail(make_error(Exit::failure, name_, child.error().why));
-    pid_ = child->pid;
-    int r = child->stdout_fd, w = child->stdin_fd;
+    if (spec_) {
+        auto child = spawn_shell(*spec_);
+        if (!child) {
+            // Reported from the loop, as every other event: the copier is
+            // still inside its open() call.
+            Error e = make_error(Exit::failure, name_, child.error().why);
+            loop_.defer([this, alive = alive_, e] {
+                if (*alive) fail(e);
+            });
+            return;
+        }
+        child_ = *child;
+        pid_ = child->pid;
+    }
+    int r = std::exchange(child_.stdout_fd, -1), w = std::exchange(child_.stdin_fd, -1);
     loop_.defer([this, alive = alive_, r, w] {
         if (*alive) start(r, w);
         else ::close(r), ::close(w);
@@ -191,8 +250,12 @@ void ExecEndpoint::when_exited(std::function<void(std::optional<eos::RemoteExit>
         fn(std::nullopt);
         return;
     }
-    // Its output ended; it exits soon (or keeps running until the session ends).
-    reap_timer_.start(std::chrono::milliseconds(10), [this, fn = std::move(fn)]() mutable { when_exited(std::move(fn)); });
+    // Its output ended, so it usually exits within a millisecond (and the
+    // peer waits for this status): poll soon, then back off. It may also
+    // keep running until the session ends.
+    auto delay = poll_delay_;
+    poll_delay_ = std::min(poll_delay_ * 2, std::chrono::milliseconds(16));
+    reap_timer_.start(delay, [this, fn = std::move(fn)]() mutable { when_exited(std::move(fn)); });
 }
 
 void ExecEndpoint::finish(bool clean, std::function<void(Status)> done) {
@@ -228,10 +291,12 @@ void ExecEndpoint::poll_exit(int attempts_left, std::function<void(Status)> done
     });
 }
 
-std::unique_ptr<Stream> make_stdio_endpoint(EventLoop& loop) {
+std::unique_ptr<FdEndpoint> make_stdio_endpoint(EventLoop& loop, std::string name) {
     int r = ::fcntl(0, F_DUPFD_CLOEXEC, 3);
     int w = ::fcntl(1, F_DUPFD_CLOEXEC, 3);
-    return std::make_unique<FdEndpoint>(loop, r, w, "stdio");
+    auto e = std::make_unique<FdEndpoint>(loop, r, w, std::move(name));
+    e->end_session_when_reader_leaves();
+    return e;
 }
 
 }  // namespace hyco

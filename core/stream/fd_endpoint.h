@@ -1,6 +1,6 @@
 // Streams over file descriptors (I/O in core/io/fd_stream.h):
 // already-open descriptors (stdio, accepted sockets), sockets that connect
-// first (tcp:, unix:), and commands run through /bin/sh -c (exec:).
+// first (tcp:, unix:), and commands (hyco-pipe exec:, hyco-listen -e).
 #pragma once
 
 #include <array>
@@ -11,6 +11,7 @@
 
 #include <sys/types.h>
 
+#include "core/io/child_process.h"
 #include "core/io/event_loop.h"
 #include "core/io/fd_stream.h"
 #include "core/io/socket_endpoint.h"
@@ -32,8 +33,15 @@ public:
     void pause(bool paused) override;
     void close_read() override;
     bool all_written() const override;
+    bool reader_gone_ends_session() const override { return reader_gone_ends_; }
     std::string describe() const override { return name_; }
+    /// Output still queued is written out first (what arrived before a
+    /// failure is kept), except to a socket after a failure: that gets a
+    /// reset, so its peer never takes a cut stream for a whole one.
     void finish(bool clean, std::function<void(Status)> done) override;
+
+    /// Stdout: its reader leaving ends the session (see Stream).
+    void end_session_when_reader_leaves() { reader_gone_ends_ = true; }
 
 protected:
     /// For subclasses that obtain their descriptors while opening.
@@ -55,12 +63,18 @@ private:
     void stream_drained(FdStream&) override;
     void stream_write_closed(FdStream&, const Error* error) override;
 
+    void closed_all(Status st);
+
     std::unique_ptr<FdStream> stream_;
     std::array<int, 2> fds_{-1, -1};  ///< the descriptors the stream owns
     std::uint64_t handed_ = 0;        ///< bytes given to write()
     int read_fd_ = -1;
     int write_fd_ = -1;
     bool dead_ = false;
+    bool reader_gone_ends_ = false;
+    bool write_finished_ = false;  ///< the write side reported its end
+    std::function<void(Status)> flushed_;  ///< finish() waits for the output to go out
+    Timer flush_limit_;
 };
 
 /// tcp:HOST:PORT and unix:PATH: connects, then behaves as an FdEndpoint.
@@ -75,29 +89,41 @@ private:
     std::unique_ptr<SocketConnector> connector_;
 };
 
-/// exec:COMMAND: /bin/sh -c COMMAND with its stdin and stdout as the stream
-/// (stderr inherited). finish() reports a non-zero exit status as an error
-/// and stops a command that outlives its session.
+/// A command with its stdin and stdout as the stream (stderr inherited),
+/// in its own process group. When its output ends, the copier waits for its
+/// exit status (a relay peer hears it). finish() reports a non-zero exit
+/// status as an error, gives a command that outlives its session two
+/// seconds, then stops its whole group (TERM, and KILL a second later).
 class ExecEndpoint final : public FdEndpoint {
 public:
-    ExecEndpoint(EventLoop& loop, std::string command);
+    /// Starts `spec` when opened; `name` leads its errors ("exec:CMD").
+    ExecEndpoint(EventLoop& loop, ChildSpec spec, std::string name);
+    /// Adopts a child already started (hyco-listen rejects a sender whose
+    /// command cannot start before it accepts the connection).
+    ExecEndpoint(EventLoop& loop, Child child, std::string name);
     ~ExecEndpoint() override;
     void open(Stream::Events& events) override;
     void finish(bool clean, std::function<void(Status)> done) override;
     void when_exited(std::function<void(std::optional<eos::RemoteExit>)> fn) override;
     std::string describe() const override;
 
+    /// The command's wait status, once reaped.
+    std::optional<int> exit_status() const { return exit_status_; }
+
 private:
     void poll_exit(int attempts_left, std::function<void(Status)> done);
     Status verdict(int wstatus) const;
 
-    std::string command_;
+    std::optional<ChildSpec> spec_;
+    Child child_;
     pid_t pid_ = -1;
     std::optional<int> exit_status_;  ///< reaped by when_exited()
+    std::chrono::milliseconds poll_delay_{1};
     Timer reap_timer_;
 };
 
-/// Duplicates fds 0 and 1 into a stdio stream (the originals stay open).
-std::unique_ptr<Stream> make_stdio_endpoint(EventLoop& loop);
+/// Duplicates fds 0 and 1 into a stdio stream (the originals stay open);
+/// stdout's reader leaving ends the session.
+std::unique_ptr<FdEndpoint> make_stdio_endpoint(EventLoop& loop, std::string name = "stdio");
 
 }  // namespace hyco

@@ -1,8 +1,9 @@
 // The copier's view of one endpoint: a byte stream that opens (possibly
 // asynchronously), delivers bytes until end of input, accepts bytes until
 // its write side is closed, and can pause reading for backpressure.
-// Implementations: fd_endpoint (stdio, sockets, commands), test_endpoints
-// (mirror:, literal:), relay_endpoint (a relay WebSocket).
+// Implementations here: fd_endpoint (stdio, sockets, commands) and
+// relay_stream (a relay WebSocket); hyco-pipe adds its own (memory, UDP
+// flows, HTTP exchanges).
 #pragma once
 
 #include <functional>
@@ -37,6 +38,9 @@ public:
         /// Opening failed, or the stream broke mid-way (a write error, the
         /// relay connection lost). Terminal: no further events.
         virtual void failed(Stream&, const Error& error) = 0;
+        /// The stream ended the conversation on purpose (a message limit
+        /// reached): the session ends now, cleanly, with what moved so far.
+        virtual void concluded(Stream&) = 0;
     };
 
     virtual ~Stream() = default;
@@ -58,6 +62,11 @@ public:
     /// Whether everything given to write() was written before the write
     /// side closed (false: the consumer went away first).
     virtual bool all_written() const { return true; }
+    /// Whether the consumer of this stream's output going away (stdout
+    /// closed, `| head -1`) ends the whole session rather than only the
+    /// direction that writes to it: nothing else is wanted from a pipeline
+    /// whose reader left. A command closing its stdin is not that.
+    virtual bool reader_gone_ends_session() const { return false; }
     /// Whether close_write() should wait for the source's exit status
     /// (a relay peer that carries it in its end record).
     virtual bool wants_exit_status() const { return false; }

@@ -44,9 +44,11 @@ public:
     }
     void output_done() { events_->write_end(*this); }
     void break_with(const std::string& why) { events_->failed(*this, make_error(Exit::failure, "test", why)); }
+    void conclude() { events_->concluded(*this); }
     void exits_with(std::optional<eos::RemoteExit> exit) { exited_(exit); }
 
     bool wants_status = false;
+    bool reader_ends_session = false;
 
     void open(Events& events) override {
         events_ = &events;
@@ -59,6 +61,7 @@ public:
     void close_read() override { log_->read_closed = true; }
     void input_delivered() override { log_->delivered = true; }
     bool wants_exit_status() const override { return wants_status; }
+    bool reader_gone_ends_session() const override { return reader_ends_session; }
     void end_status(eos::RemoteExit exit) override { log_->end_status = exit; }
     void when_exited(std::function<void(std::optional<eos::RemoteExit>)> fn) override { exited_ = std::move(fn); }
     void session_failed(const Error& why) override { log_->session_failure = why.why; }
@@ -199,6 +202,70 @@ TEST_CASE("a consumer that goes away stops its direction; later bytes are droppe
     s.a->read("dropped");
     CHECK(s.b_log->written == "kept");
     CHECK(s.copier->bytes(0) == 4);
+}
+
+TEST_CASE("stdout's reader going away ends the whole session cleanly, not only its direction") {
+    Rig s;
+    s.a->reader_ends_session = true;
+    s.open_both();
+    s.a->read("still reading");
+    s.b->read("to stdout");
+    s.a->output_done();  // `| head -1` exited before the peer's data ended
+    const Status& v = s.verdict();
+    CHECK(v.ok());
+    CHECK(s.a_log->finished_clean == true);
+    CHECK(s.b_log->finished_clean == true);
+    // b never ended its input, and a's never ended either: neither is confirmed.
+    CHECK_FALSE(s.a_log->delivered);
+    CHECK_FALSE(s.b_log->delivered);
+}
+
+TEST_CASE("a stream's reader leaving after its end was asked for is an ordinary end") {
+    Rig s;
+    s.a->reader_ends_session = true;
+    s.open_both();
+    s.b->read("all of it");
+    s.b->end_input();
+    CHECK(s.a_log->write_closed);
+    s.a->output_done();
+    CHECK(s.b_log->delivered);  // every byte b sent was written out
+    CHECK_FALSE(s.result.has_value());  // a's own input still flows
+    s.a->read("more");
+    CHECK(s.b_log->written == "more");
+}
+
+TEST_CASE("a stream that concludes (a message limit) ends the session cleanly with what moved") {
+    Rig s;
+    s.open_both();
+    s.b->read("message 1");
+    s.b->conclude();
+    s.b->read("after the limit");
+    const Status& v = s.verdict();
+    CHECK(v.ok());
+    CHECK(s.a_log->written == "message 1");
+    CHECK(s.a_log->finished_clean == true);
+    CHECK(s.b_log->finished_clean == true);
+}
+
+TEST_CASE("conclude() ends the session on purpose, cleanly, with both directions open") {
+    Rig s;
+    s.open_both();
+    s.a->read("x");
+    s.copier->conclude();
+    CHECK(s.verdict().ok());
+    CHECK(s.b_log->finished_clean == true);
+    CHECK_FALSE(s.a_log->session_failure);
+}
+
+TEST_CASE("a failure tells both streams why before they finish") {
+    Rig s;
+    s.open_both();
+    s.a->break_with("disk full");
+    const Status& v = s.verdict();
+    REQUIRE_FALSE(v.ok());
+    REQUIRE(s.b_log->session_failure);
+    CHECK(*s.b_log->session_failure == "disk full");
+    CHECK(s.b_log->finished_clean == false);
 }
 
 TEST_CASE("one-way: the unused direction is closed before it starts") {

@@ -30,7 +30,7 @@ struct DumpFlags {
     std::string format(std::string_view label, std::string_view bytes, std::uint64_t offset) const;
 };
 
-/// A tap for a Session (SessionOptions::tap) that writes the dumps to
+/// A tap for a copier session (SenderConfig::tap) that writes the dumps to
 /// stderr: '>' what goes out to the relay, '<' what comes back.
 std::function<void(bool outgoing, std::string_view bytes)> dump_tap(DumpFlags flags);
 

@@ -27,7 +27,8 @@ std::unique_ptr<Stream> open_stdio(EventLoop& loop, const PipeConfig&, const Add
 }
 
 std::unique_ptr<Stream> open_exec(EventLoop& loop, const PipeConfig&, const Address& a) {
-    return std::make_unique<ExecEndpoint>(loop, a.argument);
+    ChildSpec spec{a.argument, {}, true, true};
+    return std::make_unique<ExecEndpoint>(loop, std::move(spec), "exec:" + a.argument);
 }
 
 std::unique_ptr<Stream> open_mirror(EventLoop& loop, const PipeConfig&, const Address&) {

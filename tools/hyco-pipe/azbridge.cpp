@@ -143,6 +143,9 @@ private:
         }
         if (!sender_) give_up(fmt::format("the sender's connection failed before its preamble: {}", e.message()));
     }
+    void concluded(Stream&) override {
+        if (outer_ && ready_) outer_->concluded(*this);
+    }
 
     /// Sender role: the listener's three bytes.
     void read_answer() {

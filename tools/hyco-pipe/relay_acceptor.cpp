@@ -69,8 +69,10 @@ private:
             return;
         }
         if (!sub->empty()) target->subprotocols = {*sub};
+        RelayStreamOptions options;
+        options.sender = false;
         auto stream = std::make_unique<RelayStream>(loop_, std::move(*target), config_.client.timeouts,
-                                                    address_.text, false);
+                                                    address_.text, options);
         if (!address_.azbridge && config_.other(address_).is_udp()) stream->whole_messages();
         std::string peer = accept.remote.address.empty()
                                ? std::string("relay sender")

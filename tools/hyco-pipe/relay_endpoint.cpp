@@ -18,7 +18,7 @@ std::unique_ptr<Stream> make_relay_connect_endpoint(EventLoop& loop, const PipeC
     // A fresh token per connection: long-running forwarders outlive any one token.
     WsTarget ws = relay_ws_target(target, Action::connect, params, config.client, unix_now());
     ws.subprotocols = eos::offer(config.client.subprotocols);
-    auto stream = std::make_unique<RelayStream>(loop, std::move(ws), config.client.timeouts, a.text, true);
+    auto stream = std::make_unique<RelayStream>(loop, std::move(ws), config.client.timeouts, a.text, RelayStreamOptions{});
     // An azbridge forward (relay-listen:...,forward=) has no partner address of its own.
     const Address* other = &a == &config.first || &a == &config.second ? &config.other(a) : nullptr;
     if (a.azbridge) {

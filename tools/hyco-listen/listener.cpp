@@ -1,6 +1,7 @@
-// The listener engine (see listener.h).
-#include "core/relay/listener.h"
+// hyco-listen's run (see listener.h).
+#include "tools/hyco-listen/listener.h"
 
+#include <algorithm>
 #include <csignal>
 #include <map>
 #include <memory>
@@ -17,6 +18,8 @@
 #include "core/relay/control_channel.h"
 #include "core/relay/http_refusals.h"
 #include "core/relay/rejections.h"
+#include "core/stream/copier.h"
+#include "core/stream/fd_endpoint.h"
 #include "core/stream/progress.h"
 #include "core/stream/stream_end.h"
 
@@ -36,23 +39,11 @@ struct Hook {
 struct Conn {
     ConnectionInfo info;
     Clock::time_point started = Clock::now();
-    std::unique_ptr<Session> session;
-    pid_t pid = -1;
+    std::unique_ptr<Copier> copier;  ///< local (stdio or the command) first, the relay second
+    const RelayStream* relay = nullptr;
+    std::uint64_t sent() const { return copier->bytes(0); }
+    std::uint64_t received() const { return copier->bytes(1); }
 };
-
-struct Orphan {  // a child whose connection ended
-    pid_t pid;
-    Clock::time_point term_at;
-    bool termed = false;
-    std::optional<Status> once;  ///< --once: the connection's status, final once the child's is known
-};
-
-/// --once with --exec: the connection's status, unless the command failed.
-Status with_child_status(const Status& st, int wait_status) {
-    int code = exit_code_of(wait_status);
-    if (!st || code == 0) return st;
-    return make_error(Exit::failure, "the command", fmt::format("exited with status {}", code));
-}
 
 class Listener final : public ControlChannel::Events {
 public:
@@ -122,7 +113,7 @@ private:
     std::map<std::uint64_t, std::unique_ptr<Hook>> hooks_;
     Rejections rejections_;
     HttpRefusals http_refusals_;
-    std::vector<Orphan> orphans_;
+    std::vector<pid_t> orphans_;  ///< accept hooks killed for taking too long
     std::uint64_t next_id_ = 1;
     bool served_ = false;
     bool offline_shown_ = false;  ///< an offline line was printed since the last online
@@ -175,8 +166,9 @@ void Listener::open(const control::Accept& a, const ConnectionInfo& info, const 
     if (!subprotocol.empty()) target->subprotocols = {subprotocol};
     auto conn = std::make_unique<Conn>();
     conn->info = info;
-    int in = -1, out = -1;
-    std::string name = "stdout";
+    RelayStreamOptions so = cfg_.stream;
+    so.sender = false;
+    std::unique_ptr<FdEndpoint> local;
     if (!cfg_.exec.empty()) {
         std::string app_subprotocol = eos::is_internal(subprotocol) ? std::string() : subprotocol;
         auto child = spawn_shell({cfg_.exec, connection_env(info, cfg_.target.entity, app_subprotocol), true, true, true});
@@ -184,44 +176,42 @@ void Listener::open(const control::Accept& a, const ConnectionInfo& info, const 
             verbose(child.error().message());
             return reject(a, {500, "Internal Server Error: the command could not start"});
         }
-        conn->pid = child->pid;
-        in = child->stdout_fd;
-        out = child->stdin_fd;
-        name = "the command";
+        local = std::make_unique<ExecEndpoint>(loop_, *child, "the command");
     } else {
-        in = fcntl(0, F_DUPFD_CLOEXEC, 3);
-        out = fcntl(1, F_DUPFD_CLOEXEC, 3);
+        local = make_stdio_endpoint(loop_, "stdout");
+        // Nothing on stdin (</dev/null) means receive only: our end waits
+        // for the sender's.
+        if (so.end_of_input == RelayStreamOptions::EndOfInput::close)
+            so.end_of_input = RelayStreamOptions::EndOfInput::hold_if_empty;
     }
     WsTimeouts timeouts = cfg_.client.timeouts;
     timeouts.connect = std::chrono::milliseconds(20000);  // .NET's accept timeout
     std::uint64_t id = next_id_++;
-    SessionOptions so = cfg_.session;
-    so.output_close_ends = cfg_.exec.empty();
-    so.empty_input_receives = cfg_.exec.empty();
-    so.child = conn->pid;
-    conn->session = std::make_unique<Session>(loop_, so, std::move(*target), timeouts, in, out, name,
-                                              [this, id](Session&, const Status& st) { session_done(id, st); });
-    Session& s = *conn->session;
+    auto relay = std::make_unique<RelayStream>(loop_, std::move(*target), timeouts, "connection", so);
+    conn->relay = relay.get();
+    if (cfg_.tap) relay->set_tap(cfg_.tap);
+    conn->copier = std::make_unique<Copier>(loop_, std::move(local), std::move(relay), CopyOptions{},
+                                            [this, id](Copier&, const Status& st) { session_done(id, st); });
+    Copier& copier = *conn->copier;
     conns_[id] = std::move(conn);
     served_ = true;
     status("accepted", {{"id", a.id}, {"remote", info.remote_address}, {"path", info.path_suffix}},
            fmt::format("accepted {}", text::printable(a.id)));
-    if (auto st = s.start(); !st) session_done(id, st);
+    copier.start();
 }
 
 void Listener::session_done(std::uint64_t id, const Status& st) {
     auto it = conns_.find(id);
     if (it == conns_.end()) return;
     Conn& c = *it->second;
-    const SessionCounters& n = c.session->counters();
     auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - c.started);
     nlohmann::json fields{{"id", c.info.id},           {"ok", st.ok()},
                           {"complete", st.ok()},       {"reason", st.ok() ? "" : st.error().message()},
-                          {"received", n.bytes_in},    {"sent", n.bytes_out},
-                          {"duration_ms", took.count()}, {"end_records", c.session->link().records()}};
-    if (const WsClose& close = c.session->last_close(); close.code) {
-        fields["close_code"] = close.code;
-        fields["close_reason"] = close.reason;
+                          {"received", c.received()},  {"sent", c.sent()},
+                          {"duration_ms", took.count()}, {"end_records", c.relay->link().records()}};
+    if (const WsClose* close = c.relay->relay_close(); close && close->code) {
+        fields["close_code"] = close->code;
+        fields["close_reason"] = close->reason;
     }
     status("closed", fields,
            st.ok() ? fmt::format("connection {} closed", c.info.id)
@@ -229,23 +219,15 @@ void Listener::session_done(std::uint64_t id, const Status& st) {
     if (progress_shown_) {
         // The meter's last line shows the real total, then how it ended.
         progress_shown_ = false;
-        std::uint64_t b = n.bytes_in > n.bytes_out ? n.bytes_in : n.bytes_out;
+        std::uint64_t b = std::max(c.received(), c.sent());
         cfg_.progress_sink("\r" + progress_line(b, took, std::nullopt) + "\x1b[K\n");
-        if (cfg_.log) cfg_.log(summary_line(n.bytes_out, n.bytes_in, took, st.ok() ? "complete" : "incomplete"));
+        if (cfg_.log) cfg_.log(summary_line(c.sent(), c.received(), took, st.ok() ? "complete" : "incomplete"));
     }
-    pid_t pid = c.pid;
-    std::optional<int> reaped = c.session->child_status();
+    // Freed on the next turn: this runs inside the copier's own callback.
+    std::shared_ptr<Conn> gone(std::move(it->second));
     conns_.erase(it);
-    if (pid > 0) {
-        if (auto ws = reaped ? reaped : try_reap(pid)) {
-            if (cfg_.once) finish(with_child_status(st, *ws));
-            return;
-        }
-        // --once reports when the child's own status is known.
-        orphans_.push_back({pid, Clock::now() + std::chrono::seconds(2), false, cfg_.once ? std::optional(st) : std::nullopt});
-        kick_reaper();
-        return;
-    }
+    loop_.defer([gone] {});
+    // With --exec the status includes the command's own (the copier waited for it).
     if (cfg_.once) finish(st);
 }
 
@@ -264,7 +246,7 @@ void Listener::reap() {
         ::close(h.child.stdout_fd);
         if (!ws) {
             ::kill(-h.child.pid, SIGKILL);
-            orphans_.push_back({h.child.pid, now, true, std::nullopt});
+            orphans_.push_back(h.child.pid);
             reject(h.accept, {500, "Internal Server Error: the accept command timed out"});
         } else if (exit_code_of(*ws) == 0) {
             open(h.accept, h.info, h.subprotocol);
@@ -275,21 +257,7 @@ void Listener::reap() {
         }
         it = hooks_.erase(it);
     }
-    for (auto it = orphans_.begin(); it != orphans_.end();) {
-        if (auto ws = try_reap(it->pid)) {
-            // A child we had to stop does not fail its connection.
-            if (it->once) finish(it->termed ? *it->once : with_child_status(*it->once, *ws));
-            it = orphans_.erase(it);
-            continue;
-        }
-        if (now >= it->term_at) {
-            // Its connection is gone and stdin closed; it had two seconds.
-            ::kill(-it->pid, it->termed ? SIGKILL : SIGTERM);
-            it->termed = true;
-            it->term_at = now + std::chrono::seconds(3);
-        }
-        ++it;
-    }
+    std::erase_if(orphans_, [](pid_t pid) { return try_reap(pid).has_value(); });
     if (!hooks_.empty() || !orphans_.empty()) kick_reaper();
 }
 
@@ -300,8 +268,7 @@ void Listener::kick_reaper() {
 void Listener::show_progress() {
     if (conns_.size() == 1) {
         const Conn& conn = *conns_.begin()->second;
-        const SessionCounters& c = conn.session->counters();
-        std::uint64_t b = c.bytes_in > c.bytes_out ? c.bytes_in : c.bytes_out;
+        std::uint64_t b = std::max(conn.received(), conn.sent());
         auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - conn.started);
         window_.sample(took, b);
         if (b > 0) {
@@ -318,7 +285,9 @@ void Listener::finish(Status st) {
     if (result_) return;
     result_ = std::move(st);
     channel_.stop();
-    for (auto& [id, c] : conns_) c->session->interrupt();
+    // Each connection's peer hears it was cut (1011, "interrupted"); a
+    // command is stopped with its whole process group.
+    for (auto& [id, c] : conns_) c->copier->abort(make_error(Exit::interrupted, "", "interrupted"));
     for (auto& [id, h] : hooks_) ::kill(-h->child.pid, SIGKILL);
 }
 
@@ -334,8 +303,7 @@ Status Listener::run() {
         return quiet || Clock::now() > give_up;
     });
     progress_.cancel();
-    // Each child leads its own process group: the whole pipeline goes.
-    for (const Orphan& o : orphans_) ::kill(-o.pid, SIGTERM);
+    for (pid_t pid : orphans_) ::kill(-pid, SIGKILL);
     return *result_;
 }
 

@@ -1,16 +1,21 @@
-// hyco-send's engine (see sender.h): connect as a sender, copy, map the
-// way the connection ended to an exit status.
-#include "core/relay/sender.h"
+// hyco-send's run (see sender.h): connect as a sender, copy, map the way
+// the connection ended to an exit status.
+#include "tools/hyco-send/sender.h"
+
+#include <unistd.h>
 
 #include <chrono>
+#include <memory>
 
 #include "core/auth/crypto.h"
 #include "core/auth/sas.h"
 #include "core/base/duration.h"
 #include "core/base/json_text.h"
 #include "core/relay/relay_errors.h"
+#include "core/stream/copier.h"
 #include "core/stream/progress.h"
 #include "core/stream/stream_end.h"
+#include "tools/hyco-send/messages_endpoint.h"
 
 namespace hyco {
 
@@ -29,15 +34,31 @@ Status run_sender(const SenderConfig& cfg, int stdin_fd, int stdout_fd) {
     const std::string url = sas::redact_in(target.url());
     if (cfg.client.verbose && cfg.log) cfg.log("connecting to " + url + cfg.client.proxy.via(target.host, target.tls));
 
-    SessionOptions so = cfg.session;
+    RelayStreamOptions so = cfg.stream;
+    so.sender = true;
     const bool scripted = !cfg.messages.empty();
-    if (scripted) {
-        so.read_input = false;
-        if (!so.max_messages && !cfg.wait) so.max_messages = 1;
+    std::unique_ptr<FdEndpoint> local;
+    if (scripted || !cfg.read_input) {
+        // The messages are all of our data; without records our Close waits
+        // for the listener's (-U sends none of its own).
+        ::close(stdin_fd);
+        local = std::make_unique<MessagesEndpoint>(loop, cfg.messages, stdout_fd, "stdout");
+        so.end_of_input = scripted ? RelayStreamOptions::EndOfInput::hold : RelayStreamOptions::EndOfInput::after_peer;
+        so.whole_writes = true;
+        if (scripted && !so.max_messages && !cfg.wait) so.max_messages = 1;
+    } else {
+        local = std::make_unique<FdEndpoint>(loop, stdin_fd, stdout_fd, "stdout");
+        local->end_session_when_reader_leaves();
     }
+    auto relay_owned = std::make_unique<RelayStream>(loop, target, cfg.client.timeouts, "connection", so);
+    RelayStream& relay = *relay_owned;
+    if (cfg.tap) relay.set_tap(cfg.tap);
     std::optional<Status> result;
-    Session session(loop, so, target, cfg.client.timeouts, stdin_fd, stdout_fd, "stdout",
-                    [&](Session&, const Status& st) { result = st; });
+    Copier copier(loop, std::move(local), std::move(relay_owned), CopyOptions{},
+                  [&](Copier&, const Status& st) { result = st; });
+    auto sent = [&] { return copier.bytes(0); };
+    auto received = [&] { return copier.bytes(1); };
+    auto last_close = [&] { return relay.relay_close() ? *relay.relay_close() : WsClose{}; };
 
     Timer wait_timer(loop);
     Timer progress_timer(loop);
@@ -50,16 +71,14 @@ Status run_sender(const SenderConfig& cfg, int stdin_fd, int stdout_fd) {
     // The direction that moves more is the one the meter follows; the input
     // size is its total only when it is our input.
     auto meter = [&] {
-        const SessionCounters& c = session.counters();
-        bool sending = c.bytes_out >= c.bytes_in;
-        std::uint64_t bytes = sending ? c.bytes_out : c.bytes_in;
+        bool sending = sent() >= received();
+        std::uint64_t bytes = sending ? sent() : received();
         window.sample(elapsed(), bytes);
         return progress_line(bytes, elapsed(), sending ? cfg.input_size : std::nullopt, window.rate());
     };
     std::function<void()> tick = [&] {
         if (cfg.json) {
-            const SessionCounters& c = session.counters();
-            cfg.json(json_line(nlohmann::json{{"event", "progress"}, {"sent", c.bytes_out}, {"received", c.bytes_in},
+            cfg.json(json_line(nlohmann::json{{"event", "progress"}, {"sent", sent()}, {"received", received()},
                                               {"elapsed_ms", elapsed().count()}}));
         } else if (cfg.progress_sink) {
             cfg.progress_sink("\r" + meter() + "\x1b[K");
@@ -69,19 +88,18 @@ Status run_sender(const SenderConfig& cfg, int stdin_fd, int stdout_fd) {
     };
     if (cfg.progress || cfg.json) progress_timer.start(std::chrono::milliseconds(500), tick);
 
-    session.on_open([&] {
-        std::string sp = session.link().subprotocol();
+    copier.on_open([&] {
+        std::string sp = relay.link().subprotocol();
         if (cfg.client.verbose && cfg.log)
             cfg.log("connected" + (sp.empty() ? std::string() : " (subprotocol " + sp + ")") +
-                    (session.link().records() ? ", end records on" : ""));
+                    (relay.link().records() ? ", end records on" : ""));
         if (cfg.json)
             cfg.json(json_line(nlohmann::json{{"event", "connected"},
                                               {"subprotocol", sp},
-                                              {"end_records", session.link().records()}}));
-        if (scripted && cfg.wait) wait_timer.start(*cfg.wait, [&] { session.finish(); });
+                                              {"end_records", relay.link().records()}}));
+        if (scripted && cfg.wait) wait_timer.start(*cfg.wait, [&] { copier.conclude(); });
     });
-    for (const std::string& m : cfg.messages) session.send_message(m, so.framing == Framing::binary);
-    if (auto st = session.start(); !st) return st;
+    copier.start();
 
     bool interrupted = false;
     std::chrono::steady_clock::time_point give_up;
@@ -89,7 +107,7 @@ Status run_sender(const SenderConfig& cfg, int stdin_fd, int stdout_fd) {
         if (EventLoop::interrupted() && !interrupted) {
             interrupted = true;
             give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-            session.interrupt();
+            copier.abort(make_error(Exit::interrupted, "", "interrupted"));
         }
         // A clean close gets two seconds; a stuck consumer does not hold us.
         return result.has_value() || (interrupted && std::chrono::steady_clock::now() > give_up);
@@ -97,31 +115,30 @@ Status run_sender(const SenderConfig& cfg, int stdin_fd, int stdout_fd) {
     progress_timer.cancel();
     Status final = interrupted ? Status(make_error(Exit::interrupted, "", "interrupted"))
                    : !result   ? Status(make_error(Exit::failure, "", "the event loop stopped"))
-                   : !result->ok() && !session.last_close().established
-                       ? Status(sender_connect_error(session.last_close(), "connect to " + url))
+                   : !result->ok() && !last_close().established
+                       ? Status(sender_connect_error(last_close(), "connect to " + url))
                        : *result;
-    const SessionCounters& c = session.counters();
     std::string verdict = final ? "complete" : "incomplete";
     // The final line shows the real totals (and appears also when the
     // transfer beat the first tick), then one line that says how it ended.
     if (progress_shown || (cfg.progress && cfg.progress_sink && !cfg.json)) {
-        cfg.progress_sink("\r" + progress_line(c.bytes_out >= c.bytes_in ? c.bytes_out : c.bytes_in, elapsed(),
-                                        c.bytes_out >= c.bytes_in ? cfg.input_size : std::nullopt) +
+        cfg.progress_sink("\r" + progress_line(sent() >= received() ? sent() : received(), elapsed(),
+                                               sent() >= received() ? cfg.input_size : std::nullopt) +
                           "\x1b[K\n");
-        if (cfg.log) cfg.log(summary_line(c.bytes_out, c.bytes_in, elapsed(), verdict));
+        if (cfg.log) cfg.log(summary_line(sent(), received(), elapsed(), verdict));
     }
     if (cfg.json) {
-        const WsClose& close = session.last_close();
-        nlohmann::json j{{"event", "done"},        {"sent", c.bytes_out},
-                         {"received", c.bytes_in}, {"duration_ms", elapsed().count()},
-                         {"complete", final.ok()}, {"end_records", session.link().records()},
+        const WsClose close = last_close();
+        nlohmann::json j{{"event", "done"},        {"sent", sent()},
+                         {"received", received()}, {"duration_ms", elapsed().count()},
+                         {"complete", final.ok()}, {"end_records", relay.link().records()},
                          {"exit", final ? 0 : exit_code(final.error().code)}};
         if (close.code) {
             j["close_code"] = close.code;
             j["close_reason"] = close.reason;
         }
         if (!final) j["error"] = final.error().message();
-        if (auto& e = session.link().remote_exit()) {
+        if (auto& e = relay.link().remote_exit()) {
             j["remote_exit"] = e->code;
             if (e->signal) j["remote_signal"] = e->signal;
         }

@@ -1,23 +1,27 @@
-// The sender side of a Hybrid Connection: one WebSocket to the relay's
-// connect URI, copied to and from a byte stream (stdin/stdout), or a few
-// messages given up front (-m) and the replies they get.
+// hyco-send's run: stdio (or the -m messages) joined to one relay
+// connection by the core's copier; the way it ended becomes the exit status.
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/base/error.h"
 #include "core/relay/client_config.h"
-#include "core/stream/session.h"
+#include "core/stream/relay_stream.h"
 
 namespace hyco {
 
 struct SenderConfig {
     RelayTarget target;
     ClientOptions client;
-    SessionOptions session;
+    RelayStreamOptions stream;          ///< framing, --no-close, --max-messages, --linger
+    bool read_input = true;             ///< false: -U (or -m): stdin is not read
+    /// -X, --textdump: sees each message crossing the WebSocket.
+    RelayStream::Tap tap;
     std::string suffix;                 ///< path below the entity
     std::string query;                  ///< application query (encoded)
     std::vector<std::string> messages;  ///< -m: send these instead of reading input
@@ -30,7 +34,7 @@ struct SenderConfig {
 };
 
 /// Runs until the connection ends; the Status carries the exit code.
-/// `stdin_fd`/`stdout_fd` are descriptors the session may own (dups).
+/// `stdin_fd`/`stdout_fd` are descriptors the run owns (dups).
 Status run_sender(const SenderConfig& config, int stdin_fd, int stdout_fd);
 
 }  // namespace hyco

@@ -1,25 +1,30 @@
-// hyco-listen's engine: holds the control channel, and for every accepted
-// sender opens a rendezvous WebSocket joined to stdin/stdout (one at a
-// time, like nc -l) or to a child process of its own (--exec, many at
-// once); rejects when told to, when busy, or when the accept hook says so.
+// hyco-listen's run: holds the control channel, and for every accepted
+// sender opens a rendezvous WebSocket joined by the core's copier to
+// stdin/stdout (one at a time, like nc -l) or to a child process of its own
+// (--exec, many at once); rejects when told to, when busy, or when the
+// accept hook says so.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/base/error.h"
 #include "core/relay/accept_info.h"
 #include "core/relay/client_config.h"
-#include "core/stream/session.h"
+#include "core/stream/relay_stream.h"
 
 namespace hyco {
 
 struct ListenerConfig {
     RelayTarget target;
     ClientOptions client;
-    SessionOptions session;
+    RelayStreamOptions stream;                   ///< framing, --no-close, --max-messages
+    /// -X, --textdump: sees each message crossing the WebSocket.
+    RelayStream::Tap tap;
     Keepalive keepalive;                         ///< of the control channel
     bool once = false;                           ///< exit when the first connection ends
     std::string exec;                            ///< --exec command; empty: stdin/stdout
