@@ -15,9 +15,7 @@
 
 #include "core/base/json_text.h"
 #include "core/base/text.h"
-#include "core/relay/control_channel.h"
-#include "core/relay/http_refusals.h"
-#include "core/relay/rejections.h"
+#include "core/relay/relay_listener.h"
 #include "core/stream/copier.h"
 #include "core/stream/fd_endpoint.h"
 #include "core/stream/progress.h"
@@ -45,44 +43,57 @@ struct Conn {
     std::uint64_t received() const { return copier->bytes(1); }
 };
 
-class Listener final : public ControlChannel::Events {
+/// The rendezvous streams' options: on stdio, nothing on stdin
+/// (</dev/null) means receive only, so our end waits for the sender's.
+RelayStreamOptions stream_options(const ListenerConfig& cfg) {
+    RelayStreamOptions so = cfg.stream;
+    if (cfg.exec.empty() && so.end_of_input == RelayStreamOptions::EndOfInput::close)
+        so.end_of_input = RelayStreamOptions::EndOfInput::hold_if_empty;
+    return so;
+}
+
+class Listener final : public RelayListener::Owner {
 public:
     Listener(EventLoop& loop, const ListenerConfig& cfg)
-        : loop_(loop), cfg_(cfg), channel_(loop, *this, cfg.target, cfg.client, cfg.keepalive), rejections_(loop),
-          http_refusals_(loop), reaper_(loop),
-          progress_(loop) {}
+        : loop_(loop), cfg_(cfg),
+          core_(loop, *this, cfg.target, cfg.client, cfg.keepalive, stream_options(cfg), "connection"),
+          reaper_(loop), progress_(loop) {}
 
     Status run();
 
 private:
-    void channel_online() override {
+    void online() override {
         // Without -v too once it had been offline: the user saw that line.
         status("online", {}, fmt::format("online: listening on '{}'", cfg_.target.entity), offline_shown_);
         offline_shown_ = false;
     }
-    void channel_offline(const Error& why, std::chrono::seconds retry) override {
+    void offline(const Error& why, std::chrono::seconds retry) override {
         // Always shown: a listener that cannot get online must say why.
         status("offline", {{"reason", why.message()}, {"retry_in_s", retry.count()}},
                fmt::format("offline: {}; reconnecting in {} s", why.message(), retry.count()), true);
         offline_shown_ = true;
     }
-    void channel_fatal(const Error& why) override {
+    void fatal(const Error& why) override {
         status("stopped", {{"reason", why.message()}}, "stopped: " + why.message());
         finish(why);
     }
-    void channel_renewed() override { status("renewed", {}, "token renewed"); }
-    void channel_reconnecting(std::size_t attempt) override {
+    void renewed() override { status("renewed", {}, "token renewed"); }
+    void reconnecting(std::size_t attempt) override {
         status("reconnecting", {{"attempt", attempt}}, fmt::format("reconnecting (attempt {})", attempt));
     }
-    void channel_log(const std::string& line) override { verbose(line); }
-    void channel_accept(const control::Accept& a) override;
-    void channel_request(const control::Request& r, std::string body) override {
+    void log(const std::string& line) override { verbose(line); }
+    RelayListener::Admission admit(const control::Accept& a, const ConnectionInfo& info,
+                                   const std::string& subprotocol) override;
+    void accepted(const control::Accept& a, const ConnectionInfo& info, const std::string& subprotocol,
+                  std::unique_ptr<RelayStream> relay) override;
+    void rejected(const control::Accept& a, const Verdict& v) override {
+        status("rejected", {{"id", a.id}, {"status", v.status}, {"description", v.description}},
+               fmt::format("rejected {} with {} {}", text::printable(a.id), v.status, text::printable(v.description)));
+    }
+    void request(const control::Request& r, std::string body, RelayedHttp::ChannelSend send) override {
         verbose("answering an HTTP request with 501: hyco-listen relays WebSocket connections only");
-        std::uint64_t gen = channel_.generation();
-        http_refusals_.refuse(
-            r, std::move(body),
-            [this, gen](const control::Response& resp, const std::string* b) { return channel_.respond(gen, resp, b); },
-            cfg_.client.timeouts, 501, "Not Implemented: this listener relays WebSocket connections only");
+        core_.refuse(r, std::move(body), std::move(send), 501,
+                     "Not Implemented: this listener relays WebSocket connections only");
     }
 
     void verbose(const std::string& line) {
@@ -98,8 +109,6 @@ private:
         fields["entity"] = cfg_.target.entity;
         cfg_.json(json_line(fields));
     }
-    void reject(const control::Accept& a, const Verdict& v);
-    void open(const control::Accept& a, const ConnectionInfo& info, const std::string& subprotocol);
     void session_done(std::uint64_t id, const Status& st);
     void reap();
     void kick_reaper();
@@ -108,11 +117,9 @@ private:
 
     EventLoop& loop_;
     const ListenerConfig& cfg_;
-    ControlChannel channel_;
+    RelayListener core_;
     std::map<std::uint64_t, std::unique_ptr<Conn>> conns_;
     std::map<std::uint64_t, std::unique_ptr<Hook>> hooks_;
-    Rejections rejections_;
-    HttpRefusals http_refusals_;
     std::vector<pid_t> orphans_;  ///< accept hooks killed for taking too long
     std::uint64_t next_id_ = 1;
     bool served_ = false;
@@ -124,70 +131,50 @@ private:
     bool progress_shown_ = false;
 };
 
-void Listener::channel_accept(const control::Accept& a) {
-    ConnectionInfo info = connection_info(a, cfg_.target.entity);
+RelayListener::Admission Listener::admit(const control::Accept& a, const ConnectionInfo& info,
+                                         const std::string& subprotocol) {
+    using Admission = RelayListener::Admission;
     std::string from = fmt::format("{}:{}", text::printable(info.remote_address), info.remote_port);
     verbose(fmt::format("connection {} from {}{}", text::printable(info.id), from,
                         info.path_suffix.empty() ? "" : " path /" + text::printable(info.path_suffix)));
-    if (result_) return reject(a, {503, "Service Unavailable: the listener is shutting down"});
-    if (cfg_.reject_all) return reject(a, *cfg_.reject_all);
+    if (result_) return Admission::no({503, "Service Unavailable: the listener is shutting down"});
+    if (cfg_.reject_all) return Admission::no(*cfg_.reject_all);
     // --once: one connection, and while the accept hook decides about a
     // sender nobody else gets in; a rejected sender does not count.
     std::size_t limit = cfg_.exec.empty() || cfg_.once ? 1 : cfg_.max_connections;
     if ((cfg_.once && served_) || conns_.size() + hooks_.size() >= limit)
-        return reject(a, {503, "Busy: the listener is serving as many connections as it may"});
-    auto sub = choose_subprotocol(info.offered_subprotocols, cfg_.client.subprotocols);
-    if (!sub) return reject(a, {400, "No common subprotocol"});
-    if (cfg_.accept_cmd.empty()) return open(a, info, *sub);
-    auto child = spawn_shell({cfg_.accept_cmd, connection_env(info, cfg_.target.entity, *sub), true, true, true});
+        return Admission::no({503, "Busy: the listener is serving as many connections as it may"});
+    if (cfg_.accept_cmd.empty()) return Admission::yes();
+    auto child = spawn_shell({cfg_.accept_cmd, connection_env(info, cfg_.target.entity, subprotocol), true, true, true});
     if (!child) {
         verbose(child.error().message());
-        return reject(a, {500, "Internal Server Error: the accept command could not run"});
+        return Admission::no({500, "Internal Server Error: the accept command could not run"});
     }
     // Its stdin is an empty pipe, never our stdin (which may be the data).
     ::close(child->stdin_fd);
-    auto h = std::make_unique<Hook>(Hook{*child, a, info, *sub, Clock::now() + cfg_.accept_timeout});
+    auto h = std::make_unique<Hook>(Hook{*child, a, info, subprotocol, Clock::now() + cfg_.accept_timeout});
     hooks_[next_id_++] = std::move(h);
     kick_reaper();
+    return Admission::later();
 }
 
-void Listener::reject(const control::Accept& a, const Verdict& v) {
-    status("rejected", {{"id", a.id}, {"status", v.status}, {"description", v.description}},
-           fmt::format("rejected {} with {} {}", text::printable(a.id), v.status, text::printable(v.description)));
-    auto sent = rejections_.send(a.address, v, [this](bool delivered) {
-        if (!delivered) verbose("the relay did not confirm a rejection (expected HTTP 410)");
-    });
-    if (!sent) verbose("cannot reject: " + sent.error().message());
-}
-
-void Listener::open(const control::Accept& a, const ConnectionInfo& info, const std::string& subprotocol) {
-    auto target = parse_ws_url(a.address);
-    if (!target) return verbose("bad rendezvous address: " + target.error().message());
-    if (!subprotocol.empty()) target->subprotocols = {subprotocol};
+void Listener::accepted(const control::Accept& a, const ConnectionInfo& info, const std::string& subprotocol,
+                        std::unique_ptr<RelayStream> relay) {
     auto conn = std::make_unique<Conn>();
     conn->info = info;
-    RelayStreamOptions so = cfg_.stream;
-    so.sender = false;
     std::unique_ptr<FdEndpoint> local;
     if (!cfg_.exec.empty()) {
         std::string app_subprotocol = eos::is_internal(subprotocol) ? std::string() : subprotocol;
         auto child = spawn_shell({cfg_.exec, connection_env(info, cfg_.target.entity, app_subprotocol), true, true, true});
         if (!child) {
             verbose(child.error().message());
-            return reject(a, {500, "Internal Server Error: the command could not start"});
+            return core_.reject(a, {500, "Internal Server Error: the command could not start"});
         }
         local = std::make_unique<ExecEndpoint>(loop_, *child, "the command");
     } else {
         local = make_stdio_endpoint(loop_, "stdout");
-        // Nothing on stdin (</dev/null) means receive only: our end waits
-        // for the sender's.
-        if (so.end_of_input == RelayStreamOptions::EndOfInput::close)
-            so.end_of_input = RelayStreamOptions::EndOfInput::hold_if_empty;
     }
-    WsTimeouts timeouts = cfg_.client.timeouts;
-    timeouts.connect = std::chrono::milliseconds(20000);  // .NET's accept timeout
     std::uint64_t id = next_id_++;
-    auto relay = std::make_unique<RelayStream>(loop_, std::move(*target), timeouts, "connection", so);
     conn->relay = relay.get();
     if (cfg_.tap) relay->set_tap(cfg_.tap);
     conn->copier = std::make_unique<Copier>(loop_, std::move(local), std::move(relay), CopyOptions{},
@@ -247,13 +234,13 @@ void Listener::reap() {
         if (!ws) {
             ::kill(-h.child.pid, SIGKILL);
             orphans_.push_back(h.child.pid);
-            reject(h.accept, {500, "Internal Server Error: the accept command timed out"});
+            core_.reject(h.accept, {500, "Internal Server Error: the accept command timed out"});
         } else if (exit_code_of(*ws) == 0) {
-            open(h.accept, h.info, h.subprotocol);
+            core_.accept(h.accept, h.info, h.subprotocol);
         } else {
             Verdict v{403, "Forbidden: rejected by the accept command"};
             if (auto p = parse_verdict(out.substr(0, out.find('\n')))) v = *p;
-            reject(h.accept, v);
+            core_.reject(h.accept, v);
         }
         it = hooks_.erase(it);
     }
@@ -284,7 +271,7 @@ void Listener::show_progress() {
 void Listener::finish(Status st) {
     if (result_) return;
     result_ = std::move(st);
-    channel_.stop();
+    core_.stop();
     // Each connection's peer hears it was cut (1011, "interrupted"); a
     // command is stopped with its whole process group.
     for (auto& [id, c] : conns_) c->copier->abort(make_error(Exit::interrupted, "", "interrupted"));
@@ -292,14 +279,14 @@ void Listener::finish(Status st) {
 }
 
 Status Listener::run() {
-    channel_.start();
+    core_.start();
     if (cfg_.progress && cfg_.exec.empty() && cfg_.progress_sink) show_progress();
     Clock::time_point give_up{};
     loop_.run_until([&] {
         if (EventLoop::interrupted() && !result_) finish(make_error(Exit::interrupted, "", "interrupted"));
         if (!result_) return false;
         if (give_up == Clock::time_point{}) give_up = Clock::now() + std::chrono::seconds(2);
-        bool quiet = channel_.stopped() && conns_.empty() && rejections_.empty() && http_refusals_.empty();
+        bool quiet = core_.quiet() && conns_.empty();
         return quiet || Clock::now() > give_up;
     });
     progress_.cancel();

@@ -1,19 +1,17 @@
-// relay-listen: the client core's listener control channel (keep-alive,
-// token renewal, the reconnect ladder) whose every `accept` becomes a
-// rendezvous RelayStream (docs/protocol.md §3.3, §4) and every HTTP `request` an
-// HttpStream (§3.4-3.8). Unlike hyco-listen, a
+// relay-listen: the core's listener (core/relay/relay_listener.h: the
+// control channel with keep-alive, token renewal and the reconnect ladder)
+// whose every accepted sender is a rendezvous RelayStream (docs/protocol.md
+// §3.3, §4) and every HTTP `request` an HttpStream (§3.4-3.8). Its policy:
+// busy at --max-connections, HTTP only both ways. Unlike hyco-listen, a
 // failure before the channel was ever online is fatal: a mistyped key or a
 // relay that is down should end a forwarding command, not spin.
 #include <fmt/format.h>
 
 #include "core/base/text.h"
-#include "core/relay/accept_info.h"
-#include "core/relay/control_channel.h"
-#include "core/relay/http_refusals.h"
-#include "core/relay/rejections.h"
+#include "core/relay/relay_listener.h"
+#include "core/stream/relay_stream.h"
 #include "tools/hyco-pipe/http_stream.h"
 #include "tools/hyco-pipe/relay_endpoint.h"
-#include "core/stream/relay_stream.h"
 
 namespace hyco::pipe {
 namespace {
@@ -24,55 +22,43 @@ RelayTarget entity_target(const PipeConfig& config, const Address& a) {
     return t;
 }
 
-class RelayAcceptor final : public Acceptor, private ControlChannel::Events {
+class RelayAcceptor final : public Acceptor, private RelayListener::Owner {
 public:
     RelayAcceptor(EventLoop& loop, const PipeConfig& config, const Address& a, const Log& log, Accepted accepted,
                   Failed failed)
         : loop_(loop), config_(config), address_(a), log_(log), accepted_(std::move(accepted)),
-          failed_(std::move(failed)), channel_(loop, *this, entity_target(config, a), config.client, config.keepalive),
-          rejections_(loop), http_refusals_(loop), entity_(a.path) {}
+          failed_(std::move(failed)),
+          // Binary streams: a message per chunk, payloads written raw.
+          core_(loop, *this, entity_target(config, a), config.client, config.keepalive, RelayStreamOptions{}, a.text),
+          entity_(a.path) {}
     ~RelayAcceptor() override { *alive_ = false; }
 
-    void start() { channel_.start(); }
+    void start() { core_.start(); }
     void pause(bool paused) override { paused_ = paused; }
     std::string describe() const override { return fmt::format("relay entity '{}'", entity_); }
 
 private:
-    void channel_online() override {
+    void online() override {
         if (online_before_) log_.warn(fmt::format("relay-listen: back online on {}", describe()));
         online_before_ = true;
     }
 
-    void channel_offline(const Error& why, std::chrono::seconds retry_in) override {
+    void offline(const Error& why, std::chrono::seconds retry_in) override {
         if (!online_before_) return fail(why);
         log_.warn(fmt::format("relay-listen: offline: {}; reconnecting in {} s", why.message(), retry_in.count()));
     }
 
-    void channel_fatal(const Error& why) override { fail(why); }
+    void fatal(const Error& why) override { fail(why); }
 
-    void channel_accept(const control::Accept& accept) override {
-        if (paused_) {
-            auto st = rejections_.send(accept.address, {503, "hyco-pipe is at --max-connections"});
-            if (!st) log_.warn("relay-listen: cannot reject: " + st.error().message());
-            return;
-        }
-        auto target = parse_ws_url(accept.address);
-        if (!target) {
-            log_.warn("relay-listen: bad rendezvous address: " + target.error().message());
-            return;
-        }
-        // The sender's offer decides the mode: end records with a hyco sender.
-        auto sub = choose_subprotocol(connection_info(accept, entity_).offered_subprotocols, config_.client.subprotocols);
-        if (!sub) {
-            auto st = rejections_.send(accept.address, {400, "No common subprotocol"});
-            if (!st) log_.warn("relay-listen: cannot reject: " + st.error().message());
-            return;
-        }
-        if (!sub->empty()) target->subprotocols = {*sub};
-        RelayStreamOptions options;
-        options.sender = false;
-        auto stream = std::make_unique<RelayStream>(loop_, std::move(*target), config_.client.timeouts,
-                                                    address_.text, options);
+    void log(const std::string& line) override { log_.warn("relay-listen: " + line); }
+
+    RelayListener::Admission admit(const control::Accept&, const ConnectionInfo&, const std::string&) override {
+        if (paused_) return RelayListener::Admission::no({503, "hyco-pipe is at --max-connections"});
+        return RelayListener::Admission::yes();
+    }
+
+    void accepted(const control::Accept& accept, const ConnectionInfo&, const std::string&,
+                  std::unique_ptr<RelayStream> stream) override {
         if (!address_.azbridge && config_.other(address_).is_udp()) stream->whole_messages();
         std::string peer = accept.remote.address.empty()
                                ? std::string("relay sender")
@@ -80,21 +66,14 @@ private:
         accepted_(std::move(stream), peer, nullptr);
     }
 
-    void channel_request(const control::Request& request, std::string body) override {
-        std::uint64_t gen = channel_.generation();
-        RelayedHttp::ChannelSend send = [this, alive = alive_, gen](const control::Response& r, const std::string* b) {
-            return *alive && channel_.respond(gen, r, b);
-        };
-        if (paused_) {
-            http_refusals_.refuse(request, std::move(body), std::move(send), config_.client.timeouts, 503,
-                                  "Service Unavailable: hyco-pipe is at --max-connections");
-            return;
-        }
+    void request(const control::Request& request, std::string body, RelayedHttp::ChannelSend send) override {
+        if (paused_)
+            return core_.refuse(request, std::move(body), std::move(send), 503,
+                                "Service Unavailable: hyco-pipe is at --max-connections");
         if (config_.direction != Direction::both) {
             // An answer needs both directions.
-            http_refusals_.refuse(request, std::move(body), std::move(send), config_.client.timeouts, 501,
-                                  "Not Implemented: this listener relays one-way streams only");
-            return;
+            return core_.refuse(request, std::move(body), std::move(send), 501,
+                                "Not Implemented: this listener relays one-way streams only");
         }
         std::string peer = request.remote.address.empty()
                                ? std::string("HTTP sender via relay")
@@ -106,7 +85,7 @@ private:
 
     /// Reports once, after the current callback: the owner may destroy us.
     void fail(const Error& why) {
-        channel_.stop();
+        core_.stop();
         if (failed_once_) return;
         failed_once_ = true;
         Error e = why;
@@ -122,9 +101,7 @@ private:
     const Log& log_;
     Accepted accepted_;
     Failed failed_;
-    ControlChannel channel_;
-    Rejections rejections_;
-    HttpRefusals http_refusals_;
+    RelayListener core_;
     std::string entity_;
     bool paused_ = false;
     bool online_before_ = false;
