@@ -83,21 +83,23 @@ void EventLoop::release(lws*& wsi) {
 
 const char* EventLoop::protocol_name() { return kProtocols[0].name; }
 
-Timer::Timer(EventLoop& loop) : loop_(loop) { node_.owner = this; }
+Timer::Timer(EventLoop& loop) : Timer(loop.context()) {}
+
+Timer::Timer(lws_context* context) : context_(context) { node_.owner = this; }
 
 Timer::~Timer() { cancel(); }
 
 void Timer::start(std::chrono::milliseconds delay, std::function<void()> fn) {
     fn_ = std::move(fn);
     pending_ = true;
-    lws_sul_schedule(loop_.context(), 0, &node_.sul, &Timer::fire,
+    lws_sul_schedule(context_, 0, &node_.sul, &Timer::fire,
                      static_cast<lws_usec_t>(delay.count()) * LWS_US_PER_MS);
 }
 
 void Timer::cancel() {
     if (!pending_) return;
     pending_ = false;
-    lws_sul_schedule(loop_.context(), 0, &node_.sul, &Timer::fire, LWS_SET_TIMER_USEC_CANCEL);
+    lws_sul_schedule(context_, 0, &node_.sul, &Timer::fire, LWS_SET_TIMER_USEC_CANCEL);
 }
 
 void Timer::fire(lws_sorted_usec_list_t* sul) {

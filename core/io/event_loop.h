@@ -54,11 +54,13 @@ struct TlsOptions {
 
 class EventLoop;
 
-/// A one-shot or repeating timer on the loop (an lws_sul). Cancelled when
-/// destroyed, so an owner's timers can never fire after the owner is gone.
+/// A one-shot timer on an lws loop (an lws_sul): a tool's EventLoop, or
+/// hyco-relay's server context. Cancelled when destroyed, so an owner's
+/// timers can never fire after the owner is gone.
 class Timer {
 public:
     explicit Timer(EventLoop& loop);
+    explicit Timer(lws_context* context);
     ~Timer();
     Timer(const Timer&) = delete;
     Timer& operator=(const Timer&) = delete;
@@ -74,7 +76,7 @@ private:
         lws_sorted_usec_list_t sul;  // first member: fire() casts back
         Timer* owner;
     };
-    EventLoop& loop_;
+    lws_context* context_;
     Node node_{};
     std::function<void()> fn_;
     bool pending_ = false;

@@ -149,7 +149,7 @@ int Conn::on_writable(std::string& scratch) {
             shut_wr_ = true;
             ::shutdown(lws_get_socket_fd(wsi), SHUT_WR);
             linger_ = std::make_unique<Timer>(relay.context());
-            linger_->arm(kLinger, [this] { abort(); });
+            linger_->start(kLinger, [this] { abort(); });
         }
         return 0;
     }

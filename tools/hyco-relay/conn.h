@@ -13,8 +13,8 @@
 
 #include <libwebsockets.h>
 
+#include "core/io/event_loop.h"
 #include "core/ws/ws_frame.h"
-#include "tools/hyco-relay/timer.h"
 
 namespace hyco::relay {
 

@@ -30,7 +30,7 @@ void ControlChannel::arm_expiry() {
     std::int64_t now_ms = unix_now() * 1000;
     auto due = std::chrono::milliseconds(expiry_ * 1000 - now_ms) + conn_.relay.config().token_grace;
     if (due.count() < 1) due = std::chrono::milliseconds(1);
-    expiry_timer_->arm(due, [this] {
+    expiry_timer_->start(due, [this] {
         conn_.relay.log(fmt::format("{}: token expired without renewal; closing with 1008", conn_.label));
         conn_.ws_close(ws::close_code::policy_violation, "The token has expired and was not renewed.");
         conn_.finish();
@@ -47,7 +47,7 @@ void ControlChannel::on_input(Conn& conn) {
 void ControlChannel::arm_idle(std::chrono::milliseconds delay) {
     auto limit = conn_.relay.config().idle_timeout;
     if (limit.count() <= 0) return;
-    idle_timer_->arm(delay, [this, limit] {
+    idle_timer_->start(delay, [this, limit] {
         auto quiet = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                           last_heard_);
         if (quiet < limit) return arm_idle(limit - quiet);

@@ -10,9 +10,9 @@
 #include <set>
 #include <string>
 
+#include "core/io/event_loop.h"
 #include "core/relay/control_message.h"
 #include "tools/hyco-relay/response_reader.h"
-#include "tools/hyco-relay/timer.h"
 
 namespace hyco::relay {
 

@@ -7,6 +7,7 @@
 
 #include "core/base/duration.h"
 #include "core/base/text.h"
+#include "core/io/event_loop.h"
 #include "tools/hyco-relay/answers.h"
 #include "tools/hyco-relay/auth.h"
 #include "tools/hyco-relay/http_gateway.h"
@@ -14,7 +15,6 @@
 #include "tools/hyco-relay/management.h"
 #include "tools/hyco-relay/relay.h"
 #include "tools/hyco-relay/routing.h"
-#include "tools/hyco-relay/timer.h"
 #include "tools/hyco-relay/ws_actions.h"
 
 namespace hyco::relay {
@@ -24,7 +24,7 @@ namespace {
 class HeadReader : public Handler {
 public:
     explicit HeadReader(Conn& conn) : timer_(conn.relay.context()) {
-        timer_.arm(kHeadTimeout, [&conn] {
+        timer_.start(kHeadTimeout, [&conn] {
             if (conn.in.empty()) {
                 conn.finish();
                 return;
@@ -55,7 +55,7 @@ private:
 class OverloadAnswer : public Handler {
 public:
     explicit OverloadAnswer(Conn& conn) : timer_(conn.relay.context()) {
-        timer_.arm(Conn::kLinger, [&conn] { conn.abort(); });
+        timer_.start(Conn::kLinger, [&conn] { conn.abort(); });
     }
     void on_input(Conn& conn) override {
         timer_.cancel();

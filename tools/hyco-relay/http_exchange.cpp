@@ -58,7 +58,7 @@ void HttpExchange::start(http::BodyDecoder body) {
     // A small body is read whole before anything goes to the listener; a
     // sender that announces one and never sends it must not be held for ever.
     auto t = conn_.relay.config().http_timeout;
-    timer_->arm(t, [this, t] {
+    timer_->start(t, [this, t] {
         fail(408, fmt::format("RequestTimeout: the request body did not arrive within {} ms.", t.count()));
     });
     read_body();
@@ -115,7 +115,7 @@ void HttpExchange::send_small() {
 
 void HttpExchange::arm_response_timer() {
     auto t = conn_.relay.config().http_timeout;
-    timer_->arm(t, [this, t] {
+    timer_->start(t, [this, t] {
         fail(504, fmt::format("GatewayTimeout: The request was routed to the listener but the listener did not "
                               "respond in the required time ({} ms).",
                               t.count()));
@@ -136,7 +136,7 @@ void HttpExchange::send_pointer() {
     phase_ = Phase::awaiting_rendezvous;
     conn_.pause_rx(true);
     auto t = conn_.relay.config().http_timeout;
-    timer_->arm(t, [this, t] {
+    timer_->start(t, [this, t] {
         fail(504, fmt::format("GatewayTimeout: the listener did not open the rendezvous or respond within {} ms.",
                               t.count()));
     });

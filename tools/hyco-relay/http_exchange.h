@@ -11,10 +11,10 @@
 #include <string>
 
 #include "core/http/http_body.h"
+#include "core/io/event_loop.h"
 #include "core/relay/control_message.h"
 #include "tools/hyco-relay/conn.h"
 #include "tools/hyco-relay/http_request.h"
-#include "tools/hyco-relay/timer.h"
 
 namespace hyco::relay {
 

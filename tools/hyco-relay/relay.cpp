@@ -19,9 +19,9 @@
 
 #include "core/base/duration.h"
 #include "core/base/text.h"
+#include "core/io/event_loop.h"
 #include "tools/common/diag.h"
 #include "tools/hyco-relay/dispatch.h"
-#include "tools/hyco-relay/timer.h"
 #include "tools/hyco-relay/tls_cert.h"
 #include "tools/hyco-relay/ws_endpoint.h"
 
@@ -234,8 +234,8 @@ Status Relay::run() {
     while (!(stopping_ && (conns_.empty() || stop_now))) {
         if (lws_service(context_, 0) < 0) break;
         after_callback();
-        if (stopping_ && !stop_timer.armed() && !stop_now)
-            stop_timer.arm(std::chrono::milliseconds(2000), [&stop_now] { stop_now = true; });
+        if (stopping_ && !stop_timer.pending() && !stop_now)
+            stop_timer.start(std::chrono::milliseconds(2000), [&stop_now] { stop_now = true; });
     }
     stop_timer.cancel();
     log("stopped");

@@ -14,7 +14,7 @@ PendingSender::PendingSender(Conn& conn, std::string id, std::string entity, std
     : conn_(conn), id_(std::move(id)), entity_(std::move(entity)), key_(std::move(key)), offered_(std::move(offered)),
       timer_(std::make_unique<Timer>(conn.relay.context())) {
     auto timeout = conn.relay.config().rendezvous_timeout;
-    timer_->arm(timeout, [this, timeout] {
+    timer_->start(timeout, [this, timeout] {
         conn_.relay.registry().take_accept(id_);
         conn_.relay.verbose(fmt::format("{}: no answer from the listener in time", conn_.label));
         conn_.write(error_response(
@@ -57,7 +57,7 @@ void PendingSender::accept(Conn& listener, const std::string& protocol) {
 }
 
 void PendingSender::listener_gone() {
-    timer_->arm(kListenerGoneGrace, [this] {
+    timer_->start(kListenerGoneGrace, [this] {
         conn_.relay.registry().take_accept(id_);
         conn_.relay.verbose(fmt::format("{}: the listener went away before accepting", conn_.label));
         conn_.write(error_response(

@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "core/io/event_loop.h"
 #include "tools/hyco-relay/conn.h"
-#include "tools/hyco-relay/timer.h"
 #include "tools/hyco-relay/ws_endpoint.h"
 
 namespace hyco::relay {
