@@ -129,7 +129,11 @@ void Copier::failed(Stream& s, const Error& error) {
 
 void Copier::concluded(Stream&) { conclude(); }
 
-void Copier::conclude() { finish(true); }
+void Copier::conclude() {
+    for (Dir& d : dirs_)
+        if (d.active && !d.eof && !finishing_) d.src->poll_input();
+    finish(true);
+}
 
 void Copier::closing_phase() {
     if (options_.linger.count() <= 0 || linger_.pending() || finishing_) return;

@@ -114,6 +114,10 @@ void FdEndpoint::write(std::string_view bytes) {
     stream_->write(bytes);
 }
 
+void FdEndpoint::poll_input() {
+    if (stream_ && !dead_) stream_->read_ready();
+}
+
 bool FdEndpoint::all_written() const { return !stream_ || stream_->bytes_written() == handed_; }
 
 bool FdEndpoint::writable() const { return !stream_ || stream_->writable(); }

@@ -33,6 +33,7 @@ public:
     void pause(bool paused) override;
     void close_read() override;
     bool all_written() const override;
+    void poll_input() override;
     bool reader_gone_ends_session() const override { return reader_gone_ends_; }
     std::string describe() const override { return name_; }
     /// Output still queued is written out first (what arrived before a

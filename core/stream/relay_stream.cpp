@@ -34,10 +34,7 @@ void RelayStream::write(std::string_view bytes) {
     if (closed_ || write_ended_ || failing_) return;
     written_ += bytes.size();
     if (options_.framing != Framing::binary) {
-        if (auto bad = text_check_.feed(bytes))
-            return fail_here(make_error(Exit::usage, "input",
-                                        *bad + ": text mode sends UTF-8 text only; use -b (--binary) for other data"),
-                             "the sender's input is not text");
+        if (auto bad = text_check_.feed(bytes)) return not_text(*bad);
     }
     if (options_.whole_writes) {
         Fragment f{std::string(bytes), options_.framing == Framing::binary, true, true};
@@ -66,10 +63,7 @@ bool RelayStream::writable() const { return closed_ || link_->writable(); }
 void RelayStream::close_write() {
     if (closed_ || write_ended_ || failing_) return;
     if (options_.framing != Framing::binary && !options_.whole_writes) {
-        if (auto bad = text_check_.finish())
-            return fail_here(make_error(Exit::usage, "input",
-                                        *bad + ": text mode sends UTF-8 text only; use -b (--binary) for other data"),
-                             "the sender's input is not text");
+        if (auto bad = text_check_.finish()) return not_text(*bad);
         splitter_.finish(fragments_);
         for (Fragment& f : fragments_) send(std::move(f));
         fragments_.clear();
@@ -93,6 +87,11 @@ void RelayStream::close_write() {
 void RelayStream::send_end() {
     link_->end_output(exit_);
     if (options_.linger.count() > 0) linger_.start(options_.linger, [this] { link_->abort(); });
+}
+
+void RelayStream::not_text(const std::string& where) {
+    fail_here(make_error(Exit::usage, "input", where + ": text mode sends UTF-8 text only; use -b (--binary) for other data"),
+              "the sender's input is not text");
 }
 
 void RelayStream::fail_here(Error why, std::string reason) {

@@ -85,6 +85,7 @@ private:
     void send(Fragment f);
     void send_end();
     void fail_here(Error why, std::string reason);
+    void not_text(const std::string& where);
 
     EventLoop& loop_;
     std::unique_ptr<RelayLink> link_;

@@ -56,6 +56,10 @@ public:
     virtual void pause(bool paused) = 0;
     /// Input is not wanted any more (one-way modes, consumer gone).
     virtual void close_read() = 0;
+    /// The session is about to conclude: an input that already ended but
+    /// was not yet polled (</dev/null) reports its end now, so the peer
+    /// still learns that our data was complete.
+    virtual void poll_input() {}
     /// Every byte this stream delivered has been written out downstream
     /// and that side closed: a relay acknowledges the peer's end record.
     virtual void input_delivered() {}
