@@ -77,7 +77,6 @@ Result<ListenerConfig> configure(const ListenFlags& f) {
 int main(int argc, char** argv) {
     ensure_std_fds_open();
     FdFlagsGuard fd_flags({0, 1});
-    EventLoop::install_signal_handlers();
 
     cli::Tool tool(listen_tool::info());
     CLI::App& app = tool.app();

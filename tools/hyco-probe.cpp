@@ -42,7 +42,6 @@ Result<probe::ProbeConfig> configure(const ProbeFlags& f) {
 
 int main(int argc, char** argv) {
     ensure_std_fds_open();
-    EventLoop::install_signal_handlers();
 
     cli::Tool tool(probe_tool::info());
     CLI::App& app = tool.app();

@@ -88,7 +88,6 @@ Result<SenderConfig> configure(const SendFlags& f) {
 int main(int argc, char** argv) {
     ensure_std_fds_open();
     FdFlagsGuard fd_flags({0, 1});
-    EventLoop::install_signal_handlers();
 
     cli::Tool tool(send_tool::info());
     CLI::App& app = tool.app();

@@ -137,14 +137,6 @@ Result<Child> spawn_shell(const ChildSpec& spec) {
     return c;
 }
 
-std::optional<int> try_reap(pid_t pid) {
-    int status = 0;
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) return status;
-    if (r < 0 && errno == ECHILD) return 0;  // already gone
-    return std::nullopt;
-}
-
 int exit_code_of(int wait_status) {
     if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
     if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);

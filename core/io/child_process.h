@@ -1,6 +1,7 @@
 // Child processes for --exec and --accept-cmd: `/bin/sh -c CMD` with extra
 // environment, stdin/stdout on pipes the event loop can adopt, default
-// signal dispositions, and non-blocking reaping.
+// signal dispositions and an empty signal mask (the event loop blocks the
+// signals it reads from a signalfd, and reaps the children: watch_child).
 #pragma once
 
 #include <optional>
@@ -45,9 +46,6 @@ std::optional<std::vector<std::string>> direct_words(std::string_view command);
 
 /// The environment variables that hold credentials.
 bool is_credential_variable(std::string_view name);
-
-/// The child's wait status if it has exited (reaped now), else nullopt.
-std::optional<int> try_reap(pid_t pid);
 
 /// Exit code (0-255), or 128+signal for a child killed by a signal.
 int exit_code_of(int wait_status);

@@ -1,12 +1,20 @@
-// The one libwebsockets context a client tool runs on: it owns the lws
-// context and vhost, dispatches lws callbacks to C++ handler objects, runs
-// timers and deferred work, and turns SIGINT/SIGTERM into a flag.
+// The one libwebsockets context every hyco tool runs on, client or server:
+// it owns the lws context and vhost (with a listening socket for
+// hyco-relay), dispatches lws callbacks to C++ handler objects, runs timers
+// and deferred work, and takes the process's signals through a signalfd in
+// the same poll: SIGINT/SIGTERM (and SIGUSR1 when asked) as events, SIGCHLD
+// to reap the children it watches. No signal handler, no global flag.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <libwebsockets.h>
@@ -54,13 +62,38 @@ struct TlsOptions {
 
 class EventLoop;
 
-/// A one-shot timer on an lws loop (an lws_sul): a tool's EventLoop, or
-/// hyco-relay's server context. Cancelled when destroyed, so an owner's
-/// timers can never fire after the owner is gone.
+/// A listening TCP socket (hyco-relay's): every accepted connection is
+/// adopted in lws's raw-socket role, so that the owner, not lws, reads the
+/// upgrade request; TLS (when cert_file is set) is lws's server TLS.
+struct ServerOptions {
+    std::string iface;  ///< numeric address to bind
+    std::uint16_t port = 0;  ///< 0: any free port (see EventLoop::listen_port)
+    bool ipv4_only = false;
+    std::string cert_file, key_file;  ///< PEM; empty: plain TCP
+    /// Bounds the TLS handshake and the wait for a connection's first bytes.
+    std::chrono::seconds setup_timeout{10};
+    /// Receives the callbacks of sockets that have no handler yet:
+    /// LWS_CALLBACK_FILTER_NETWORK_CONNECTION (non-zero refuses) and
+    /// LWS_CALLBACK_RAW_ADOPT, where it installs one with lws_set_opaque_user_data.
+    LwsHandler* acceptor = nullptr;
+};
+
+struct LoopOptions {
+    TlsOptions tls;  ///< for client connections (wss://)
+    std::optional<ServerOptions> server;
+    /// SIGUSR1 is also taken and reported to the signal hook (hyco-relay's
+    /// status report); otherwise it keeps its default action.
+    bool status_signal = false;
+    /// lws's own log lines (level bits and sink); none by default.
+    int lws_log_level = 0;
+    void (*lws_log)(int level, const char* line) = nullptr;
+};
+
+/// A one-shot timer on the loop (an lws_sul). Cancelled when destroyed, so
+/// an owner's timers can never fire after the owner is gone.
 class Timer {
 public:
     explicit Timer(EventLoop& loop);
-    explicit Timer(lws_context* context);
     ~Timer();
     Timer(const Timer&) = delete;
     Timer& operator=(const Timer&) = delete;
@@ -84,14 +117,25 @@ private:
 
 class EventLoop {
 public:
-    /// Creates the context (client only, no listening port). Errors: Exit::failure.
-    static Result<std::unique_ptr<EventLoop>> create(const TlsOptions& tls);
+    /// Creates the context and takes SIGINT, SIGTERM and SIGCHLD (blocked,
+    /// read from a signalfd) for the rest of the process; SIGPIPE is
+    /// ignored so that a closed stdout shows up as EPIPE. Children started
+    /// by spawn_shell get the default mask and dispositions back. One loop
+    /// per process sees the signals. Errors: Exit::failure.
+    static Result<std::unique_ptr<EventLoop>> create(LoopOptions options);
+    static Result<std::unique_ptr<EventLoop>> create(const TlsOptions& tls) {
+        LoopOptions o;
+        o.tls = tls;
+        return create(std::move(o));
+    }
     ~EventLoop();
     EventLoop(const EventLoop&) = delete;
     EventLoop& operator=(const EventLoop&) = delete;
 
     lws_context* context() const { return context_; }
     lws_vhost* vhost() const { return vhost_; }
+    /// The port a server loop listens on (the chosen one when 0 was asked).
+    std::uint16_t listen_port() const { return listen_port_; }
     const TlsOptions& tls() const { return tls_; }
     /// The proxies every client connection on this loop goes through
     /// (WsClient asks route() per target); none by default.
@@ -113,23 +157,44 @@ public:
     /// safe place to destroy the object whose callback is running.
     void defer(std::function<void()> fn);
 
-    /// True once SIGINT or SIGTERM arrived (see install_signal_handlers).
-    static bool interrupted();
-    /// SIGINT/SIGTERM set a process-wide atomic flag (the one piece of static
-    /// state: a signal handler has nowhere else to write); SIGPIPE is ignored
-    /// so a closed stdout shows up as EPIPE.
-    static void install_signal_handlers();
+    /// True once SIGINT or SIGTERM arrived.
+    bool interrupted() const { return interrupted_; }
+    /// For a blocking wait outside the loop (hyco-probe's timed steps): the
+    /// signal descriptor is readable when a signal is pending, and
+    /// take_signals() then handles it as the loop would; it returns interrupted().
+    int signal_fd() const { return signal_fd_; }
+    bool take_signals();
+    /// Called from the loop with each SIGINT, SIGTERM (and SIGUSR1 with
+    /// LoopOptions::status_signal), after interrupted() is set.
+    void on_signal(std::function<void(int signo)> fn) { signal_hook_ = std::move(fn); }
+
+    /// The one reaper: calls `fn` with the child's wait status once `pid`
+    /// (our child) has exited, from the loop, woken by SIGCHLD. Nothing else
+    /// may wait for a watched child. `fn` is never called inside this call.
+    void watch_child(pid_t pid, std::function<void(int wait_status)> fn);
+    /// Stops watching `pid` without reaping it now; it is still reaped when
+    /// it exits, with nobody told (a child left behind never stays a zombie).
+    void forget_child(pid_t pid);
 
 private:
+    class Signals;
     EventLoop() = default;
     void run_deferred();
+    void take_signal(int signo);
+    void reap_children();
 
     lws_context* context_ = nullptr;
     lws_vhost* vhost_ = nullptr;
+    std::uint16_t listen_port_ = 0;
     TlsOptions tls_;
     ProxyConfig proxy_;
     std::deque<std::function<void()>> deferred_;
-    std::unique_ptr<Timer> tick_;
+    std::unique_ptr<Signals> signals_;
+    int signal_fd_ = -1;  ///< owned by signals_' wsi
+    bool interrupted_ = false;
+    bool in_service_ = false;  ///< inside lws_service (see defer)
+    std::function<void(int)> signal_hook_;
+    std::map<pid_t, std::function<void(int)>> children_;  ///< an empty function: reap quietly
 };
 
 }  // namespace hyco

@@ -182,12 +182,14 @@ void ConnectEndpoint::open(Stream::Events& events) {
 }
 
 ExecEndpoint::ExecEndpoint(EventLoop& loop, ChildSpec spec, std::string name)
-    : FdEndpoint(loop, std::move(name)), spec_(std::move(spec)), reap_timer_(loop) {
+    : FdEndpoint(loop, std::move(name)), spec_(std::move(spec)), stop_timer_(loop) {
     spec_->own_process_group = true;
 }
 
 ExecEndpoint::ExecEndpoint(EventLoop& loop, Child child, std::string name)
-    : FdEndpoint(loop, std::move(name)), child_(child), pid_(child.pid), reap_timer_(loop) {}
+    : FdEndpoint(loop, std::move(name)), child_(child), pid_(child.pid), stop_timer_(loop) {
+    watch();
+}
 
 ExecEndpoint::~ExecEndpoint() {
     // Adopted and never opened: its descriptors are still ours.
@@ -196,8 +198,20 @@ ExecEndpoint::~ExecEndpoint() {
     if (pid_ > 0) {
         // Destroyed before finish(): never leave the command running.
         ::kill(-pid_, SIGTERM);
-        ::waitpid(pid_, nullptr, WNOHANG);
+        loop_.forget_child(pid_);
     }
+}
+
+void ExecEndpoint::watch() {
+    loop_.watch_child(pid_, [this](int wstatus) { exited(wstatus); });
+}
+
+void ExecEndpoint::exited(int wstatus) {
+    pid_ = -1;
+    exit_status_ = wstatus;
+    stop_timer_.cancel();
+    if (auto fn = std::exchange(exit_waiter_, nullptr)) fn(eos::RemoteExit::from_wait_status(wstatus));
+    if (auto done = std::exchange(finish_waiter_, nullptr)) done(verdict(wstatus));
 }
 
 std::string ExecEndpoint::describe() const {
@@ -219,6 +233,7 @@ void ExecEndpoint::open(Stream::Events& events) {
         }
         child_ = *child;
         pid_ = child->pid;
+        watch();
     }
     int r = std::exchange(child_.stdout_fd, -1), w = std::exchange(child_.stdin_fd, -1);
     loop_.defer([this, alive = alive_, r, w] {
@@ -237,61 +252,39 @@ Status ExecEndpoint::verdict(int wstatus) const {
 }
 
 void ExecEndpoint::when_exited(std::function<void(std::optional<eos::RemoteExit>)> fn) {
-    if (pid_ <= 0) {
-        fn(exit_status_ ? std::optional(eos::RemoteExit::from_wait_status(*exit_status_)) : std::nullopt);
+    if (pid_ > 0) {
+        // Its output ended, so it usually exits within a millisecond (and
+        // the peer waits for this status); it may also keep running until
+        // the session ends. The reaper tells us either way.
+        exit_waiter_ = std::move(fn);
         return;
     }
-    int wstatus = 0;
-    pid_t r = ::waitpid(pid_, &wstatus, WNOHANG);
-    if (r == pid_) {
-        pid_ = -1;
-        exit_status_ = wstatus;
-        fn(eos::RemoteExit::from_wait_status(wstatus));
-        return;
-    }
-    if (r < 0) {
-        pid_ = -1;
-        fn(std::nullopt);
-        return;
-    }
-    // Its output ended, so it usually exits within a millisecond (and the
-    // peer waits for this status): poll soon, then back off. It may also
-    // keep running until the session ends.
-    auto delay = poll_delay_;
-    poll_delay_ = std::min(poll_delay_ * 2, std::chrono::milliseconds(16));
-    reap_timer_.start(delay, [this, fn = std::move(fn)]() mutable { when_exited(std::move(fn)); });
+    fn(exit_status_ ? std::optional(eos::RemoteExit::from_wait_status(*exit_status_)) : std::nullopt);
 }
 
 void ExecEndpoint::finish(bool clean, std::function<void(Status)> done) {
     FdEndpoint::finish(clean, [](Status) {});
-    reap_timer_.cancel();
     if (pid_ <= 0) {
         done(exit_status_ ? verdict(*exit_status_) : Status());
         return;
     }
+    finish_waiter_ = std::move(done);
     // A clean end gives the command two seconds to exit by itself (its
-    // input is closed); otherwise it is stopped now.
-    if (!clean) ::kill(-pid_, SIGTERM);
-    poll_exit(clean ? 100 : 50, std::move(done));
+    // input is closed); otherwise it is stopped now. SIGKILL follows a
+    // second after SIGTERM.
+    if (clean) {
+        escalate(std::chrono::milliseconds(2000), SIGTERM);
+    } else {
+        ::kill(-pid_, SIGTERM);
+        escalate(std::chrono::milliseconds(1000), SIGKILL);
+    }
 }
 
-void ExecEndpoint::poll_exit(int attempts_left, std::function<void(Status)> done) {
-    int wstatus = 0;
-    pid_t r = ::waitpid(pid_, &wstatus, WNOHANG);
-    if (r == pid_ || (r < 0 && errno == ECHILD)) {
-        bool exited = r == pid_;
-        pid_ = -1;
-        done(exited ? verdict(wstatus) : Status());
-        return;
-    }
-    if (attempts_left == 0) {
-        ::kill(-pid_, SIGTERM);
-        attempts_left = -1;  // keep polling; SIGKILL after a second more
-    } else if (attempts_left == -50) {
-        ::kill(-pid_, SIGKILL);
-    }
-    reap_timer_.start(std::chrono::milliseconds(20), [this, attempts_left, done = std::move(done)]() mutable {
-        poll_exit(attempts_left - 1, std::move(done));
+void ExecEndpoint::escalate(std::chrono::milliseconds after, int signo) {
+    stop_timer_.start(after, [this, signo] {
+        if (pid_ <= 0) return;
+        ::kill(-pid_, signo);
+        if (signo == SIGTERM) escalate(std::chrono::milliseconds(1000), SIGKILL);
     });
 }
 

@@ -112,15 +112,18 @@ public:
     std::optional<int> exit_status() const { return exit_status_; }
 
 private:
-    void poll_exit(int attempts_left, std::function<void(Status)> done);
+    void watch();
+    void exited(int wstatus);
+    void escalate(std::chrono::milliseconds after, int signo);
     Status verdict(int wstatus) const;
 
     std::optional<ChildSpec> spec_;
     Child child_;
-    pid_t pid_ = -1;
-    std::optional<int> exit_status_;  ///< reaped by when_exited()
-    std::chrono::milliseconds poll_delay_{1};
-    Timer reap_timer_;
+    pid_t pid_ = -1;                  ///< running (watched by the loop's reaper)
+    std::optional<int> exit_status_;  ///< once reaped
+    std::function<void(std::optional<eos::RemoteExit>)> exit_waiter_;
+    std::function<void(Status)> finish_waiter_;
+    Timer stop_timer_;  ///< SIGTERM, then SIGKILL, for a command that does not exit
 };
 
 /// Duplicates fds 0 and 1 into a stdio stream (the originals stay open);

@@ -44,7 +44,7 @@ struct Recorder final : ControlChannel::Events {
 };
 
 struct Rig {
-    std::unique_ptr<EventLoop> loop = EventLoop::create({}).value();
+    std::unique_ptr<EventLoop> loop = EventLoop::create(LoopOptions{}).value();
     std::vector<Turn> turns;
     test::FakeWsServer relay{*loop, [this](test::FakeWsConn& c, const http::HttpRequest&) {
         const Turn& t = turns.at(relay.connections() - 1);

@@ -43,7 +43,7 @@ struct ChannelSend {
 };
 
 struct Rig {
-    std::unique_ptr<EventLoop> loop = EventLoop::create({}).value();
+    std::unique_ptr<EventLoop> loop = EventLoop::create(LoopOptions{}).value();
     std::string pointer_request;  ///< sent on the rendezvous first (the pointer form)
     test::FakeWsServer rendezvous{*loop, [this](test::FakeWsConn& c, const http::HttpRequest&) {
         c.accept();

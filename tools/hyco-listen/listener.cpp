@@ -26,12 +26,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+/// An accept command deciding about a sender.
 struct Hook {
     Child child;
     control::Accept accept;
     ConnectionInfo info;
     std::string subprotocol;
-    Clock::time_point deadline;
+    std::unique_ptr<Timer> deadline;
 };
 
 struct Conn {
@@ -57,7 +58,7 @@ public:
     Listener(EventLoop& loop, const ListenerConfig& cfg)
         : loop_(loop), cfg_(cfg),
           core_(loop, *this, cfg.target, cfg.client, cfg.keepalive, stream_options(cfg), "connection"),
-          reaper_(loop), progress_(loop) {}
+          progress_(loop) {}
 
     Status run();
 
@@ -110,8 +111,8 @@ private:
         cfg_.json(json_line(fields));
     }
     void session_done(std::uint64_t id, const Status& st);
-    void reap();
-    void kick_reaper();
+    void hook_exited(std::uint64_t id, int wait_status);
+    void hook_timed_out(std::uint64_t id);
     void finish(Status st);
     void show_progress();
 
@@ -120,12 +121,10 @@ private:
     RelayListener core_;
     std::map<std::uint64_t, std::unique_ptr<Conn>> conns_;
     std::map<std::uint64_t, std::unique_ptr<Hook>> hooks_;
-    std::vector<pid_t> orphans_;  ///< accept hooks killed for taking too long
     std::uint64_t next_id_ = 1;
     bool served_ = false;
     bool offline_shown_ = false;  ///< an offline line was printed since the last online
     std::optional<Status> result_;
-    Timer reaper_;
     Timer progress_;
     RateWindow window_;
     bool progress_shown_ = false;
@@ -152,9 +151,11 @@ RelayListener::Admission Listener::admit(const control::Accept& a, const Connect
     }
     // Its stdin is an empty pipe, never our stdin (which may be the data).
     ::close(child->stdin_fd);
-    auto h = std::make_unique<Hook>(Hook{*child, a, info, subprotocol, Clock::now() + cfg_.accept_timeout});
-    hooks_[next_id_++] = std::move(h);
-    kick_reaper();
+    std::uint64_t id = next_id_++;
+    auto h = std::make_unique<Hook>(Hook{*child, a, info, subprotocol, std::make_unique<Timer>(loop_)});
+    h->deadline->start(cfg_.accept_timeout, [this, id] { hook_timed_out(id); });
+    loop_.watch_child(child->pid, [this, id](int ws) { hook_exited(id, ws); });
+    hooks_[id] = std::move(h);
     return Admission::later();
 }
 
@@ -218,38 +219,30 @@ void Listener::session_done(std::uint64_t id, const Status& st) {
     if (cfg_.once) finish(st);
 }
 
-void Listener::reap() {
-    auto now = Clock::now();
-    for (auto it = hooks_.begin(); it != hooks_.end();) {
-        Hook& h = *it->second;
-        auto ws = try_reap(h.child.pid);
-        if (!ws && now < h.deadline) {
-            ++it;
-            continue;
-        }
-        std::string out(4096, '\0');
-        ssize_t n = ws ? ::read(h.child.stdout_fd, out.data(), out.size()) : -1;
-        out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-        ::close(h.child.stdout_fd);
-        if (!ws) {
-            ::kill(-h.child.pid, SIGKILL);
-            orphans_.push_back(h.child.pid);
-            core_.reject(h.accept, {500, "Internal Server Error: the accept command timed out"});
-        } else if (exit_code_of(*ws) == 0) {
-            core_.accept(h.accept, h.info, h.subprotocol);
-        } else {
-            Verdict v{403, "Forbidden: rejected by the accept command"};
-            if (auto p = parse_verdict(out.substr(0, out.find('\n')))) v = *p;
-            core_.reject(h.accept, v);
-        }
-        it = hooks_.erase(it);
-    }
-    std::erase_if(orphans_, [](pid_t pid) { return try_reap(pid).has_value(); });
-    if (!hooks_.empty() || !orphans_.empty()) kick_reaper();
+void Listener::hook_exited(std::uint64_t id, int wait_status) {
+    auto it = hooks_.find(id);
+    if (it == hooks_.end()) return;
+    std::unique_ptr<Hook> h = std::move(it->second);
+    hooks_.erase(it);
+    std::string out(4096, '\0');
+    ssize_t n = ::read(h->child.stdout_fd, out.data(), out.size());
+    out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    ::close(h->child.stdout_fd);
+    if (exit_code_of(wait_status) == 0) return core_.accept(h->accept, h->info, h->subprotocol);
+    Verdict v{403, "Forbidden: rejected by the accept command"};
+    if (auto p = parse_verdict(out.substr(0, out.find('\n')))) v = *p;
+    core_.reject(h->accept, v);
 }
 
-void Listener::kick_reaper() {
-    if (!reaper_.pending()) reaper_.start(std::chrono::milliseconds(50), [this] { reap(); });
+void Listener::hook_timed_out(std::uint64_t id) {
+    auto it = hooks_.find(id);
+    if (it == hooks_.end()) return;
+    std::unique_ptr<Hook> h = std::move(it->second);
+    hooks_.erase(it);
+    ::kill(-h->child.pid, SIGKILL);
+    loop_.forget_child(h->child.pid);  // reaped when it is gone, nobody waiting
+    ::close(h->child.stdout_fd);
+    core_.reject(h->accept, {500, "Internal Server Error: the accept command timed out"});
 }
 
 void Listener::show_progress() {
@@ -275,22 +268,28 @@ void Listener::finish(Status st) {
     // Each connection's peer hears it was cut (1011, "interrupted"); a
     // command is stopped with its whole process group.
     for (auto& [id, c] : conns_) c->copier->abort(make_error(Exit::interrupted, "", "interrupted"));
-    for (auto& [id, h] : hooks_) ::kill(-h->child.pid, SIGKILL);
+    for (auto& [id, h] : hooks_) {
+        ::kill(-h->child.pid, SIGKILL);
+        loop_.forget_child(h->child.pid);
+        ::close(h->child.stdout_fd);
+    }
+    hooks_.clear();
 }
 
 Status Listener::run() {
     core_.start();
     if (cfg_.progress && cfg_.exec.empty() && cfg_.progress_sink) show_progress();
-    Clock::time_point give_up{};
+    Timer give_up(loop_);
+    bool gave_up = false;
     loop_.run_until([&] {
-        if (EventLoop::interrupted() && !result_) finish(make_error(Exit::interrupted, "", "interrupted"));
+        if (loop_.interrupted() && !result_) finish(make_error(Exit::interrupted, "", "interrupted"));
         if (!result_) return false;
-        if (give_up == Clock::time_point{}) give_up = Clock::now() + std::chrono::seconds(2);
+        // Closing handshakes get two seconds after the end.
+        if (!give_up.pending() && !gave_up) give_up.start(std::chrono::seconds(2), [&] { gave_up = true; });
         bool quiet = core_.quiet() && conns_.empty();
-        return quiet || Clock::now() > give_up;
+        return quiet || gave_up;
     });
     progress_.cancel();
-    for (pid_t pid : orphans_) ::kill(-pid, SIGKILL);
     return *result_;
 }
 

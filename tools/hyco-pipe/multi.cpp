@@ -25,7 +25,6 @@ struct Running {
 Status run_forwards(const std::vector<PipeConfig>& forwards) {
     ensure_std_fds_open();
     FdFlagsGuard guard({0, 1});
-    EventLoop::install_signal_handlers();
     auto loop = EventLoop::create(forwards.front().client.tls);
     if (!loop) return loop.error();
     std::vector<Running> running;
@@ -46,7 +45,7 @@ Status run_forwards(const std::vector<PipeConfig>& forwards) {
     if (running.empty()) return *first_failure;
     bool stopped = false;
     (*loop)->run_until([&] {
-        if (EventLoop::interrupted() && !stopped) {
+        if ((*loop)->interrupted() && !stopped) {
             stopped = true;
             for (Running& r : running) r.server->stop(make_error(Exit::interrupted, "", "interrupted"));
         }

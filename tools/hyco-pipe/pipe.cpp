@@ -22,7 +22,7 @@ Status run_single(EventLoop& loop, const PipeConfig& config, const Log& log) {
     session->start();
     bool aborted = false;
     loop.run_until([&] {
-        if (EventLoop::interrupted() && !aborted) {
+        if (loop.interrupted() && !aborted) {
             aborted = true;
             session->abort(interrupted());
         }
@@ -36,7 +36,7 @@ Status run_server(EventLoop& loop, const PipeConfig& config, const Log& log) {
     if (auto st = server.start(); !st) return st;
     bool stopped = false;
     loop.run_until([&] {
-        if (EventLoop::interrupted() && !stopped) {
+        if (loop.interrupted() && !stopped) {
             stopped = true;
             server.stop(interrupted());
         }
@@ -52,7 +52,6 @@ Status run(const PipeConfig& config) {
     // Adopting stdio makes the shared open file descriptions non-blocking;
     // the guard puts the flags back on every way out.
     FdFlagsGuard guard({0, 1});
-    EventLoop::install_signal_handlers();
     auto loop = EventLoop::create(config.client.tls);
     if (!loop) return loop.error();
     (*loop)->set_proxy(config.client.proxy);

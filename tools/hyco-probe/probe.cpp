@@ -60,8 +60,11 @@ std::vector<StepResult> run_probe(const ProbeConfig& config, const std::function
     const std::uint16_t dial_port = proxy ? proxy->port : target.ns.effective_port();
     const std::string dial_what = proxy ? "the proxy " + proxy->host : target.ns.host;
 
+    // Made first: its signal descriptor also ends the blocking steps' waits
+    // when Ctrl-C comes, and it carries the sender and listener steps.
+    auto loop = EventLoop::create(config.client.tls);
     auto t0 = Clock::now();
-    auto addresses = resolve(dial_host, dial_port);
+    auto addresses = loop ? resolve(dial_host, dial_port) : Result<std::vector<Address>>(loop.error());
     if (!addresses) {
         net.close(add(StepResult::failed("dns", addresses.error(), ms_since(t0))));
     } else {
@@ -78,7 +81,7 @@ std::vector<StepResult> run_probe(const ProbeConfig& config, const std::function
         add(net.skip("tcp"));
     } else {
         t0 = Clock::now();
-        auto c = open_tcp(*addresses, timeout);
+        auto c = open_tcp(*addresses, timeout, **loop);
         if (!c) {
             net.close(add(StepResult::failed("tcp", c.error(), ms_since(t0))));
         } else if (!proxy) {
@@ -137,7 +140,6 @@ std::vector<StepResult> run_probe(const ProbeConfig& config, const std::function
     // Anonymous: a sender may still be let in; a listener never is.
     Gate sender = net;
     if (!anonymous) sender.close(token);
-    auto loop = EventLoop::create(config.client.tls);
     if (!loop) {
         add(StepResult::failed("sender", loop.error()));
         add(StepResult::failed("listener", loop.error()));

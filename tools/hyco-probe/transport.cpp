@@ -38,17 +38,23 @@ std::uint16_t address_port(const sockaddr_storage& sa) {
     return ntohs(reinterpret_cast<const sockaddr_in6*>(&sa)->sin6_port);
 }
 
-/// Waits for `events` on `fd` until the timeout; Exit::timeout when it passes.
-Status wait_for(int fd, short events, std::chrono::milliseconds timeout, const std::string& what) {
-    pollfd p{fd, events, 0};
-    int n;
-    do {
-        if (EventLoop::interrupted()) return make_error(Exit::interrupted, what, "interrupted");
-        n = poll(&p, 1, static_cast<int>(timeout.count()));
-    } while (n < 0 && errno == EINTR);
-    if (n == 0) return make_error(Exit::timeout, what, fmt::format("no answer within {} ms", timeout.count()));
-    if (n < 0) return make_error(Exit::failure, what, std::strerror(errno));
-    return {};
+/// Waits for `events` on `fd` until the timeout; Exit::timeout when it
+/// passes, Exit::interrupted when SIGINT/SIGTERM reaches the loop's signal
+/// descriptor first.
+Status wait_for(int fd, short events, std::chrono::milliseconds timeout, const std::string& what, EventLoop& loop) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        if (loop.interrupted()) return make_error(Exit::interrupted, what, "interrupted");
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() < 0) left = std::chrono::milliseconds(0);
+        pollfd p[2] = {{fd, events, 0}, {loop.signal_fd(), POLLIN, 0}};
+        int n = poll(p, 2, static_cast<int>(left.count()));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return make_error(Exit::failure, what, std::strerror(errno));
+        if (n == 0) return make_error(Exit::timeout, what, fmt::format("no answer within {} ms", timeout.count()));
+        if (p[1].revents) loop.take_signals();
+        if (p[0].revents) return {};
+    }
 }
 
 std::string name_text(const X509_NAME* name) {
@@ -98,28 +104,29 @@ struct Connection::Tls {
     }
 };
 
-Connection::Connection(int fd, std::string peer, std::chrono::milliseconds timeout)
-    : fd_(fd), peer_(std::move(peer)), timeout_(timeout) {}
+Connection::Connection(int fd, std::string peer, std::chrono::milliseconds timeout, EventLoop& loop)
+    : fd_(fd), peer_(std::move(peer)), timeout_(timeout), loop_(loop) {}
 
 Connection::~Connection() {
     tls_.reset();
     close(fd_);
 }
 
-Result<std::unique_ptr<Connection>> open_tcp(const std::vector<Address>& addresses, std::chrono::milliseconds timeout) {
+Result<std::unique_ptr<Connection>> open_tcp(const std::vector<Address>& addresses, std::chrono::milliseconds timeout,
+                                             EventLoop& loop) {
     Error last = make_error(Exit::failure, "tcp", "no address to connect to");
     for (const Address& a : addresses) {
         std::string peer = fmt::format("{}:{}", a.text, address_port(a.sa));
         int fd = socket(a.sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (fd < 0) return make_error(Exit::failure, "tcp", std::strerror(errno));
-        auto conn = std::make_unique<Connection>(fd, peer, timeout);
+        auto conn = std::make_unique<Connection>(fd, peer, timeout, loop);
         int rc = connect(fd, reinterpret_cast<const sockaddr*>(&a.sa), a.len);
         if (rc != 0 && errno != EINPROGRESS) {
             last = make_error(Exit::failure, "tcp", fmt::format("connect to {}: {}", peer, std::strerror(errno)));
             continue;
         }
         if (rc != 0) {
-            if (auto st = wait_for(fd, POLLOUT, timeout, "tcp"); !st) {
+            if (auto st = wait_for(fd, POLLOUT, timeout, "tcp", loop); !st) {
                 last = make_error(st.error().code, "tcp", fmt::format("connect to {}: {}", peer, st.error().why));
                 continue;
             }
@@ -171,7 +178,7 @@ Result<TlsPeer> Connection::start_tls(const TlsOptions& options, const std::stri
             return make_error(Exit::failure, "tls",
                               "handshake failed: " + openssl_reason("the connection closed during the handshake"));
         }
-        if (auto st = wait_for(fd_, want, timeout_, "tls"); !st) return st.error();
+        if (auto st = wait_for(fd_, want, timeout_, "tls", loop_); !st) return st.error();
     }
     TlsPeer p;
     p.protocol = SSL_get_version(tls_->ssl);
@@ -216,13 +223,13 @@ Status Connection::write_all(std::string_view bytes) {
                 int e = SSL_get_error(tls_->ssl, r);
                 short want = e == SSL_ERROR_WANT_READ ? POLLIN : e == SSL_ERROR_WANT_WRITE ? POLLOUT : 0;
                 if (!want) return make_error(Exit::failure, "write", openssl_reason());
-                if (auto st = wait_for(fd_, want, timeout_, "write"); !st) return st;
+                if (auto st = wait_for(fd_, want, timeout_, "write", loop_); !st) return st;
                 continue;
             }
         } else {
             n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
             if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-                if (auto st = wait_for(fd_, POLLOUT, timeout_, "write"); !st) return st;
+                if (auto st = wait_for(fd_, POLLOUT, timeout_, "write", loop_); !st) return st;
                 continue;
             }
             if (n < 0) return make_error(Exit::failure, "write", std::strerror(errno));
@@ -252,7 +259,7 @@ Result<std::size_t> Connection::read_some(std::string& out) {
                 return std::size_t{0};
             }
             if (!want) return make_error(Exit::failure, "read", openssl_reason());
-            if (auto st = wait_for(fd_, want, timeout_, "read"); !st) return st.error();
+            if (auto st = wait_for(fd_, want, timeout_, "read", loop_); !st) return st.error();
             continue;
         }
         long n = ::recv(fd_, buf, sizeof buf, 0);
@@ -262,7 +269,7 @@ Result<std::size_t> Connection::read_some(std::string& out) {
         }
         if (n == 0) return std::size_t{0};
         if (errno == EAGAIN || errno == EINTR) {
-            if (auto st = wait_for(fd_, POLLIN, timeout_, "read"); !st) return st.error();
+            if (auto st = wait_for(fd_, POLLIN, timeout_, "read", loop_); !st) return st.error();
             continue;
         }
         return make_error(Exit::failure, "read", std::strerror(errno));

@@ -43,8 +43,9 @@ struct TlsPeer {
 /// by a deadline.
 class Connection {
 public:
-    /// Takes ownership of the connected socket `fd`.
-    Connection(int fd, std::string peer, std::chrono::milliseconds timeout);
+    /// Takes ownership of the connected socket `fd`. Waits end early when
+    /// `loop` takes SIGINT or SIGTERM.
+    Connection(int fd, std::string peer, std::chrono::milliseconds timeout, EventLoop& loop);
     ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -64,12 +65,14 @@ private:
     int fd_;
     std::string peer_;
     std::chrono::milliseconds timeout_;
+    EventLoop& loop_;
     struct Tls;
     std::unique_ptr<Tls> tls_;
 };
 
 /// Connects to the first address that answers within `timeout` (the
 /// relay's, or its proxy's: then Connection::open_tunnel follows).
-Result<std::unique_ptr<Connection>> open_tcp(const std::vector<Address>& addresses, std::chrono::milliseconds timeout);
+Result<std::unique_ptr<Connection>> open_tcp(const std::vector<Address>& addresses, std::chrono::milliseconds timeout,
+                                             EventLoop& loop);
 
 }  // namespace hyco::probe

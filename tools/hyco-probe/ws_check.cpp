@@ -36,7 +36,7 @@ public:
     bool run() {
         started_ = Clock::now();
         ws_->connect();
-        loop_.run_until([&] { return closed_.has_value() || EventLoop::interrupted(); });
+        loop_.run_until([&] { return closed_.has_value() || loop_.interrupted(); });
         if (!closed_) ws_->abort();
         return closed_.has_value();
     }

@@ -21,6 +21,10 @@ Conn::Conn(Relay& r, lws* w, std::uint64_t i) : relay(r), wsi(w), id(i) {}
 
 Conn::~Conn() = default;
 
+int Conn::on_lws(lws*, lws_callback_reasons reason, void* data, std::size_t len) {
+    return relay.on_conn_event(*this, reason, data, len);
+}
+
 void Conn::push_out(std::string bytes) {
     if (bytes.empty() || aborted_) return;
     out_bytes_ += bytes.size();
@@ -148,7 +152,7 @@ int Conn::on_writable(std::string& scratch) {
             // callback): send FIN, then wait for the peer's.
             shut_wr_ = true;
             ::shutdown(lws_get_socket_fd(wsi), SHUT_WR);
-            linger_ = std::make_unique<Timer>(relay.context());
+            linger_ = std::make_unique<Timer>(relay.loop());
             linger_->start(kLinger, [this] { abort(); });
         }
         return 0;

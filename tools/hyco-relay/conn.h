@@ -20,7 +20,7 @@ namespace hyco::relay {
 
 class BridgeEnd;
 class Conn;
-class ControlChannel;
+class ListenerChannel;
 class HttpExchange;
 class PendingSender;
 class Relay;
@@ -43,21 +43,23 @@ public:
     /// The role a handler plays, for Conn::role<T>(): each role class
     /// answers for itself, so that finding a connection's control channel
     /// or held sender is a typed lookup rather than a cast that may fail.
-    virtual ControlChannel* as_control_channel() { return nullptr; }
+    virtual ListenerChannel* as_listener_channel() { return nullptr; }
     virtual PendingSender* as_pending_sender() { return nullptr; }
     virtual BridgeEnd* as_bridge_end() { return nullptr; }
     virtual HttpExchange* as_http_exchange() { return nullptr; }
     virtual WsEndpoint* as_ws_endpoint() { return nullptr; }
 };
 
-class Conn {
+class Conn final : public LwsHandler {
 public:
     /// Output queue sizes that pause and resume the feeding connection.
     static constexpr std::size_t kHighWater = 512 * 1024;
     static constexpr std::size_t kLowWater = 128 * 1024;
 
     Conn(Relay& relay, lws* wsi, std::uint64_t id);
-    ~Conn();
+    ~Conn() override;
+    /// Its socket's lws events, handed to the relay.
+    int on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len) override;
 
     Relay& relay;
     lws* const wsi;
@@ -101,12 +103,12 @@ public:
 
     // --- protocol ---
     Handler* handler() const { return handler_.get(); }
-    /// The handler if it plays role T (ControlChannel, PendingSender,
+    /// The handler if it plays role T (ListenerChannel, PendingSender,
     /// BridgeEnd, HttpExchange or WsEndpoint), else nullptr.
     template <class T>
     T* role() const {
         if (!handler_) return nullptr;
-        if constexpr (std::is_same_v<T, ControlChannel>) return handler_->as_control_channel();
+        if constexpr (std::is_same_v<T, ListenerChannel>) return handler_->as_listener_channel();
         else if constexpr (std::is_same_v<T, PendingSender>) return handler_->as_pending_sender();
         else if constexpr (std::is_same_v<T, BridgeEnd>) return handler_->as_bridge_end();
         else if constexpr (std::is_same_v<T, HttpExchange>) return handler_->as_http_exchange();

@@ -23,7 +23,7 @@ namespace {
 /// Reads one request head within kHeadTimeout.
 class HeadReader : public Handler {
 public:
-    explicit HeadReader(Conn& conn) : timer_(conn.relay.context()) {
+    explicit HeadReader(Conn& conn) : timer_(conn.relay.loop()) {
         timer_.start(kHeadTimeout, [&conn] {
             if (conn.in.empty()) {
                 conn.finish();
@@ -54,7 +54,7 @@ private:
 /// Answers 503 to a connection over --max-connections.
 class OverloadAnswer : public Handler {
 public:
-    explicit OverloadAnswer(Conn& conn) : timer_(conn.relay.context()) {
+    explicit OverloadAnswer(Conn& conn) : timer_(conn.relay.loop()) {
         timer_.start(Conn::kLinger, [&conn] { conn.abort(); });
     }
     void on_input(Conn& conn) override {

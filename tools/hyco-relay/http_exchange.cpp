@@ -10,7 +10,7 @@
 
 #include "core/auth/sas.h"
 #include "core/base/text.h"
-#include "tools/hyco-relay/control_channel.h"
+#include "tools/hyco-relay/listener_channel.h"
 #include "tools/hyco-relay/http_headers.h"
 #include "tools/hyco-relay/http_response.h"
 #include "tools/hyco-relay/relay.h"
@@ -21,7 +21,7 @@ HttpExchange::HttpExchange(Conn& sender, HttpRequest request, control::Request m
                            std::uint64_t listener, std::uint64_t rendezvous)
     : conn_(sender), relay_(sender.relay), request_(std::move(request)), message_(std::move(message)),
       entity_(std::move(entity)), listener_(listener), rendezvous_(rendezvous),
-      timer_(std::make_unique<Timer>(sender.relay.context())) {
+      timer_(std::make_unique<Timer>(sender.relay.loop())) {
     keep_alive_ = request_.minor_version >= 1 ? !request_.has_token("Connection", "close")
                                               : request_.has_token("Connection", "keep-alive");
     conn_.relay.registry().add_exchange(message_.id, this);
@@ -92,7 +92,7 @@ void HttpExchange::read_body() {
 }
 
 void HttpExchange::send_small() {
-    ControlChannel* ch = channel() ? channel()->role<ControlChannel>() : nullptr;
+    ListenerChannel* ch = channel() ? channel()->role<ListenerChannel>() : nullptr;
     if (!ch) {
         fail(502, "BadGateway: the listener went away before the request could be delivered.");
         return;
@@ -123,7 +123,7 @@ void HttpExchange::arm_response_timer() {
 }
 
 void HttpExchange::send_pointer() {
-    ControlChannel* ch = channel() ? channel()->role<ControlChannel>() : nullptr;
+    ListenerChannel* ch = channel() ? channel()->role<ListenerChannel>() : nullptr;
     if (!ch) {
         fail(502, "BadGateway: the listener went away before the request could be delivered.");
         return;
@@ -240,7 +240,7 @@ void HttpExchange::on_body_data(std::string_view data, Conn& channel) {
     // behind. The control channel serves every sender of the listener and
     // is never paused for one; a response there is at most 64 KiB, and this
     // sender is not read further until it has caught up (complete()).
-    if (channel.role<ControlChannel>()) conn_.throttle(conn_);
+    if (channel.role<ListenerChannel>()) conn_.throttle(conn_);
     else conn_.throttle(channel);
 }
 
@@ -267,7 +267,7 @@ void HttpExchange::release(bool keep_rendezvous) {
     timer_->cancel();
     conn_.relay.registry().remove_exchange(message_.id);
     if (Conn* c = conn_.relay.find(listener_))
-        if (auto* ch = c->role<ControlChannel>()) ch->untrack(message_.id);
+        if (auto* ch = c->role<ListenerChannel>()) ch->untrack(message_.id);
     if (Conn* rv = conn_.relay.find(rendezvous_)) {
         if (keep_rendezvous) {
             conn_.relay.registry().keep_rendezvous(conn_.id, {rv->id, listener_, entity_});

@@ -12,7 +12,7 @@
 #include "core/relay/relay_uri.h"
 #include "tools/hyco-relay/answers.h"
 #include "tools/hyco-relay/auth.h"
-#include "tools/hyco-relay/control_channel.h"
+#include "tools/hyco-relay/listener_channel.h"
 #include "tools/hyco-relay/http_exchange.h"
 #include "tools/hyco-relay/http_headers.h"
 #include "tools/hyco-relay/http_response.h"
@@ -55,14 +55,8 @@ private:
     }
 
     void on_text(std::string message) override {
-        end_awaited_body();
-        if (conn_.relay.is_verbose())
-            conn_.relay.verbose(fmt::format("{}: <- {}", conn_.label, sas::redact_in(message.substr(0, 2048))));
-        auto parsed = control::parse(message);
-        if (!parsed) {
-            conn_.relay.log(fmt::format("{}: ignoring a message: {}", conn_.label, parsed.error().message()));
-            return;
-        }
+        auto parsed = read_message(message);
+        if (!parsed) return;
         if (const auto* r = std::get_if<control::Response>(&*parsed)) handle_response(*r);
     }
 
@@ -72,7 +66,7 @@ private:
 /// True while the control channel `listener` is online on entity `e`.
 bool online_on(Relay& relay, const Entity& e, std::uint64_t listener) {
     Conn* c = relay.find(listener);
-    if (!c || c->closing() || !c->role<ControlChannel>()) return false;
+    if (!c || c->closing() || !c->role<ListenerChannel>()) return false;
     for (const ListenerRef& ref : e.listeners)
         if (ref.conn == listener) return true;
     return false;

@@ -1,12 +1,11 @@
-// The loop: one lws context whose vhost adopts every accepted socket in the
-// raw-socket role (so the relay, not lws, answers upgrades), a signalfd
-// adopted into the same loop for SIGINT/SIGTERM/SIGUSR1, and the banner.
+// The loop: core's EventLoop as a server whose vhost adopts every accepted
+// socket in the raw-socket role (so the relay, not lws, answers upgrades)
+// and reports SIGINT/SIGTERM/SIGUSR1; admission, shutdown and the banner.
 #include "tools/hyco-relay/relay.h"
 
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -27,16 +26,6 @@
 
 namespace hyco::relay {
 namespace {
-
-int lws_callback(lws* wsi, enum lws_callback_reasons reason, void*, void* in, size_t len) {
-    auto* relay = static_cast<Relay*>(lws_context_user(lws_get_context(wsi)));
-    return relay ? relay->on_callback(wsi, static_cast<int>(reason), in, len) : 0;
-}
-
-const lws_protocols kProtocols[] = {
-    {"hyco-relay", lws_callback, 0, 0, 0, nullptr, 0},
-    {nullptr, nullptr, 0, 0, 0, nullptr, 0},
-};
 
 void lws_log(int, const char* line) {
     std::string_view l = line;
@@ -59,8 +48,8 @@ int peer_port(lws* wsi) {
 Relay::Relay(Config config) : config_(std::move(config)), registry_(config_) {}
 
 Relay::~Relay() {
-    if (context_) lws_context_destroy(context_);
-    if (signal_fd_ >= 0) ::close(signal_fd_);
+    // First: closing the loop reports every connection's close to us.
+    loop_.reset();
     if (!tls_dir_.empty()) remove_generated({tls_dir_, tls_dir_ + "/cert.pem", tls_dir_ + "/key.pem"});
 }
 
@@ -140,16 +129,10 @@ bool is_loopback(const std::string& numeric) {
 
 }  // namespace
 
-Status Relay::create_context() {
+Status Relay::create_loop() {
     auto bind = resolve_bind(config_.bind_host, config_.port);
     if (!bind) return bind.error();
     bind_address_ = bind->numeric;
-    // lws's own lines are for debugging the relay: they appear (prefixed
-    // "hyco-relay: lws:") only with --verbose, or with the level bits in
-    // HYCO_RELAY_LWS_LOG. Every failure a user must see is reported by the
-    // relay itself, with the option or file at fault.
-    const char* lws_level = std::getenv("HYCO_RELAY_LWS_LOG");
-    lws_set_log_level(lws_level ? std::atoi(lws_level) : config_.verbose ? LLL_ERR | LLL_WARN : 0, lws_log);
     std::string cert = config_.cert_file, key = config_.key_file;
     if (!cert.empty())
         if (auto st = check_tls_files(cert, key); !st) return st;
@@ -160,63 +143,38 @@ Status Relay::create_context() {
         cert = gen->cert_file;
         key = gen->key_file;
     }
-    lws_context_creation_info info;
-    std::memset(&info, 0, sizeof info);
-    info.port = config_.port;
-    // lws 4.1.6 takes iface as an interface name or a numeric address, but
-    // with IPv6 enabled it writes an IPv4 literal into an IPv6 socket
-    // address at the wrong offset (lws_interface_to_sa) and binds [::]:
-    // every interface. An IPv4 address therefore gets an IPv4-only vhost.
-    info.iface = bind_address_.c_str();
-    info.protocols = kProtocols;
-    info.vhost_name = "hyco-relay";
-    // Accepted sockets go to the raw role: lws cannot hold a ws upgrade open.
-    info.options = LWS_SERVER_OPTION_ADOPT_APPLY_LISTEN_ACCEPT_CONFIG;
-    if (bind->family == AF_INET) info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
-    info.listen_accept_role = "raw-skt";
-    info.listen_accept_protocol = "hyco-relay";
-    info.user = this;
-    info.pt_serv_buf_size = 256 * 1024;  // the most one read takes
-    // lws's connection-setup timeout: it bounds the TLS handshake and, in the
-    // raw role, the wait for the first bytes after it (Conn::on_received
-    // clears it). The same window a plain connection gets for its head.
-    info.timeout_secs = static_cast<unsigned>(std::chrono::duration_cast<std::chrono::seconds>(kHeadTimeout).count());
+    LoopOptions o;
+    ServerOptions& srv = o.server.emplace();
+    srv.iface = bind_address_;
+    srv.port = config_.port;
+    srv.ipv4_only = bind->family == AF_INET;
     if (config_.ns.tls) {
-        info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-        info.ssl_cert_filepath = cert.c_str();
-        info.ssl_private_key_filepath = key.c_str();
-        // Offer only HTTP/1.1: an h2 ALPN choice would hand the socket to lws's h2 role.
-        info.alpn = "http/1.1";
+        srv.cert_file = cert;
+        srv.key_file = key;
     }
-    context_ = lws_create_context(&info);
-    if (!context_)
+    // The same window a plain connection gets for its head.
+    srv.setup_timeout = std::chrono::duration_cast<std::chrono::seconds>(kHeadTimeout);
+    srv.acceptor = this;
+    o.status_signal = true;
+    // lws's own lines are for debugging the relay: they appear (prefixed
+    // "hyco-relay: lws:") only with --verbose, or with the level bits in
+    // HYCO_RELAY_LWS_LOG. Every failure a user must see is reported by the
+    // relay itself, with the option or file at fault.
+    const char* lws_level = std::getenv("HYCO_RELAY_LWS_LOG");
+    o.lws_log_level = lws_level ? std::atoi(lws_level) : config_.verbose ? LLL_ERR | LLL_WARN : 0;
+    o.lws_log = lws_log;
+    auto loop = EventLoop::create(std::move(o));
+    if (!loop)
         return make_error(Exit::failure, fmt::format("cannot listen on {} port {}", config_.bind_host, config_.port),
                           "the address is in use or not available (or the TLS files are unusable)");
-    vhost_ = lws_get_vhost_by_name(context_, "hyco-relay");
-    if (!vhost_) return make_error(Exit::failure, "starting the relay", "lws created no vhost");
-    int port = lws_get_vhost_listen_port(vhost_);
-    if (port <= 0) return make_error(Exit::failure, "starting the relay", "no listening port");
-    port_ = static_cast<std::uint16_t>(port);
+    loop_ = std::move(*loop);
+    port_ = loop_->listen_port();
+    loop_->on_signal([this](int signo) { on_signal(signo); });
     return {};
 }
 
 Status Relay::run() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGUSR1);
-    // Signals arrive as readable data on a descriptor in the loop: no handler
-    // and no global flag needed.
-    sigprocmask(SIG_BLOCK, &set, nullptr);
-    signal(SIGPIPE, SIG_IGN);
-    signal_fd_ = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-    if (signal_fd_ < 0) return make_error(Exit::failure, "signalfd", std::strerror(errno));
-    if (auto st = create_context(); !st) return st;
-    lws_sock_file_fd_type fd;
-    fd.filefd = signal_fd_;
-    if (!lws_adopt_descriptor_vhost(vhost_, LWS_ADOPT_RAW_FILE_DESC, fd, "hyco-relay", nullptr))
-        return make_error(Exit::failure, "starting the relay", "cannot watch signals in the loop");
+    if (auto st = create_loop(); !st) return st;
 
     for (const std::string& line : config_.banner_lines(port_)) std::cout << line << '\n';
     std::cout.flush();
@@ -229,36 +187,32 @@ Status Relay::run() {
                         bind_address_ == "0.0.0.0" || bind_address_ == "::" ? "every interface" : bind_address_,
                         config_.status_public ? " and the public status page" : ""));
 
-    Timer stop_timer(context_);
+    Timer stop_timer(*loop_);
     bool stop_now = false;
-    while (!(stopping_ && (conns_.empty() || stop_now))) {
-        if (lws_service(context_, 0) < 0) break;
+    loop_->run_until([&] {
         after_callback();
         if (stopping_ && !stop_timer.pending() && !stop_now)
             stop_timer.start(std::chrono::milliseconds(2000), [&stop_now] { stop_now = true; });
-    }
+        return stopping_ && (conns_.empty() || stop_now);
+    });
     stop_timer.cancel();
     log("stopped");
     return {};
 }
 
-void Relay::handle_signals() {
-    signalfd_siginfo si;
-    while (::read(signal_fd_, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
-        if (si.ssi_signo == SIGUSR1) {
-            log("status: " + status_json());
-            continue;
-        }
-        if (stopping_) {
-            log("second signal: closing everything now");
-            for (auto& [id, c] : conns_) c->abort();
-            continue;
-        }
-        log(fmt::format("{} received: closing {} connection(s)", si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM",
-                        conns_.size()));
-        interrupted_ = true;
-        begin_shutdown();
+void Relay::on_signal(int signo) {
+    if (signo == SIGUSR1) {
+        log("status: " + status_json());
+        return;
     }
+    if (stopping_) {
+        log("second signal: closing everything now");
+        for (auto& [id, c] : conns_) c->abort();
+        return;
+    }
+    log(fmt::format("{} received: closing {} connection(s)", signo == SIGINT ? "SIGINT" : "SIGTERM", conns_.size()));
+    interrupted_ = true;
+    begin_shutdown();
 }
 
 void Relay::begin_shutdown() {
@@ -267,7 +221,7 @@ void Relay::begin_shutdown() {
         if (c->role<WsEndpoint>()) c->ws_close(ws::close_code::going_away, "relay shutting down");
         c->finish();
     }
-    lws_cancel_service(context_);
+    lws_cancel_service(loop_->context());
 }
 
 bool Relay::admit(bool answer_503) {
@@ -293,66 +247,59 @@ void Relay::after_callback() {
     graveyard_.clear();
 }
 
-int Relay::on_callback(lws* wsi, int reason, void* in, std::size_t len) {
+int Relay::on_lws(lws* wsi, lws_callback_reasons reason, void*, std::size_t) {
     ++depth_;
     int rc = 0;
     try {
-        Conn* c = static_cast<Conn*>(lws_get_opaque_user_data(wsi));
+        if (reason == LWS_CALLBACK_FILTER_NETWORK_CONNECTION) {
+            // Before adoption: non-zero makes lws close the socket.
+            if (!admit(false)) rc = 1;
+        } else if (reason == LWS_CALLBACK_RAW_ADOPT) {
+            adopt(wsi);
+        }
+    } catch (const std::exception& e) {
+        log(fmt::format("internal error: {}; dropping the connection", e.what()));
+        rc = -1;
+    }
+    if (--depth_ == 0) after_callback();
+    return rc;
+}
+
+void Relay::adopt(lws* wsi) {
+    bool over = !admit(true);
+    std::uint64_t id = next_id_++;
+    auto conn = std::make_unique<Conn>(*this, wsi, id);
+    char buf[64] = {0};
+    lws_get_peer_simple(wsi, buf, sizeof buf);
+    std::string_view peer = buf;
+    // The listen socket is dual-stack: show IPv4 peers as IPv4.
+    if (peer.rfind("::ffff:", 0) == 0 && peer.find('.') != std::string_view::npos) peer.remove_prefix(7);
+    conn->peer_address = std::string(peer);
+    conn->peer_port = peer_port(wsi);
+    conn->opened_at = unix_now();
+    conn->label = fmt::format("#{} from {}", id, conn->peer_address);
+    conn->set_handler(over ? make_overload_answer(*conn) : make_head_reader(*conn));
+    lws_set_opaque_user_data(wsi, static_cast<LwsHandler*>(conn.get()));
+    conns_[id] = std::move(conn);
+    if (stopping_) conns_[id]->abort();
+}
+
+int Relay::on_conn_event(Conn& c, lws_callback_reasons reason, void* in, std::size_t len) {
+    ++depth_;
+    int rc = 0;
+    try {
         switch (reason) {
-            case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
-                // Before adoption: non-zero makes lws close the socket.
-                if (!admit(false)) rc = 1;
-                break;
-            case LWS_CALLBACK_RAW_ADOPT: {
-                bool over = !admit(true);
-                std::uint64_t id = next_id_++;
-                auto conn = std::make_unique<Conn>(*this, wsi, id);
-                char buf[64] = {0};
-                lws_get_peer_simple(wsi, buf, sizeof buf);
-                std::string_view peer = buf;
-                // The listen socket is dual-stack: show IPv4 peers as IPv4.
-                if (peer.rfind("::ffff:", 0) == 0 && peer.find('.') != std::string_view::npos) peer.remove_prefix(7);
-                conn->peer_address = std::string(peer);
-                conn->peer_port = peer_port(wsi);
-                conn->opened_at = unix_now();
-                conn->label = fmt::format("#{} from {}", id, conn->peer_address);
-                conn->set_handler(over ? make_overload_answer(*conn) : make_head_reader(*conn));
-                lws_set_opaque_user_data(wsi, conn.get());
-                conns_[id] = std::move(conn);
-                if (stopping_) conns_[id]->abort();
-                break;
-            }
             case LWS_CALLBACK_RAW_RX:
-                if (c && in && len) {
-                    c->on_received(static_cast<const char*>(in), len);
-                    c->dispatch();
+                if (in && len) {
+                    c.on_received(static_cast<const char*>(in), len);
+                    c.dispatch();
                 }
                 break;
             case LWS_CALLBACK_RAW_WRITEABLE:
-                if (c) rc = c->on_writable(scratch_);
+                rc = c.on_writable(scratch_);
                 break;
             case LWS_CALLBACK_RAW_CLOSE:
-                if (c) {
-                    c->on_closed();
-                    if (auto kept = registry_.take_rendezvous(c->id))
-                        if (Conn* rv = find(kept->rendezvous)) {
-                            rv->ws_close(ws::close_code::going_away, "");
-                            rv->finish();
-                        }
-                    verbose(fmt::format("{}: closed after {}s, {} bytes in, {} bytes out", c->label,
-                                        unix_now() - c->opened_at, c->bytes_in, c->bytes_out));
-                    lws_set_opaque_user_data(wsi, nullptr);
-                    conns_.erase(c->id);
-                    if (overloaded_ && conns_.size() < static_cast<std::size_t>(config_.max_connections)) {
-                        overloaded_ = false;
-                        log(fmt::format("accepting connections again; {} were turned away at --max-connections {}",
-                                        turned_away_, config_.max_connections));
-                        turned_away_ = 0;
-                    }
-                }
-                break;
-            case LWS_CALLBACK_RAW_RX_FILE:
-                handle_signals();
+                closed(c);
                 break;
             default:
                 break;
@@ -363,6 +310,26 @@ int Relay::on_callback(lws* wsi, int reason, void* in, std::size_t len) {
     }
     if (--depth_ == 0) after_callback();
     return rc;
+}
+
+void Relay::closed(Conn& c) {
+    c.on_closed();
+    if (auto kept = registry_.take_rendezvous(c.id))
+        if (Conn* rv = find(kept->rendezvous)) {
+            rv->ws_close(ws::close_code::going_away, "");
+            rv->finish();
+        }
+    verbose(fmt::format("{}: closed after {}s, {} bytes in, {} bytes out", c.label, unix_now() - c.opened_at,
+                        c.bytes_in, c.bytes_out));
+    lws_set_opaque_user_data(c.wsi, nullptr);
+    std::uint64_t id = c.id;
+    conns_.erase(id);  // destroys c
+    if (overloaded_ && conns_.size() < static_cast<std::size_t>(config_.max_connections)) {
+        overloaded_ = false;
+        log(fmt::format("accepting connections again; {} were turned away at --max-connections {}", turned_away_,
+                        config_.max_connections));
+        turned_away_ = 0;
+    }
 }
 
 }  // namespace hyco::relay

@@ -1,6 +1,6 @@
-// The relay service: owns the lws context (one loop, raw-socket role for
-// every accepted connection), the connections, the registry and the
-// signals; routes each request head to a protocol handler.
+// The relay service: runs on core's EventLoop as a server (raw-socket role
+// for every accepted connection), owns the connections and the registry,
+// and routes each request head to a protocol handler.
 #pragma once
 
 #include <cstdint>
@@ -13,16 +13,17 @@
 #include <libwebsockets.h>
 
 #include "core/base/error.h"
+#include "core/io/event_loop.h"
 #include "tools/hyco-relay/config.h"
 #include "tools/hyco-relay/conn.h"
 #include "tools/hyco-relay/registry.h"
 
 namespace hyco::relay {
 
-class Relay {
+class Relay final : public LwsHandler {
 public:
     explicit Relay(Config config);
-    ~Relay();
+    ~Relay() override;
     Relay(const Relay&) = delete;
     Relay& operator=(const Relay&) = delete;
 
@@ -34,7 +35,7 @@ public:
 
     const Config& config() const { return config_; }
     Registry& registry() { return registry_; }
-    lws_context* context() const { return context_; }
+    EventLoop& loop() const { return *loop_; }
 
     Conn* find(std::uint64_t id) const;
     /// Diagnostics on stderr, "hyco-relay: ..."; verbose() only with --verbose.
@@ -55,12 +56,16 @@ public:
     /// The status report: entities, listeners, open connections (JSON).
     std::string status_json() const;
 
-    // lws glue (public for the C callback).
-    int on_callback(lws* wsi, int reason, void* in, std::size_t len);
+    /// A new socket: admission (FILTER_NETWORK_CONNECTION) and adoption.
+    int on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len) override;
+    /// An accepted connection's own lws events (from Conn::on_lws).
+    int on_conn_event(Conn& c, lws_callback_reasons reason, void* in, std::size_t len);
 
 private:
-    Status create_context();
-    void handle_signals();
+    Status create_loop();
+    void on_signal(int signo);
+    void adopt(lws* wsi);
+    void closed(Conn& c);
     void begin_shutdown();
     void after_callback();
     /// Whether a new connection may be accepted (counts refusals, logs the
@@ -69,11 +74,9 @@ private:
 
     Config config_;
     Registry registry_;
-    lws_context* context_ = nullptr;
-    lws_vhost* vhost_ = nullptr;
+    std::unique_ptr<EventLoop> loop_;
     std::uint16_t port_ = 0;
     std::string bind_address_;  ///< --host resolved to a numeric address
-    int signal_fd_ = -1;
     std::string tls_dir_;  ///< generated certificate files, removed at exit
     std::map<std::uint64_t, std::unique_ptr<Conn>> conns_;
     std::uint64_t next_id_ = 1;
@@ -85,7 +88,6 @@ private:
     bool interrupted_ = false;
     bool overloaded_ = false;        ///< at --max-connections since the last log line
     std::uint64_t turned_away_ = 0;  ///< connections answered 503 or closed meanwhile
-    lws_usec_t stop_deadline_ = 0;
 };
 
 }  // namespace hyco::relay

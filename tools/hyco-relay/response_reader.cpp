@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/auth/sas.h"
+
 #include "tools/hyco-relay/http_exchange.h"
 #include "tools/hyco-relay/relay.h"
 
@@ -18,6 +20,18 @@ void ResponseReader::handle_response(const control::Response& r) {
         x->on_response(r, conn_);
     }
     if (r.body) body_for_ = r.request_id;
+}
+
+std::optional<control::Message> ResponseReader::read_message(const std::string& text) {
+    end_awaited_body();
+    if (conn_.relay.is_verbose())
+        conn_.relay.verbose(fmt::format("{}: <- {}", conn_.label, sas::redact_in(text.substr(0, 2048))));
+    auto parsed = control::parse(text);
+    if (!parsed) {
+        conn_.relay.log(fmt::format("{}: ignoring a message: {}", conn_.label, parsed.error().message()));
+        return std::nullopt;
+    }
+    return std::move(*parsed);
 }
 
 void ResponseReader::end_awaited_body() {

@@ -3,6 +3,7 @@
 // binary message with the body, streamed to the waiting sender.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "core/relay/control_message.h"
@@ -17,12 +18,16 @@ public:
 protected:
     /// Routes a `response` to its exchange and expects its body next.
     void handle_response(const control::Response& response);
-    /// A text message arrived: any awaited body is then known to be absent.
-    void end_awaited_body();
+    /// A text message arrived: ends any awaited body (it is then known to
+    /// be absent), logs the message with -v (tokens redacted) and parses it;
+    /// one that does not parse is logged and ignored (nullopt).
+    std::optional<control::Message> read_message(const std::string& text);
     void on_binary_data(std::string_view data) override;
     void on_binary_end() override;
 
 private:
+    void end_awaited_body();
+
     std::string body_for_;  ///< exchange id whose body is the next binary message
 };
 

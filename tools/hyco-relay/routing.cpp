@@ -7,7 +7,7 @@
 #include "core/base/text.h"
 #include "core/relay/relay_uri.h"
 #include "tools/hyco-relay/answers.h"
-#include "tools/hyco-relay/control_channel.h"
+#include "tools/hyco-relay/listener_channel.h"
 #include "tools/hyco-relay/relay.h"
 
 namespace hyco::relay {
@@ -95,7 +95,7 @@ Conn* pick_listener(Conn& conn, Entity& e, const HttpRequest& req, NoListener& w
     std::vector<Conn*> eligible;
     for (const ListenerRef& ref : e.listeners) {
         Conn* c = conn.relay.find(ref.conn);
-        auto* channel = c && !c->closing() ? c->role<ControlChannel>() : nullptr;
+        auto* channel = c && !c->closing() ? c->role<ListenerChannel>() : nullptr;
         if (!channel) continue;
         ++online;
         if (!allowed.empty() && !contains(allowed, ref.id)) continue;

@@ -46,7 +46,7 @@ enum class NoListener { none, filtered, busy };
 /// A listener to route to, chosen at random among the online ones that pass
 /// the sender's Microsoft-Relay-AllowedListeners / -DisallowedListeners
 /// filters (lists of listener sb-hc-ids) and whose control channel is not
-/// backed up (ControlChannel::backed_up). nullptr if none; `why` then says
+/// backed up (ListenerChannel::backed_up). nullptr if none; `why` then says
 /// whether there was no listener, the filters excluded every online one, or
 /// every eligible one is backed up.
 Conn* pick_listener(Conn& conn, Entity& entity, const HttpRequest& request, NoListener& why);

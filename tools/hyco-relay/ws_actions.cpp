@@ -10,7 +10,7 @@
 #include "core/relay/relay_uri.h"
 #include "tools/hyco-relay/answers.h"
 #include "tools/hyco-relay/auth.h"
-#include "tools/hyco-relay/control_channel.h"
+#include "tools/hyco-relay/listener_channel.h"
 #include "tools/hyco-relay/http_response.h"
 #include "tools/hyco-relay/relay.h"
 #include "tools/hyco-relay/routing.h"
@@ -42,7 +42,7 @@ void route_listen(Conn& conn, const HttpRequest& req, const std::vector<std::str
     conn.write(upgrade_response(*req.header("Sec-WebSocket-Key"), ""));
     conn.label = fmt::format("listener {} #{} ({})", e->path, conn.id, listener_id);
     relay.verbose(fmt::format("{}: online, token valid until {}", conn.label, format_utc(a.token->expiry)));
-    conn.set_handler(std::make_unique<ControlChannel>(conn, e->path, listener_id, host, a.token->expiry));
+    conn.set_handler(std::make_unique<ListenerChannel>(conn, e->path, listener_id, host, a.token->expiry));
 }
 
 void route_connect(Conn& conn, const HttpRequest& req, const std::vector<std::string>& segs,
@@ -64,7 +64,7 @@ void route_connect(Conn& conn, const HttpRequest& req, const std::vector<std::st
     if (!listener && why == NoListener::busy) return refuse_busy(conn, e->path, false);
     if (!listener)
         return refuse(conn, 404, fmt::format("EndpointNotFound: no listener is connected to '{}'.", e->path));
-    auto* channel = listener->role<ControlChannel>();
+    auto* channel = listener->role<ListenerChannel>();
     std::string id = relay.registry().new_id(tracking_prefix(params));
     control::Accept accept;
     std::string suffix_enc = suffix.empty() ? "" : "/" + encode_entity_path(suffix.substr(1));

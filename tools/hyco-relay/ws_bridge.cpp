@@ -12,7 +12,7 @@ namespace hyco::relay {
 
 PendingSender::PendingSender(Conn& conn, std::string id, std::string entity, std::string key, std::string offered)
     : conn_(conn), id_(std::move(id)), entity_(std::move(entity)), key_(std::move(key)), offered_(std::move(offered)),
-      timer_(std::make_unique<Timer>(conn.relay.context())) {
+      timer_(std::make_unique<Timer>(conn.relay.loop())) {
     auto timeout = conn.relay.config().rendezvous_timeout;
     timer_->start(timeout, [this, timeout] {
         conn_.relay.registry().take_accept(id_);

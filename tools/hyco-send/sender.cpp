@@ -102,15 +102,16 @@ Status run_sender(const SenderConfig& cfg, int stdin_fd, int stdout_fd) {
     copier.start();
 
     bool interrupted = false;
-    std::chrono::steady_clock::time_point give_up;
+    bool gave_up = false;
+    Timer give_up(loop);
     loop.run_until([&] {
-        if (EventLoop::interrupted() && !interrupted) {
+        if (loop.interrupted() && !interrupted) {
             interrupted = true;
-            give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+            // A clean close gets two seconds; a stuck consumer does not hold us.
+            give_up.start(std::chrono::seconds(2), [&] { gave_up = true; });
             copier.abort(make_error(Exit::interrupted, "", "interrupted"));
         }
-        // A clean close gets two seconds; a stuck consumer does not hold us.
-        return result.has_value() || (interrupted && std::chrono::steady_clock::now() > give_up);
+        return result.has_value() || gave_up;
     });
     progress_timer.cancel();
     Status final = interrupted ? Status(make_error(Exit::interrupted, "", "interrupted"))

@@ -1,7 +1,7 @@
 // Control-channel behaviour. Invalid JSON and unknown commands from a
 // listener are logged and ignored rather than fatal: real listeners are
 // tolerant in the same way, and a relay that hangs up is harder to debug.
-#include "tools/hyco-relay/control_channel.h"
+#include "tools/hyco-relay/listener_channel.h"
 
 #include <fmt/format.h>
 
@@ -14,19 +14,19 @@
 
 namespace hyco::relay {
 
-ControlChannel::ControlChannel(Conn& conn, std::string entity, std::string listener_id, std::string request_host,
+ListenerChannel::ListenerChannel(Conn& conn, std::string entity, std::string listener_id, std::string request_host,
                                std::int64_t token_expiry)
     : ResponseReader(conn, control::kMaxMessageSize), entity_(std::move(entity)),
       listener_id_(std::move(listener_id)), request_host_(std::move(request_host)), expiry_(token_expiry),
-      expiry_timer_(std::make_unique<Timer>(conn.relay.context())),
-      idle_timer_(std::make_unique<Timer>(conn.relay.context())), last_heard_(std::chrono::steady_clock::now()) {
+      expiry_timer_(std::make_unique<Timer>(conn.relay.loop())),
+      idle_timer_(std::make_unique<Timer>(conn.relay.loop())), last_heard_(std::chrono::steady_clock::now()) {
     arm_expiry();
     arm_idle(conn.relay.config().idle_timeout);
 }
 
-ControlChannel::~ControlChannel() = default;
+ListenerChannel::~ListenerChannel() = default;
 
-void ControlChannel::arm_expiry() {
+void ListenerChannel::arm_expiry() {
     std::int64_t now_ms = unix_now() * 1000;
     auto due = std::chrono::milliseconds(expiry_ * 1000 - now_ms) + conn_.relay.config().token_grace;
     if (due.count() < 1) due = std::chrono::milliseconds(1);
@@ -37,14 +37,14 @@ void ControlChannel::arm_expiry() {
     });
 }
 
-void ControlChannel::on_input(Conn& conn) {
+void ListenerChannel::on_input(Conn& conn) {
     // Any bytes count, keep-alive Ping or Pong included. The timer is not
     // re-armed here on every read; when it fires it looks at last_heard_.
     last_heard_ = std::chrono::steady_clock::now();
     ResponseReader::on_input(conn);
 }
 
-void ControlChannel::arm_idle(std::chrono::milliseconds delay) {
+void ListenerChannel::arm_idle(std::chrono::milliseconds delay) {
     auto limit = conn_.relay.config().idle_timeout;
     if (limit.count() <= 0) return;
     idle_timer_->start(delay, [this, limit] {
@@ -58,7 +58,7 @@ void ControlChannel::arm_idle(std::chrono::milliseconds delay) {
     });
 }
 
-void ControlChannel::send(const control::Message& message, const std::string* body) {
+void ListenerChannel::send(const control::Message& message, const std::string* body) {
     std::string text = control::serialize(message);
     if (conn_.relay.is_verbose())
         conn_.relay.verbose(fmt::format("{}: -> {}", conn_.label, sas::redact_in(text)));
@@ -66,15 +66,9 @@ void ControlChannel::send(const control::Message& message, const std::string* bo
     if (body) conn_.ws_frame(ws::Opcode::binary, true, *body);
 }
 
-void ControlChannel::on_text(std::string message) {
-    end_awaited_body();
-    if (conn_.relay.is_verbose())
-        conn_.relay.verbose(fmt::format("{}: <- {}", conn_.label, sas::redact_in(message.substr(0, 2048))));
-    auto parsed = control::parse(message);
-    if (!parsed) {
-        conn_.relay.log(fmt::format("{}: ignoring a message: {}", conn_.label, parsed.error().message()));
-        return;
-    }
+void ListenerChannel::on_text(std::string message) {
+    auto parsed = read_message(message);
+    if (!parsed) return;
     if (const auto* r = std::get_if<control::RenewToken>(&*parsed)) {
         renew(r->token);
     } else if (const auto* resp = std::get_if<control::Response>(&*parsed)) {
@@ -86,7 +80,7 @@ void ControlChannel::on_text(std::string message) {
     }
 }
 
-void ControlChannel::renew(const std::string& token) {
+void ListenerChannel::renew(const std::string& token) {
     AuthResult a = check_token(conn_.relay.config(), token, entity_, request_host_, kListen, unix_now());
     if (!a.ok()) {
         conn_.relay.log(fmt::format("{}: renewToken refused: {}", conn_.label, a.refused->reason));
@@ -99,7 +93,7 @@ void ControlChannel::renew(const std::string& token) {
     conn_.relay.verbose(fmt::format("{}: token renewed until {}", conn_.label, format_utc(expiry_)));
 }
 
-void ControlChannel::on_closed(Conn&) {
+void ListenerChannel::on_closed(Conn&) {
     expiry_timer_->cancel();
     idle_timer_->cancel();
     conn_.relay.registry().remove_listener(entity_, conn_.id);

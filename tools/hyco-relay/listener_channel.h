@@ -16,14 +16,14 @@
 
 namespace hyco::relay {
 
-class ControlChannel : public ResponseReader {
+class ListenerChannel : public ResponseReader {
 public:
-    ControlChannel(Conn& conn, std::string entity, std::string listener_id, std::string request_host,
+    ListenerChannel(Conn& conn, std::string entity, std::string listener_id, std::string request_host,
                    std::int64_t token_expiry);
-    ~ControlChannel() override;
+    ~ListenerChannel() override;
 
     const char* kind() const override { return "listener"; }
-    ControlChannel* as_control_channel() override { return this; }
+    ListenerChannel* as_listener_channel() override { return this; }
     void on_input(Conn& conn) override;
     void on_closed(Conn& conn) override;
 
