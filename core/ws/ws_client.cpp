@@ -385,22 +385,24 @@ void WsClient::feed(std::string_view bytes) {
         rx_stash_.append(bytes);
         return;
     }
-    if (!decoder_.feed(bytes, *this)) {
-        // Tell the peer why, then hang up (RFC 6455 §7.1.7).
-        queue_.clear();
-        queue_.close(decoder_.error_code(), decoder_.error());
-        finishing_ = true;
+    if (!rx_.feed(bytes)) return;  // the peer's Close, or a violation
+    if (rx_.stopped()) {
+        rx_.resume();
+        if (paused_ && !peer_closed_) rx_stash_.assign(bytes.substr(rx_.consumed()));
+    }
+}
+
+void WsClient::ws_violation(std::uint16_t code, const std::string& why) {
+    // Tell the peer why, then hang up (RFC 6455 §7.1.7).
+    queue_.clear();
+    queue_.close(code, why);
+    finishing_ = true;
+    if (!abort_reason_)
         abort_reason_ = make_error(Exit::failure, "connection to " + sas::redact_in(target_.url()),
-                                   "the peer broke the WebSocket protocol: " + decoder_.error());
-        if (close_sent_) hangup_ = true;
-        peer_closed_ = true;  // read no more; hang up once the Close is out
-        want_write();
-        return;
-    }
-    if (decoder_.stopped()) {
-        decoder_.resume();
-        if (paused_ && !peer_closed_) rx_stash_.assign(bytes.substr(decoder_.consumed()));
-    }
+                                   "the peer broke the WebSocket protocol: " + why);
+    if (close_sent_) hangup_ = true;
+    peer_closed_ = true;  // read no more; hang up once the Close is out
+    want_write();
 }
 
 void WsClient::frame_begin(const ws::FrameHeader& h) {
@@ -413,30 +415,22 @@ void WsClient::frame_begin(const ws::FrameHeader& h) {
 void WsClient::frame_data(std::string_view payload) {
     frame_left_ -= payload.size();
     events_.ws_data(*this, payload, frame_fin_ && frame_left_ == 0, msg_binary_);
-    if (paused_ || closed_ || hangup_) decoder_.stop();
+    if (paused_ || closed_ || hangup_) rx_.stop();
 }
 
 void WsClient::frame_end() {
     if (frame_empty_) {
         events_.ws_data(*this, {}, frame_fin_, msg_binary_);
-        if (paused_ || closed_ || hangup_) decoder_.stop();
+        if (paused_ || closed_ || hangup_) rx_.stop();
     }
 }
 
-void WsClient::control_frame(ws::Opcode op, std::string_view payload) {
-    if (op == ws::Opcode::ping) {
-        queue_.pong(std::string(payload));
-        want_write();
-        return;
-    }
-    if (op == ws::Opcode::pong) return;
-    std::uint16_t code = 0;
-    std::string reason;
-    decoder_.stop();
-    if (!ws::parse_close_payload(payload, code, reason)) {
-        fail(make_error(Exit::failure, "connection to " + sas::redact_in(target_.url()), "malformed Close frame"));
-        return;
-    }
+void WsClient::ws_ping(std::string_view payload) {
+    queue_.pong(std::string(payload));
+    want_write();
+}
+
+void WsClient::ws_close(std::uint16_t code, const std::string& reason) {
     peer_closed_ = true;
     result_.code = code;
     result_.reason = reason;

@@ -25,6 +25,7 @@
 #include "core/io/tls_client.h"
 #include "core/stream/framing.h"
 #include "core/ws/ws_frame.h"
+#include "core/ws/ws_receiver.h"
 #include "core/ws/ws_send_queue.h"
 
 namespace hyco {
@@ -72,7 +73,7 @@ struct WsClose {
     bool established = false;    ///< the upgrade had succeeded
 };
 
-class WsClient final : public LwsHandler, private ws::FrameSink {
+class WsClient final : public LwsHandler, private ws::DataSink, private ws::Receiver::Events {
 public:
     class Events {
     public:
@@ -149,7 +150,9 @@ private:
     void frame_begin(const ws::FrameHeader& h) override;
     void frame_data(std::string_view payload) override;
     void frame_end() override;
-    void control_frame(ws::Opcode op, std::string_view payload) override;
+    void ws_ping(std::string_view payload) override;
+    void ws_close(std::uint16_t code, const std::string& reason) override;
+    void ws_violation(std::uint16_t code, const std::string& why) override;
 
     EventLoop& loop_;
     Events& events_;
@@ -173,7 +176,7 @@ private:
     std::string wire_;          // frames (ciphertext with TLS) not yet sent
     std::size_t wire_head_ = 0;  // how much of wire_ the socket took
     WsSendQueue queue_;
-    ws::FrameDecoder decoder_{ws::DecodeLimits{std::uint64_t(1) << 62, ws::Role::client}};
+    ws::Receiver rx_{ws::DecodeLimits{std::uint64_t(1) << 62, ws::Role::client}, *this, *this};
     bool transport_up_ = false;  // TCP (and TLS) connected
     bool request_sent_ = false;
     bool open_ = false;

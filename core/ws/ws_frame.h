@@ -33,14 +33,19 @@ struct FrameHeader {
     std::array<std::uint8_t, 4> mask{};
 };
 
-/// Receives decoded frames. Data frames (text, binary, continuation) arrive
-/// as begin / zero or more data pieces / end; control frames whole.
-class FrameSink {
+/// Receives decoded data frames (text, binary, continuation): begin, zero
+/// or more data pieces, end.
+class DataSink {
 public:
-    virtual ~FrameSink() = default;
+    virtual ~DataSink() = default;
     virtual void frame_begin(const FrameHeader& h) = 0;
     virtual void frame_data(std::string_view payload) = 0;  ///< already unmasked
     virtual void frame_end() = 0;
+};
+
+/// Receives every decoded frame: data frames as DataSink, control frames whole.
+class FrameSink : public DataSink {
+public:
     virtual void control_frame(Opcode op, std::string_view payload) = 0;
 };
 

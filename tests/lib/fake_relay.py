@@ -15,6 +15,9 @@ Modes:
   accept-evil   on a listen upgrade: 101 and an `accept` whose id and remote
                 address hold terminal escapes, pointing back here; on any
                 other upgrade (the rendezvous): as close-evil
+  close-malformed  answers with 101, then sends a Close whose payload is one
+                byte (no room for a code: a protocol violation), and prints
+                `peer-close CODE` for the Close frame the client answers with
 """
 import base64
 import hashlib
@@ -67,6 +70,29 @@ def close_evil(s):
     drain(s, 2)
 
 
+def read_client_close(s):
+    """Reads masked client frames until a Close; returns its code (None: none came)."""
+    buf = b""
+    s.settimeout(5)
+    try:
+        while True:
+            while len(buf) >= 6:
+                op, n = buf[0] & 0x0F, buf[1] & 0x7F
+                if n >= 126 or len(buf) < 6 + n:
+                    break
+                mask = buf[2:6]
+                payload = bytes(b ^ mask[i % 4] for i, b in enumerate(buf[6:6 + n]))
+                buf = buf[6 + n:]
+                if op == 8:
+                    return struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1005
+            d = s.recv(4096)
+            if not d:
+                return None
+            buf += d
+    except OSError:
+        return None
+
+
 def drain(s, seconds):
     """Reads (and ignores) until the peer hangs up or `seconds` pass."""
     s.settimeout(seconds)
@@ -88,6 +114,11 @@ def serve(s, port):
         elif MODE == "close-evil":
             upgrade(s, head)
             close_evil(s)
+        elif MODE == "close-malformed":
+            upgrade(s, head)
+            s.sendall(frame(8, b"x"))
+            print(f"peer-close {read_client_close(s)}", flush=True)
+            drain(s, 2)
         elif MODE == "refuse-evil":
             s.sendall(b"HTTP/1.1 403 " + EVIL_PHRASE + b"\r\nHyco-Rejected-By: listener\r\n"
                       b"Content-Length: 0\r\nConnection: close\r\n\r\n")

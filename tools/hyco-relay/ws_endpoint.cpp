@@ -1,5 +1,5 @@
-// WebSocket endpoint behaviour shared by every relay hop: Ping is answered
-// locally, unsolicited Pong accepted, Close answered, violations closed.
+// The relay's answers to core's receiving rules: a Ping is answered locally,
+// the peer's Close answered, a violation closed with its code.
 #include "tools/hyco-relay/ws_endpoint.h"
 
 #include "tools/hyco-relay/relay.h"
@@ -9,26 +9,13 @@ namespace hyco::relay {
 void WsEndpoint::on_input(Conn& conn) {
     std::string data;
     data.swap(conn.in);
-    if (close_received_ || conn.closing()) return;  // nothing may follow a Close
-    if (!decoder_.feed(data, *this)) on_protocol_error(decoder_.error_code(), decoder_.error());
+    if (rx_.over() || conn.closing()) return;  // nothing may follow a Close
+    rx_.feed(data);
 }
 
-void WsEndpoint::control_frame(ws::Opcode op, std::string_view payload) {
-    if (op == ws::Opcode::ping) {
-        conn_.ws_frame(ws::Opcode::pong, true, payload);
-        conn_.throttle(conn_);
-        return;
-    }
-    if (op == ws::Opcode::pong) return;  // keep-alive from .NET and node listeners
-    std::uint16_t code = 0;
-    std::string reason;
-    if (!ws::parse_close_payload(payload, code, reason)) {
-        on_protocol_error(ws::close_code::protocol_error, "malformed Close frame");
-        return;
-    }
-    close_received_ = true;
-    decoder_.stop();
-    on_peer_close(code, reason);
+void WsEndpoint::ws_ping(std::string_view payload) {
+    conn_.ws_frame(ws::Opcode::pong, true, payload);
+    conn_.throttle(conn_);
 }
 
 void WsEndpoint::on_peer_close(std::uint16_t code, const std::string&) {
@@ -43,7 +30,7 @@ void WsEndpoint::on_protocol_error(std::uint16_t code, const std::string& why) {
 }
 
 void WsEndpoint::finish_if_closed_both_ways() {
-    if (close_received_ && conn_.ws_close_sent()) conn_.finish();
+    if (rx_.close_received() && conn_.ws_close_sent()) conn_.finish();
 }
 
 void WsMessageEndpoint::frame_begin(const ws::FrameHeader& h) {
@@ -71,7 +58,7 @@ void WsMessageEndpoint::frame_end() {
         return;
     }
     if (too_big_) {
-        decoder_.stop();
+        rx_.stop();
         on_protocol_error(ws::close_code::too_big, "text message larger than 64 KiB");
         return;
     }

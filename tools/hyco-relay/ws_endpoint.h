@@ -1,6 +1,7 @@
-// Server-side WebSocket endpoints on a Conn: the common part (decoding,
-// Ping/Pong, the Close handshake, protocol errors) and a message-level
-// variant that collects text messages and streams binary ones.
+// Server-side WebSocket endpoints on a Conn: core's receiving rules
+// (ws::Receiver: decoding, Ping/Pong, the peer's Close, violations) with the
+// relay's answers, and a message-level variant that collects text messages
+// and streams binary ones.
 #pragma once
 
 #include <cstdint>
@@ -8,13 +9,14 @@
 #include <string_view>
 
 #include "core/ws/ws_frame.h"
+#include "core/ws/ws_receiver.h"
 #include "tools/hyco-relay/conn.h"
 
 namespace hyco::relay {
 
-class WsEndpoint : public Handler, protected ws::FrameSink {
+class WsEndpoint : public Handler, protected ws::DataSink, private ws::Receiver::Events {
 public:
-    WsEndpoint(Conn& conn, ws::DecodeLimits limits) : conn_(conn), decoder_(limits) {}
+    WsEndpoint(Conn& conn, ws::DecodeLimits limits) : conn_(conn), rx_(limits, *this, *this) {}
     void on_input(Conn& conn) override;
     WsEndpoint* as_ws_endpoint() override { return this; }
 
@@ -23,13 +25,16 @@ protected:
     virtual void on_peer_close(std::uint16_t code, const std::string& reason);
     /// The peer broke the protocol. Default: Close with `code` and hang up.
     virtual void on_protocol_error(std::uint16_t code, const std::string& why);
-    void control_frame(ws::Opcode op, std::string_view payload) override;
     /// Finishes the connection once Close went both ways.
     void finish_if_closed_both_ways();
 
     Conn& conn_;
-    ws::FrameDecoder decoder_;
-    bool close_received_ = false;
+    ws::Receiver rx_;  ///< core's receiving rules (Ping, Pong, Close, limits)
+
+private:
+    void ws_ping(std::string_view payload) override;
+    void ws_close(std::uint16_t code, const std::string& reason) override { on_peer_close(code, reason); }
+    void ws_violation(std::uint16_t code, const std::string& why) override { on_protocol_error(code, why); }
 };
 
 /// Collects text messages (up to `max_text`, else 1009) and streams binary

@@ -1,0 +1,97 @@
+// The receiving rules shared by WsClient and hyco-relay's endpoints: what a
+// Ping, a Pong, a Close (well-formed or not) and a frame of the wrong role
+// become, and that nothing is read after the peer's Close.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "core/ws/ws_receiver.h"
+
+using namespace hyco;
+
+namespace {
+
+struct Log final : ws::DataSink, ws::Receiver::Events {
+    std::vector<std::string> events;
+    std::string data;
+    void frame_begin(const ws::FrameHeader& h) override {
+        events.push_back(h.opcode == ws::Opcode::text ? "text" : "binary-or-continuation");
+    }
+    void frame_data(std::string_view payload) override { data.append(payload); }
+    void frame_end() override { events.push_back("end"); }
+    void ws_ping(std::string_view payload) override { events.push_back("ping:" + std::string(payload)); }
+    void ws_close(std::uint16_t code, const std::string& reason) override {
+        events.push_back("close:" + std::to_string(code) + ":" + reason);
+    }
+    void ws_violation(std::uint16_t code, const std::string& reason) override {
+        events.push_back("violation:" + std::to_string(code));
+        why = reason;
+    }
+    std::string why;
+};
+
+const ws::MaskKey kMask{1, 2, 3, 4};
+
+ws::DecodeLimits client_role() { return ws::DecodeLimits{1 << 20, ws::Role::client}; }
+ws::DecodeLimits server_role() { return ws::DecodeLimits{1 << 20, ws::Role::server}; }
+
+}  // namespace
+
+TEST_CASE("a Ping is handed up to be answered; an unsolicited Pong is accepted silently") {
+    Log log;
+    ws::Receiver rx(client_role(), log, log);
+    CHECK(rx.feed(ws::frame(ws::Opcode::ping, true, "are you there")));
+    CHECK(rx.feed(ws::frame(ws::Opcode::pong, true, "keep-alive")));
+    CHECK(rx.feed(ws::frame(ws::Opcode::text, true, "hello")));
+    CHECK(log.events == std::vector<std::string>{"ping:are you there", "text", "end"});
+    CHECK(log.data == "hello");
+}
+
+TEST_CASE("the peer's Close is parsed once and nothing after it is read") {
+    Log log;
+    ws::Receiver rx(server_role(), log, log);
+    std::string wire = ws::client_frame(ws::Opcode::binary, true, "last", kMask) +
+                       ws::client_frame(ws::Opcode::close, true, ws::close_payload(1000, "bye"), kMask) +
+                       ws::client_frame(ws::Opcode::binary, true, "after the Close", kMask);
+    CHECK_FALSE(rx.feed(wire));
+    CHECK(rx.close_received());
+    CHECK_FALSE(rx.feed(ws::client_frame(ws::Opcode::ping, true, "", kMask)));
+    CHECK(log.data == "last");
+    CHECK(log.events == std::vector<std::string>{"binary-or-continuation", "end", "close:1000:bye"});
+}
+
+TEST_CASE("a Close without a code reads as 1005") {
+    Log log;
+    ws::Receiver rx(client_role(), log, log);
+    CHECK_FALSE(rx.feed(ws::frame(ws::Opcode::close, true, "")));
+    CHECK(log.events == std::vector<std::string>{"close:1005:"});
+}
+
+TEST_CASE("a malformed Close is a violation (1002), not a Close") {
+    Log log;
+    ws::Receiver rx(client_role(), log, log);
+    CHECK_FALSE(rx.feed(ws::frame(ws::Opcode::close, true, "x")));  // one byte: no room for a code
+    CHECK_FALSE(rx.close_received());
+    CHECK(rx.over());
+    CHECK(log.events == std::vector<std::string>{"violation:1002"});
+    CHECK(log.why == "malformed Close frame");
+}
+
+TEST_CASE("each role refuses the other role's frames with 1002, once") {
+    Log client_log, server_log;
+    ws::Receiver client(client_role(), client_log, client_log);
+    ws::Receiver server(server_role(), server_log, server_log);
+    CHECK_FALSE(client.feed(ws::client_frame(ws::Opcode::text, true, "masked", kMask)));
+    CHECK_FALSE(server.feed(ws::frame(ws::Opcode::text, true, "unmasked")));
+    CHECK_FALSE(server.feed(ws::frame(ws::Opcode::text, true, "again")));
+    CHECK(client_log.events == std::vector<std::string>{"violation:1002"});
+    CHECK(server_log.events == std::vector<std::string>{"violation:1002"});
+}
+
+TEST_CASE("a data frame over the role's limit is refused with 1009") {
+    Log log;
+    ws::Receiver rx(ws::DecodeLimits{16, ws::Role::client}, log, log);
+    CHECK_FALSE(rx.feed(ws::frame(ws::Opcode::binary, true, std::string(17, 'x'))));
+    CHECK(log.events == std::vector<std::string>{"violation:1009"});
+}
