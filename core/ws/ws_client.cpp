@@ -264,27 +264,29 @@ int WsClient::on_writeable() {
         }
         return write_out(out_);
     }
-    bool drained = false;
-    if (wire_.empty() && !hangup_) {
-        bool was_high = queue_.data_bytes() >= kLowWater;
-        if (tls_) {
+    bool was_high = queue_.data_bytes() >= kLowWater;
+    if (tls_) {
+        if (wire_.empty() && !hangup_) {
             out_.clear();
             queue_.fill(out_, kWriteBatch);
             if (auto st = tls_->send(out_, wire_); !st) {
                 if (!abort_reason_) abort_reason_ = Error{st.error().code, what(), st.error().why};
                 return -1;
             }
-        } else {
-            queue_.fill(wire_, kWriteBatch);  // masking is the one copy
         }
-        if (queue_.close_taken() && !close_sent_) {
-            close_sent_ = true;
-            // Both Closes done: hang up once ours is out.
-            if (peer_closed_) hangup_ = true;
-        }
-        drained = was_high && queue_.data_bytes() < kLowWater;
+        if (send_wire() < 0) return -1;
+    } else if (!hangup_ && queue_.send(lws_get_socket_fd(wsi_), kWriteBatch) < 0) {
+        // Plain TCP: straight from the queue to the socket, as much as it
+        // takes (lws_write would copy what a full socket refuses).
+        if (!abort_reason_) abort_reason_ = make_error(Exit::failure, "send", "the connection failed while writing");
+        return -1;
     }
-    if (send_wire() < 0) return -1;
+    if (queue_.close_sent() && !close_sent_) {
+        close_sent_ = true;
+        // Both Closes done: hang up once ours is out.
+        if (peer_closed_) hangup_ = true;
+    }
+    bool drained = was_high && queue_.data_bytes() < kLowWater;
     if (!wire_.empty() || queue_.pending() || hangup_) lws_callback_on_writable(wsi_);
     if (drained) events_.ws_drained(*this);
     return 0;

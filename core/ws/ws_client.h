@@ -128,7 +128,7 @@ public:
     int on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len) override;
 
 private:
-    /// Largest batch of frame payload masked (and encrypted) at a time.
+    /// Most wire bytes written (or encrypted) in one writable callback.
     static constexpr std::size_t kWriteBatch = 256 * 1024;
 
     int on_writeable();
@@ -171,9 +171,9 @@ private:
     bool tunnel_open_ = false;  // the proxy answered CONNECT with 2xx
     std::string tls_out_;       // ciphertext being written (LWS_PRE headroom first)
     std::string tls_in_;        // plaintext just decrypted
-    // Once open, wire bytes go to the socket directly, as much as it takes:
-    // lws_write would copy what a full socket refuses into its own buffer.
-    std::string wire_;          // frames (ciphertext with TLS) not yet sent
+    // With TLS, once open, ciphertext goes to the socket directly, as much
+    // as it takes: lws_write would copy what a full socket refuses.
+    std::string wire_;          // ciphertext of frames not yet sent
     std::size_t wire_head_ = 0;  // how much of wire_ the socket took
     WsSendQueue queue_;
     ws::Receiver rx_{ws::DecodeLimits{std::uint64_t(1) << 62, ws::Role::client}, *this, *this};

@@ -1,13 +1,10 @@
 // Connection transport. Writes happen only on WRITEABLE, at most 256 KiB
-// each: straight from the queue to the socket for plain TCP, one lws_write
-// with TLS. A full queue pauses whoever feeds it, so memory per bridged
+// each: straight from the queue to the socket (sendmsg) for plain TCP, one
+// lws_write with TLS. A full queue pauses whoever feeds it, so memory per bridged
 // connection stays bounded by the water marks plus one read.
 #include "tools/hyco-relay/conn.h"
 
 #include <sys/socket.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "tools/hyco-relay/relay.h"
 
@@ -25,14 +22,15 @@ int Conn::on_lws(lws*, lws_callback_reasons reason, void* data, std::size_t len)
     return relay.on_conn_event(*this, reason, data, len);
 }
 
-void Conn::push_out(std::string bytes) {
-    if (bytes.empty() || aborted_) return;
-    out_bytes_ += bytes.size();
-    out_.push_back(std::move(bytes));
-    lws_callback_on_writable(wsi);
+void Conn::want_write() {
+    if (!aborted_) lws_callback_on_writable(wsi);
 }
 
-void Conn::write(std::string_view bytes) { push_out(std::string(bytes)); }
+void Conn::write(std::string_view bytes) {
+    if (aborted_) return;
+    out_.raw(std::string(bytes));
+    want_write();
+}
 
 void Conn::on_received(const char* data, std::size_t len) {
     // lws 4.1.6 arms PENDING_TIMEOUT_ESTABLISH_WITH_SERVER (context
@@ -64,42 +62,28 @@ void Conn::abort() {
 }
 
 void Conn::ws_begin(ws::Opcode op, bool fin, std::uint64_t length) {
-    push_out(ws::frame_header(op, fin, length));
-    frame_left_ = length;
+    out_.begin(op, fin, length);
+    want_write();
 }
 
 void Conn::ws_data(std::string_view payload) {
-    push_out(std::string(payload));
-    frame_left_ -= std::min<std::uint64_t>(frame_left_, payload.size());
-    if (frame_left_ == 0 && !deferred_control_.empty()) {
-        for (std::string& f : deferred_control_) push_out(std::move(f));
-        deferred_control_.clear();
-    }
+    out_.data(payload);
+    want_write();
 }
 
-void Conn::ws_frame(ws::Opcode op, bool fin, std::string_view payload) {
-    std::string f = ws::frame(op, fin, payload);
-    if (frame_left_ > 0) {
-        // Only control frames may be interleaved; they wait for the frame end.
-        // A Pong need only answer the latest Ping (RFC 6455 §5.5.3): one
-        // waiting Pong at most, whatever a peer sends meanwhile.
-        if (op == ws::Opcode::pong) {
-            for (std::string& d : deferred_control_)
-                if (!d.empty() && (static_cast<unsigned char>(d[0]) & 0x0F) == 0xA) {
-                    d = std::move(f);
-                    return;
-                }
-        }
-        deferred_control_.push_back(std::move(f));
-        return;
-    }
-    push_out(std::move(f));
+void Conn::ws_frame(ws::Opcode op, bool fin, std::string payload) {
+    out_.push(op, fin, std::move(payload));
+    want_write();
+}
+
+void Conn::ws_pong(std::string_view payload) {
+    out_.pong(std::string(payload));
+    want_write();
 }
 
 void Conn::ws_close(std::uint16_t code, std::string_view reason) {
-    if (close_sent_) return;
-    close_sent_ = true;
-    ws_frame(ws::Opcode::close, true, code == 1005 ? std::string() : ws::close_payload(code, reason));
+    out_.close(code, reason);
+    want_write();
 }
 
 void Conn::throttle(Conn& source) {
@@ -136,20 +120,14 @@ void Conn::dispatch() {
     }
 }
 
-void Conn::drop_front(std::size_t n) {
-    out_front_off_ += n;
-    if (out_front_off_ == out_.front().size()) {
-        out_.pop_front();
-        out_front_off_ = 0;
-    }
-}
-
 int Conn::on_writable(std::string& scratch) {
     if (aborted_) return -1;
-    if (out_.empty()) {
+    if (!out_.pending()) {
+        // Everything that can go is written (lws drained its own buffer
+        // before this callback); a frame whose partner vanished halfway
+        // never completes, so a finishing connection does not wait for it.
         if (finishing_ && !shut_wr_) {
-            // Everything is written (lws drained its own buffer before this
-            // callback): send FIN, then wait for the peer's.
+            // Send FIN, then wait for the peer's.
             shut_wr_ = true;
             ::shutdown(lws_get_socket_fd(wsi), SHUT_WR);
             linger_ = std::make_unique<Timer>(relay.loop());
@@ -161,33 +139,18 @@ int Conn::on_writable(std::string& scratch) {
     if (!lws_is_ssl(wsi)) {
         // Plain TCP: straight from the queue to the socket, as much as it
         // takes (no copy into scratch, none into lws's buffer for the rest).
-        int fd = lws_get_socket_fd(wsi);
-        while (!out_.empty() && n < kMaxWrite) {
-            const std::string& front = out_.front();
-            std::size_t take = std::min(front.size() - out_front_off_, kMaxWrite - n);
-            ssize_t w = ::send(fd, front.data() + out_front_off_, take, MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) break;
-            if (w < 0) return -1;
-            n += static_cast<std::size_t>(w);
-            drop_front(static_cast<std::size_t>(w));
-            if (static_cast<std::size_t>(w) < take) break;  // the socket is full
-        }
+        std::ptrdiff_t w = out_.send(lws_get_socket_fd(wsi), kMaxWrite);
+        if (w < 0) return -1;
+        n = static_cast<std::size_t>(w);
     } else {
-        scratch.resize(LWS_PRE + kMaxWrite);
-        while (!out_.empty() && n < kMaxWrite) {
-            const std::string& front = out_.front();
-            std::size_t take = std::min(front.size() - out_front_off_, kMaxWrite - n);
-            std::memcpy(&scratch[LWS_PRE + n], front.data() + out_front_off_, take);
-            n += take;
-            drop_front(take);
-        }
+        scratch.resize(LWS_PRE);
+        n = out_.fill(scratch, kMaxWrite);
         // lws keeps any part the kernel did not take and sends it before the
         // next WRITEABLE, so the whole chunk counts as written.
         if (lws_write(wsi, reinterpret_cast<unsigned char*>(&scratch[LWS_PRE]), n, LWS_WRITE_RAW) < 0) return -1;
     }
-    out_bytes_ -= n;
     bytes_out += n;
-    if (out_bytes_ <= kLowWater) {
+    if (out_.bytes() <= kLowWater) {
         std::vector<std::uint64_t> waiting;
         waiting.swap(throttled_);
         for (std::uint64_t s : waiting)
@@ -197,7 +160,7 @@ int Conn::on_writable(std::string& scratch) {
             }
         if (handler_) handler_->on_drained(*this);
     }
-    if (!out_.empty() || finishing_) lws_callback_on_writable(wsi);
+    if (out_.pending() || finishing_) lws_callback_on_writable(wsi);
     return 0;
 }
 

@@ -1,6 +1,7 @@
 // One accepted TCP (or TLS) connection in the raw-socket role: bytes in,
-// a bounded output queue out, WebSocket frame output that never splits a
-// frame, receive flow control, and a replaceable protocol Handler.
+// a bounded output queue out (core's WsSendQueue in the server role: raw
+// HTTP bytes, then frames that are never split by control frames), receive
+// flow control, and a replaceable protocol Handler.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 
 #include "core/io/event_loop.h"
 #include "core/ws/ws_frame.h"
+#include "core/ws/ws_send_queue.h"
 
 namespace hyco::relay {
 
@@ -73,8 +75,8 @@ public:
 
     // --- output ---
     void write(std::string_view bytes);
-    std::size_t queued() const { return out_bytes_; }
-    bool over_high_water() const { return out_bytes_ > kHighWater; }
+    std::size_t queued() const { return out_.bytes(); }
+    bool over_high_water() const { return out_.bytes() > kHighWater; }
     /// Close once everything queued has been written: half-close (FIN) and
     /// discard input until the peer closes too (at most kLinger), so the
     /// peer reads our last answer instead of a reset.
@@ -88,11 +90,13 @@ public:
     /// Starts a data frame whose payload follows through ws_data().
     void ws_begin(ws::Opcode op, bool fin, std::uint64_t length);
     void ws_data(std::string_view payload);
-    /// A whole frame; control frames wait for the current data frame to end.
-    void ws_frame(ws::Opcode op, bool fin, std::string_view payload);
-    /// Sends Close once; later calls do nothing.
+    /// A whole data frame.
+    void ws_frame(ws::Opcode op, bool fin, std::string payload);
+    /// Answers a Ping at the next frame boundary (only the latest counts).
+    void ws_pong(std::string_view payload);
+    /// Sends Close once, after the queued frames; later calls do nothing.
     void ws_close(std::uint16_t code, std::string_view reason);
-    bool ws_close_sent() const { return close_sent_; }
+    bool ws_close_sent() const { return out_.close_queued(); }
 
     // --- flow control ---
     /// Stops reading from `source` while this connection's queue is full;
@@ -127,19 +131,12 @@ public:
     /// connection (see clear_lws_timeout in conn.cpp).
     void on_received(const char* data, std::size_t len);
     int on_writable(std::string& scratch);
-    /// `n` bytes of the queue's first chunk are out (n <= what is left of it).
-    void drop_front(std::size_t n);
     void on_closed();
 
 private:
-    void push_out(std::string bytes);
+    void want_write();
 
-    std::deque<std::string> out_;
-    std::size_t out_front_off_ = 0;
-    std::size_t out_bytes_ = 0;
-    std::uint64_t frame_left_ = 0;
-    std::vector<std::string> deferred_control_;
-    bool close_sent_ = false;
+    WsSendQueue out_{ws::Role::server};
     bool finishing_ = false;
     bool aborted_ = false;
     bool rx_paused_ = false;

@@ -163,7 +163,7 @@ void HttpExchange::begin_on_rendezvous(Conn& rv) {
     full.body = pointer_ || !empty;
     std::string text = control::serialize(full);
     if (conn_.relay.is_verbose()) conn_.relay.verbose(fmt::format("{}: -> {}", rv.label, sas::redact_in(text)));
-    rv.ws_frame(ws::Opcode::text, true, text);
+    rv.ws_frame(ws::Opcode::text, true, std::move(text));
     if (!full.body) {
         phase_ = Phase::awaiting_response;
         if (!conn_.in.empty()) conn_.pause_rx(true);
@@ -185,7 +185,7 @@ void HttpExchange::send_fragment(std::string_view data, bool fin) {
     if (!rv) return;
     if (data.empty() && !fin) return;
     // One binary message in fragments: binary first, continuations after.
-    rv->ws_frame(fragments_sent_ ? ws::Opcode::continuation : ws::Opcode::binary, fin, data);
+    rv->ws_frame(fragments_sent_ ? ws::Opcode::continuation : ws::Opcode::binary, fin, std::string(data));
     fragments_sent_ = true;
     rv->throttle(conn_);
 }

@@ -62,7 +62,7 @@ void ListenerChannel::send(const control::Message& message, const std::string* b
     std::string text = control::serialize(message);
     if (conn_.relay.is_verbose())
         conn_.relay.verbose(fmt::format("{}: -> {}", conn_.label, sas::redact_in(text)));
-    conn_.ws_frame(ws::Opcode::text, true, text);
+    conn_.ws_frame(ws::Opcode::text, true, std::move(text));
     if (body) conn_.ws_frame(ws::Opcode::binary, true, *body);
 }
 

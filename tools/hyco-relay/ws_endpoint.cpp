@@ -14,7 +14,7 @@ void WsEndpoint::on_input(Conn& conn) {
 }
 
 void WsEndpoint::ws_ping(std::string_view payload) {
-    conn_.ws_frame(ws::Opcode::pong, true, payload);
+    conn_.ws_pong(payload);
     conn_.throttle(conn_);
 }
 
