@@ -387,17 +387,17 @@ void WsClient::feed(std::string_view bytes) {
         rx_stash_.append(bytes);
         return;
     }
-    if (!rx_.feed(bytes)) return;  // the peer's Close, or a violation
-    if (rx_.stopped()) {
-        rx_.resume();
-        if (paused_ && !peer_closed_) rx_stash_.assign(bytes.substr(rx_.consumed()));
+    if (!endpoint_.feed(bytes)) return;  // the peer's Close, or a violation
+    if (endpoint_.stopped()) {
+        endpoint_.resume();
+        if (paused_ && !peer_closed_) rx_stash_.assign(bytes.substr(endpoint_.consumed()));
     }
 }
 
 void WsClient::ws_violation(std::uint16_t code, const std::string& why) {
-    // Tell the peer why, then hang up (RFC 6455 §7.1.7).
-    queue_.clear();
-    queue_.close(code, why);
+    // Tell the peer why (our Close with `code` is queued), then hang up
+    // (RFC 6455 §7.1.7).
+    (void)code;
     finishing_ = true;
     if (!abort_reason_)
         abort_reason_ = make_error(Exit::failure, "connection to " + sas::redact_in(target_.url()),
@@ -417,18 +417,17 @@ void WsClient::frame_begin(const ws::FrameHeader& h) {
 void WsClient::frame_data(std::string_view payload) {
     frame_left_ -= payload.size();
     events_.ws_data(*this, payload, frame_fin_ && frame_left_ == 0, msg_binary_);
-    if (paused_ || closed_ || hangup_) rx_.stop();
+    if (paused_ || closed_ || hangup_) endpoint_.stop();
 }
 
 void WsClient::frame_end() {
     if (frame_empty_) {
         events_.ws_data(*this, {}, frame_fin_, msg_binary_);
-        if (paused_ || closed_ || hangup_) rx_.stop();
+        if (paused_ || closed_ || hangup_) endpoint_.stop();
     }
 }
 
-void WsClient::ws_ping(std::string_view payload) {
-    queue_.pong(std::string(payload));
+void WsClient::ws_ping(std::string_view) {
     want_write();
 }
 

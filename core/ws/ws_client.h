@@ -25,7 +25,7 @@
 #include "core/io/tls_client.h"
 #include "core/stream/framing.h"
 #include "core/ws/ws_frame.h"
-#include "core/ws/ws_receiver.h"
+#include "core/ws/ws_endpoint.h"
 #include "core/ws/ws_send_queue.h"
 
 namespace hyco {
@@ -73,7 +73,7 @@ struct WsClose {
     bool established = false;    ///< the upgrade had succeeded
 };
 
-class WsClient final : public LwsHandler, private ws::DataSink, private ws::Receiver::Events {
+class WsClient final : public LwsHandler, private ws::DataSink, private ws::Endpoint::Events {
 public:
     class Events {
     public:
@@ -176,7 +176,7 @@ private:
     std::string wire_;          // ciphertext of frames not yet sent
     std::size_t wire_head_ = 0;  // how much of wire_ the socket took
     WsSendQueue queue_;
-    ws::Receiver rx_{ws::DecodeLimits{std::uint64_t(1) << 62, ws::Role::client}, *this, *this};
+    ws::Endpoint endpoint_{ws::DecodeLimits{std::uint64_t(1) << 62, ws::Role::client}, queue_, *this, *this};
     bool transport_up_ = false;  // TCP (and TLS) connected
     bool request_sent_ = false;
     bool open_ = false;

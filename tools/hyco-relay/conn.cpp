@@ -76,11 +76,6 @@ void Conn::ws_frame(ws::Opcode op, bool fin, std::string payload) {
     want_write();
 }
 
-void Conn::ws_pong(std::string_view payload) {
-    out_.pong(std::string(payload));
-    want_write();
-}
-
 void Conn::ws_close(std::uint16_t code, std::string_view reason) {
     out_.close(code, reason);
     want_write();

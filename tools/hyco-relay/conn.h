@@ -92,8 +92,10 @@ public:
     void ws_data(std::string_view payload);
     /// A whole data frame.
     void ws_frame(ws::Opcode op, bool fin, std::string payload);
-    /// Answers a Ping at the next frame boundary (only the latest counts).
-    void ws_pong(std::string_view payload);
+    /// The queue a WebSocket endpoint on this connection answers into; call
+    /// want_write() after queueing.
+    WsSendQueue& ws_out() { return out_; }
+    void want_write();
     /// Sends Close once, after the queued frames; later calls do nothing.
     void ws_close(std::uint16_t code, std::string_view reason);
     bool ws_close_sent() const { return out_.close_queued(); }
@@ -134,8 +136,6 @@ public:
     void on_closed();
 
 private:
-    void want_write();
-
     WsSendQueue out_{ws::Role::server};
     bool finishing_ = false;
     bool aborted_ = false;

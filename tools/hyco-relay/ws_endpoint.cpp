@@ -1,5 +1,6 @@
-// The relay's answers to core's receiving rules: a Ping is answered locally,
-// the peer's Close answered, a violation closed with its code.
+// The relay's answers to core's endpoint rules: a Pong is written (and a
+// peer that pings faster than it reads is paused), the peer's Close
+// answered, a violation closed with its code.
 #include "tools/hyco-relay/ws_endpoint.h"
 
 #include "tools/hyco-relay/relay.h"
@@ -9,12 +10,12 @@ namespace hyco::relay {
 void WsEndpoint::on_input(Conn& conn) {
     std::string data;
     data.swap(conn.in);
-    if (rx_.over() || conn.closing()) return;  // nothing may follow a Close
-    rx_.feed(data);
+    if (ep_.over() || conn.closing()) return;  // nothing may follow a Close
+    ep_.feed(data);
 }
 
-void WsEndpoint::ws_ping(std::string_view payload) {
-    conn_.ws_pong(payload);
+void WsEndpoint::ws_ping(std::string_view) {
+    conn_.want_write();
     conn_.throttle(conn_);
 }
 
@@ -25,12 +26,12 @@ void WsEndpoint::on_peer_close(std::uint16_t code, const std::string&) {
 
 void WsEndpoint::on_protocol_error(std::uint16_t code, const std::string& why) {
     conn_.relay.verbose(conn_.label + ": closing (" + std::to_string(code) + "): " + why);
-    conn_.ws_close(code, why);
+    conn_.want_write();
     conn_.finish();
 }
 
 void WsEndpoint::finish_if_closed_both_ways() {
-    if (rx_.close_received() && conn_.ws_close_sent()) conn_.finish();
+    if (ep_.closed_both_ways()) conn_.finish();
 }
 
 void WsMessageEndpoint::frame_begin(const ws::FrameHeader& h) {
@@ -58,8 +59,7 @@ void WsMessageEndpoint::frame_end() {
         return;
     }
     if (too_big_) {
-        rx_.stop();
-        on_protocol_error(ws::close_code::too_big, "text message larger than 64 KiB");
+        ep_.fail(ws::close_code::too_big, "text message larger than 64 KiB");
         return;
     }
     std::string m;

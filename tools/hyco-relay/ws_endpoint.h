@@ -1,7 +1,7 @@
-// Server-side WebSocket endpoints on a Conn: core's receiving rules
-// (ws::Receiver: decoding, Ping/Pong, the peer's Close, violations) with the
-// relay's answers, and a message-level variant that collects text messages
-// and streams binary ones.
+// Server-side WebSocket endpoints on a Conn: core's endpoint rules
+// (ws::Endpoint: decoding, Ping/Pong, the peer's Close, violations), writing
+// into the Conn's send queue, with the relay's answers; and a message-level
+// variant that collects text messages and streams binary ones.
 #pragma once
 
 #include <cstdint>
@@ -9,27 +9,28 @@
 #include <string_view>
 
 #include "core/ws/ws_frame.h"
-#include "core/ws/ws_receiver.h"
+#include "core/ws/ws_endpoint.h"
 #include "tools/hyco-relay/conn.h"
 
 namespace hyco::relay {
 
-class WsEndpoint : public Handler, protected ws::DataSink, private ws::Receiver::Events {
+class WsEndpoint : public Handler, protected ws::DataSink, private ws::Endpoint::Events {
 public:
-    WsEndpoint(Conn& conn, ws::DecodeLimits limits) : conn_(conn), rx_(limits, *this, *this) {}
+    WsEndpoint(Conn& conn, ws::DecodeLimits limits) : conn_(conn), ep_(limits, conn.ws_out(), *this, *this) {}
     void on_input(Conn& conn) override;
     WsEndpoint* as_ws_endpoint() override { return this; }
 
 protected:
     /// The peer sent Close. Default: answer it and close the connection.
     virtual void on_peer_close(std::uint16_t code, const std::string& reason);
-    /// The peer broke the protocol. Default: Close with `code` and hang up.
+    /// The peer broke the protocol (our Close with `code` is queued).
+    /// Default: hang up once it is out.
     virtual void on_protocol_error(std::uint16_t code, const std::string& why);
     /// Finishes the connection once Close went both ways.
     void finish_if_closed_both_ways();
 
     Conn& conn_;
-    ws::Receiver rx_;  ///< core's receiving rules (Ping, Pong, Close, limits)
+    ws::Endpoint ep_;  ///< core's endpoint rules (Ping, Pong, Close, limits)
 
 private:
     void ws_ping(std::string_view payload) override;

@@ -1,16 +1,19 @@
-// See ws_receiver.h.
-#include "core/ws/ws_receiver.h"
+// See ws_endpoint.h.
+#include "core/ws/ws_endpoint.h"
 
 namespace hyco::ws {
 
-bool Receiver::feed(std::string_view bytes) {
+bool Endpoint::feed(std::string_view bytes) {
     if (over()) return false;
     if (!decoder_.feed(bytes, *this)) violation(decoder_.error_code(), decoder_.error());
     return !over();
 }
 
-void Receiver::control_frame(Opcode op, std::string_view payload) {
-    if (op == Opcode::ping) return events_.ws_ping(payload);
+void Endpoint::control_frame(Opcode op, std::string_view payload) {
+    if (op == Opcode::ping) {
+        tx_.pong(std::string(payload));
+        return events_.ws_ping(payload);
+    }
     if (op == Opcode::pong) return;
     std::uint16_t code = 0;
     std::string reason;
@@ -20,10 +23,12 @@ void Receiver::control_frame(Opcode op, std::string_view payload) {
     events_.ws_close(code, reason);
 }
 
-void Receiver::violation(std::uint16_t code, const std::string& why) {
+void Endpoint::violation(std::uint16_t code, const std::string& why) {
     if (over()) return;
     violated_ = true;
     decoder_.stop();
+    tx_.clear();
+    tx_.close(code, why);
     events_.ws_violation(code, why);
 }
 
