@@ -9,6 +9,12 @@ bool Endpoint::feed(std::string_view bytes) {
     return !over();
 }
 
+bool Endpoint::feed_in_place(std::string& bytes) {
+    if (over()) return false;
+    if (!decoder_.feed_in_place(bytes, *this)) violation(decoder_.error_code(), decoder_.error());
+    return !over();
+}
+
 void Endpoint::control_frame(Opcode op, std::string_view payload) {
     if (op == Opcode::ping) {
         tx_.pong(std::string(payload));

@@ -43,6 +43,8 @@ public:
     /// returns early, consumed() says how much was used, and resume()
     /// lets the next feed continue with the rest.
     bool feed(std::string_view bytes);
+    /// The same, unmasking a client's payload where it lies in `bytes`.
+    bool feed_in_place(std::string& bytes);
     void stop() { decoder_.stop(); }
     void resume() { decoder_.resume(); }
     bool stopped() const { return decoder_.stopped(); }

@@ -32,7 +32,11 @@ bool FrameDecoder::fail(std::uint16_t code, std::string why) {
     return false;
 }
 
-bool FrameDecoder::feed(std::string_view data, FrameSink& sink) {
+bool FrameDecoder::feed(std::string_view data, FrameSink& sink) { return decode(data, nullptr, sink); }
+
+bool FrameDecoder::feed_in_place(std::string& data, FrameSink& sink) { return decode(data, data.data(), sink); }
+
+bool FrameDecoder::decode(std::string_view data, char* writable, FrameSink& sink) {
     consumed_ = 0;
     if (error_code_) return false;
     std::size_t pos = 0;
@@ -98,7 +102,9 @@ bool FrameDecoder::feed(std::string_view data, FrameSink& sink) {
         // Payload (possibly empty).
         std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, data.size() - pos));
         std::string_view piece = data.substr(pos, n);
-        if (cur_.masked) {
+        if (cur_.masked && writable) {
+            mask_copy(writable + pos, piece.data(), n, cur_.mask, offset_);
+        } else if (cur_.masked) {
             scratch_.resize(n);
             mask_copy(scratch_.data(), piece.data(), n, cur_.mask, offset_);
             piece = scratch_;

@@ -70,6 +70,9 @@ public:
     /// to pause); consumed() then says how much of `data` was used, and
     /// resume() lets the next feed() continue with the rest.
     bool feed(std::string_view data, FrameSink& sink);
+    /// The same, unmasking payload where it lies in `data` (which the
+    /// caller then no longer needs as received): no copy per piece.
+    bool feed_in_place(std::string& data, FrameSink& sink);
     void stop() { stopped_ = true; }
     void resume() { stopped_ = false; }
     bool stopped() const { return stopped_; }
@@ -81,6 +84,7 @@ public:
     bool in_message() const { return in_message_; }
 
 private:
+    bool decode(std::string_view data, char* writable, FrameSink& sink);
     bool fail(std::uint16_t code, std::string why);
 
     DecodeLimits limits_;

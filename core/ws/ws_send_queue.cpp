@@ -10,7 +10,7 @@
 
 namespace hyco {
 
-WsSendQueue::Item& WsSendQueue::start(ws::Opcode op, bool fin, std::uint64_t length) {
+WsSendQueue::Item& WsSendQueue::start(ws::Opcode op, bool fin, std::uint64_t length, bool streamed) {
     Item& item = items_.emplace_back();
     if (role_ == ws::Role::client) {
         item.key = keys_.next();
@@ -18,8 +18,12 @@ WsSendQueue::Item& WsSendQueue::start(ws::Opcode op, bool fin, std::uint64_t len
     } else {
         item.head = ws::frame_header(op, fin, length);
     }
-    item.left = length;
+    item.left = streamed ? length : 0;
     bytes_ += item.head.size();
+    if (item.left > 0) {
+        ++open_frames_;
+        if (!filling_) filling_ = &item;
+    }
     return item;
 }
 
@@ -41,11 +45,10 @@ void WsSendQueue::push(Fragment f) {
 
 void WsSendQueue::push(ws::Opcode op, bool fin, std::string payload) {
     if (close_) return;  // nothing may follow our Close
-    Item& item = start(op, fin, payload.size());
+    Item& item = start(op, fin, payload.size(), false);
     // The queue owns the payload: mask it where it lies.
     if (role_ == ws::Role::client) ws::mask_copy(payload.data(), payload.data(), payload.size(), item.key, 0);
     item.offset = payload.size();
-    item.left = 0;
     data_bytes_ += payload.size();
     bytes_ += payload.size();
     item.payload = std::move(payload);
@@ -53,18 +56,29 @@ void WsSendQueue::push(ws::Opcode op, bool fin, std::string payload) {
 
 void WsSendQueue::begin(ws::Opcode op, bool fin, std::uint64_t length) {
     if (close_) return;
-    start(op, fin, length);
+    start(op, fin, length, true);
 }
 
 void WsSendQueue::data(std::string_view piece) {
     // Pieces fill begun frames in order (even after close(): a frame begun
     // before it must end for the Close to follow); whole frames may wait
-    // behind.
-    for (Item& item : items_)
-        if (item.left > 0) {
-            append(item, piece);
+    // behind. Deque elements stay put when others are added or removed at
+    // the ends, so the frame being filled is remembered, not searched for:
+    // a slow reader may leave tens of thousands of small frames queued.
+    if (!filling_) return;
+    append(*filling_, piece);
+    if (filling_->left > 0) return;
+    Item* done = filling_;
+    filling_ = nullptr;
+    if (--open_frames_ == 0) return;
+    bool after = false;
+    for (Item& item : items_) {
+        if (&item == done) after = true;
+        else if (after && item.left > 0) {
+            filling_ = &item;
             return;
         }
+    }
 }
 
 void WsSendQueue::raw(std::string bytes) {
@@ -229,6 +243,13 @@ void WsSendQueue::clear() {
         if (item.data) data_bytes_ -= std::min(item.payload.size(), data_bytes_);  // untouched: all of it
         items_.pop_back();
     }
+    filling_ = nullptr;
+    open_frames_ = 0;
+    for (Item& item : items_)
+        if (item.left > 0) {
+            ++open_frames_;
+            if (!filling_) filling_ = &item;
+        }
 }
 
 }  // namespace hyco

@@ -85,7 +85,7 @@ private:
         std::size_t size() const { return head.size() + payload.size(); }
     };
 
-    Item& start(ws::Opcode op, bool fin, std::uint64_t length);
+    Item& start(ws::Opcode op, bool fin, std::uint64_t length, bool streamed);
     void append(Item& item, std::string_view piece);
     bool at_boundary() const;
     /// Hands gathered bytes to `write` (returns bytes taken, -1 on error)
@@ -97,6 +97,8 @@ private:
 
     ws::Role role_;
     std::deque<Item> items_;
+    Item* filling_ = nullptr;  ///< the first begun frame still waiting for payload
+    std::size_t open_frames_ = 0;  ///< begun frames still waiting for payload
     std::string control_;  ///< control frames being written, between items
     std::size_t control_at_ = 0;
     bool close_in_control_ = false;

@@ -180,3 +180,22 @@ TEST_CASE("a client masks each frame with its own key; a server sends payload in
     CHECK((static_cast<unsigned char>(cw[1]) & 0x80) != 0);
     CHECK(cw.find("secret") == std::string::npos);
 }
+
+TEST_CASE("pieces fill begun frames in order, whole frames queued between them wait their turn") {
+    WsSendQueue q(ws::Role::server);
+    for (int i = 0; i < 20000; ++i) q.push(ws::Opcode::text, true, "x");  // a slow reader's backlog
+    q.begin(ws::Opcode::binary, true, 3);
+    q.push(ws::Opcode::text, true, "between");
+    q.begin(ws::Opcode::text, true, 2);
+    for (char c : std::string("abcde")) q.data(std::string_view(&c, 1));
+    std::string wire;
+    q.fill(wire, std::size_t(1) << 30);
+    Frames f;
+    ws::FrameDecoder d(ws::DecodeLimits{1 << 20, ws::Role::client});
+    REQUIRE(d.feed(wire, f));
+    REQUIRE(f.log.size() == 20003);
+    CHECK(f.log[20000] == "2F:abc");
+    CHECK(f.log[20001] == "1F:between");
+    CHECK(f.log[20002] == "1F:de");
+    CHECK(q.bytes() == 0);
+}

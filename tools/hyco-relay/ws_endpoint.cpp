@@ -11,7 +11,11 @@ void WsEndpoint::on_input(Conn& conn) {
     std::string data;
     data.swap(conn.in);
     if (ep_.over() || conn.closing()) return;  // nothing may follow a Close
-    ep_.feed(data);
+    ep_.feed_in_place(data);  // ours now: unmask where it lies
+    if (conn.in.empty()) {
+        data.clear();
+        conn.in.swap(data);  // the next read reuses the buffer
+    }
 }
 
 void WsEndpoint::ws_ping(std::string_view) {
