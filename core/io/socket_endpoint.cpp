@@ -89,7 +89,7 @@ SocketConnector::SocketConnector(EventLoop& loop, SocketAddress target, std::chr
     : loop_(loop), target_(std::move(target)), timeout_(timeout), done_(std::move(done)), timer_(loop) {}
 
 SocketConnector::~SocketConnector() {
-    *alive_ = false;
+    alive_.end();
     reported_ = true;
     drop_watch();
     if (fd_ >= 0) ::close(fd_);
@@ -193,7 +193,7 @@ void SocketConnector::report(Result<int> r) {
     timer_.cancel();
     // Deferred: the receiver may destroy this connector in `done_`; if it
     // is destroyed before then, nobody is told and the descriptor is closed.
-    loop_.defer([alive = alive_, done = std::move(done_), r = std::move(r)]() mutable {
+    loop_.defer([alive = alive_.token(), done = std::move(done_), r = std::move(r)]() mutable {
         if (*alive) done(std::move(r));
         else if (r) ::close(r.value());
     });

@@ -12,6 +12,7 @@
 
 #include <sys/socket.h>
 
+#include "core/base/lifetime.h"
 #include "core/base/error.h"
 #include "core/io/event_loop.h"
 
@@ -74,7 +75,7 @@ private:
     lws* watch_ = nullptr;  ///< an adopted dup of fd_, watched for writability
     std::string last_error_;
     Timer timer_;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    Lifetime alive_;
     bool reported_ = false;
 };
 

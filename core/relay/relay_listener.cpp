@@ -11,7 +11,7 @@ RelayListener::RelayListener(EventLoop& loop, Owner& owner, RelayTarget target, 
     streams_.sender = false;
 }
 
-RelayListener::~RelayListener() { *alive_ = false; }
+RelayListener::~RelayListener() { alive_.end(); }
 
 void RelayListener::channel_accept(const control::Accept& a) {
     ConnectionInfo info = connection_info(a, target_entity_);
@@ -38,7 +38,7 @@ void RelayListener::accept(const control::Accept& a, const ConnectionInfo& info,
 
 void RelayListener::reject(const control::Accept& a, const Verdict& v) {
     owner_.rejected(a, v);
-    auto sent = rejections_.send(a.address, v, [this, alive = alive_](bool delivered) {
+    auto sent = rejections_.send(a.address, v, [this, alive = alive_.token()](bool delivered) {
         if (*alive && !delivered) owner_.log("the relay did not confirm a rejection (expected HTTP 410)");
     });
     if (!sent) owner_.log("cannot reject: " + sent.error().message());
@@ -46,7 +46,7 @@ void RelayListener::reject(const control::Accept& a, const Verdict& v) {
 
 void RelayListener::channel_request(const control::Request& request, std::string body) {
     std::uint64_t gen = channel_.generation();
-    RelayedHttp::ChannelSend send = [this, alive = alive_, gen](const control::Response& r, const std::string* b) {
+    RelayedHttp::ChannelSend send = [this, alive = alive_.token(), gen](const control::Response& r, const std::string* b) {
         return *alive && channel_.respond(gen, r, b);
     };
     owner_.request(request, std::move(body), std::move(send));

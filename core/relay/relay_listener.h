@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "core/base/lifetime.h"
 #include "core/base/error.h"
 #include "core/relay/accept_info.h"
 #include "core/relay/client_config.h"
@@ -105,7 +106,7 @@ private:
     ControlChannel channel_;
     Rejections rejections_;
     HttpRefusals http_refusals_;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    Lifetime alive_;
 };
 
 }  // namespace hyco

@@ -18,7 +18,7 @@ RelayedHttp::RelayedHttp(EventLoop& loop, Events& events, control::Request reque
 }
 
 RelayedHttp::~RelayedHttp() {
-    *alive_ = false;
+    alive_.end();
     ws_.reset();
 }
 
@@ -31,7 +31,7 @@ void RelayedHttp::start() {
         if (ws_) ws_->abort(why);
         complete(why);
     });
-    loop_.defer([this, alive = alive_] {
+    loop_.defer([this, alive = alive_.token()] {
         if (!*alive || done_) return;
         if (via_rendezvous_) return connect_rendezvous();
         events_.http_request(*this, request_);
@@ -254,7 +254,7 @@ void RelayedHttp::complete(const Status& outcome) {
     deadline_timer_.cancel();
     Status status = outcome && failure_ ? Status(*failure_) : outcome;
     buffer_timer_.cancel();
-    loop_.defer([this, alive = alive_, status] {
+    loop_.defer([this, alive = alive_.token(), status] {
         if (*alive) events_.http_done(*this, status);
     });
 }

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/base/lifetime.h"
 #include "core/base/error.h"
 #include "core/io/event_loop.h"
 #include "core/relay/control_message.h"
@@ -118,7 +119,7 @@ private:
     std::optional<Error> failure_;    ///< fail(): the verdict once the answer is out
     Timer buffer_timer_;
     Timer deadline_timer_;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    Lifetime alive_;
 };
 
 }  // namespace hyco

@@ -21,7 +21,7 @@ Copier::Copier(EventLoop& loop, std::unique_ptr<Stream> first, std::unique_ptr<S
     dirs_[1].active = options_.direction != Direction::forward;
 }
 
-Copier::~Copier() { *alive_ = false; }
+Copier::~Copier() { alive_.end(); }
 
 void Copier::start() { first_->open(*this); }
 
@@ -87,7 +87,7 @@ void Copier::read_end(Stream& s) {
         return closing_phase();
     }
     // The peer hears how the command ended along with the end of its output.
-    s.when_exited([this, &d, alive = alive_](std::optional<eos::RemoteExit> exit) {
+    s.when_exited([this, &d, alive = alive_.token()](std::optional<eos::RemoteExit> exit) {
         if (!*alive || finishing_ || d.done) return;
         if (exit) d.dst->end_status(*exit);
         d.dst->close_write();

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string_view>
 
+#include "core/base/lifetime.h"
 #include "core/base/error.h"
 #include "core/io/event_loop.h"
 #include "core/stream/stream.h"
@@ -107,7 +108,7 @@ private:
     bool open_ = false;
     bool finishing_ = false;
     int pending_finishes_ = 0;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    Lifetime alive_;
 };
 
 }  // namespace hyco

@@ -27,7 +27,7 @@ FdEndpoint::FdEndpoint(EventLoop& loop, std::string name)
     : loop_(loop), name_(std::move(name)), flush_limit_(loop) {}
 
 FdEndpoint::~FdEndpoint() {
-    *alive_ = false;
+    alive_.end();
     stream_.reset();
 }
 
@@ -35,7 +35,7 @@ void FdEndpoint::open(Stream::Events& events) {
     events_ = &events;
     int r = read_fd_, w = write_fd_;
     read_fd_ = write_fd_ = -1;
-    loop_.defer([this, alive = alive_, r, w] {
+    loop_.defer([this, alive = alive_.token(), r, w] {
         if (*alive) start(r, w);
         else {
             if (r >= 0) ::close(r);
@@ -156,7 +156,7 @@ void FdEndpoint::stream_write_closed(FdStream&, const Error* error) {
     if (flushed_) {
         // finish() is waiting: the output went out, or could not.
         Status st = error ? Status(*error) : Status();
-        loop_.defer([this, alive = alive_, st] {
+        loop_.defer([this, alive = alive_.token(), st] {
             if (*alive) closed_all(st);
         });
         return;
@@ -226,7 +226,7 @@ void ExecEndpoint::open(Stream::Events& events) {
             // Reported from the loop, as every other event: the copier is
             // still inside its open() call.
             Error e = make_error(Exit::failure, name_, child.error().why);
-            loop_.defer([this, alive = alive_, e] {
+            loop_.defer([this, alive = alive_.token(), e] {
                 if (*alive) fail(e);
             });
             return;
@@ -236,7 +236,7 @@ void ExecEndpoint::open(Stream::Events& events) {
         watch();
     }
     int r = std::exchange(child_.stdout_fd, -1), w = std::exchange(child_.stdin_fd, -1);
-    loop_.defer([this, alive = alive_, r, w] {
+    loop_.defer([this, alive = alive_.token(), r, w] {
         if (*alive) start(r, w);
         else ::close(r), ::close(w);
     });

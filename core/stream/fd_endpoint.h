@@ -11,6 +11,7 @@
 
 #include <sys/types.h>
 
+#include "core/base/lifetime.h"
 #include "core/io/child_process.h"
 #include "core/io/event_loop.h"
 #include "core/io/fd_stream.h"
@@ -55,7 +56,7 @@ protected:
     Stream::Events* events_ = nullptr;
     std::string name_;
     /// Deferred calls check it: the endpoint may be gone by then.
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    Lifetime alive_;
 
 private:
     void stream_data(FdStream&, std::string_view bytes) override;

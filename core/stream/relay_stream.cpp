@@ -17,7 +17,7 @@ RelayStream::RelayStream(EventLoop& loop, WsTarget target, WsTimeouts timeouts, 
 }
 
 RelayStream::~RelayStream() {
-    *alive_ = false;
+    alive_.end();
     link_.reset();
 }
 
@@ -25,7 +25,7 @@ void RelayStream::open(Stream::Events& events) {
     events_ = &events;
     // connect() can report a synchronous failure through link_closed(); keep
     // every event out of the copier's open() call.
-    loop_.defer([this, alive = alive_] {
+    loop_.defer([this, alive = alive_.token()] {
         if (*alive) link_->connect();
     });
 }
@@ -79,7 +79,7 @@ void RelayStream::close_write() {
     if (!end_held_) send_end();
     // From the copier's view this direction is done once our end is queued;
     // whether the peer confirmed it is the session's verdict (finish()).
-    loop_.defer([this, alive = alive_] {
+    loop_.defer([this, alive = alive_.token()] {
         if (*alive && events_ && !finishing_) events_->write_end(*this);
     });
 }
@@ -99,7 +99,7 @@ void RelayStream::fail_here(Error why, std::string reason) {
     // error Close, and the session fails with `why`.
     failing_ = true;
     link_->fail(why, 1011, std::move(reason));
-    loop_.defer([this, alive = alive_, why] {
+    loop_.defer([this, alive = alive_.token(), why] {
         if (*alive && events_ && !finishing_) events_->failed(*this, why);
     });
 }

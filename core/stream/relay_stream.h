@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "core/base/lifetime.h"
 #include "core/io/event_loop.h"
 #include "core/stream/framing.h"
 #include "core/stream/relay_link.h"
@@ -115,7 +116,7 @@ private:
     std::function<void(Status)> finish_done_;
     Timer linger_;
     Timer finish_timer_;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    Lifetime alive_;
 };
 
 }  // namespace hyco

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "core/base/lifetime.h"
 #include "tools/hyco-pipe/relay_endpoint.h"
 #include "core/stream/relay_stream.h"
 
@@ -46,7 +47,7 @@ public:
                    const Log& log, Decided decided)
         : loop_(loop), inner_(std::move(inner)), sender_(false), forwards_(&forwards), log_(&log),
           decided_(std::move(decided)) {}
-    ~AzbridgeStream() override { *alive_ = false; }
+    ~AzbridgeStream() override { alive_.end(); }
 
     /// Listener role: opens the relay connection and reads its preamble.
     void read_preamble() { inner_->open(*this); }
@@ -54,7 +55,7 @@ public:
     void open(Stream::Events& events) override {
         outer_ = &events;
         if (sender_) return inner_->open(*this);
-        loop_.defer([this, alive = alive_] {
+        loop_.defer([this, alive = alive_.token()] {
             if (!*alive) return;
             if (pending_error_) return outer_->failed(*this, *pending_error_);
             outer_->opened(*this);
@@ -76,7 +77,7 @@ public:
     void pause(bool paused) override {
         paused_ = paused;
         if (!paused) {
-            auto alive = alive_;
+            auto alive = alive_.token();
             if (!leftover_.empty()) {
                 std::string rest = std::move(leftover_);
                 leftover_.clear();
@@ -224,14 +225,14 @@ private:
         if (!answer.empty()) inner_->write(answer);
         inner_->close_write();
         inner_->close_read();
-        inner_->finish(true, [this, alive = alive_](Status) {
+        inner_->finish(true, [this, alive = alive_.token()](Status) {
             if (*alive) decided_(*this, nullptr);
         });
     }
     void give_up(const std::string& why) {
         log_->warn(fmt::format("{}: {}", inner_->describe(), why));
         ready_ = true;
-        inner_->finish(false, [this, alive = alive_](Status) {
+        inner_->finish(false, [this, alive = alive_.token()](Status) {
             if (*alive) decided_(*this, nullptr);
         });
     }
@@ -241,7 +242,7 @@ private:
         if (!datagram_) return outer_->data(*this, bytes);
         frames_.append(bytes);
         std::size_t at = 0;
-        auto alive = alive_;
+        auto alive = alive_.token();
         while (*alive && frames_.size() - at >= 2) {
             std::size_t n = (static_cast<unsigned char>(frames_[at]) << 8) | static_cast<unsigned char>(frames_[at + 1]);
             if (frames_.size() - at - 2 < n) break;
@@ -270,14 +271,14 @@ private:
     bool paused_ = true;
     bool pending_read_end_ = false;
     std::optional<Error> pending_error_;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    Lifetime alive_;
 };
 
 class AzbridgeAcceptor final : public Acceptor {
 public:
     AzbridgeAcceptor(EventLoop& loop, const Log& log, std::vector<Forward> forwards, Accepted accepted)
         : loop_(loop), log_(log), forwards_(std::move(forwards)), accepted_(std::move(accepted)) {}
-    ~AzbridgeAcceptor() override { *alive_ = false; }
+    ~AzbridgeAcceptor() override { alive_.end(); }
 
     void set_inner(std::unique_ptr<Acceptor> inner) { inner_ = std::move(inner); }
     void pause(bool paused) override { inner_->pause(paused); }
@@ -289,7 +290,7 @@ public:
         std::uint64_t id = next_++;
         auto s = std::make_unique<AzbridgeStream>(
             loop_, std::move(stream), forwards_, log_,
-            [this, id, peer, alive = alive_](AzbridgeStream&, const Forward* f) {
+            [this, id, peer, alive = alive_.token()](AzbridgeStream&, const Forward* f) {
                 if (!*alive) return;
                 // Not inside the stream's own callback: hand on or free it next turn.
                 loop_.defer([this, id, peer, f, alive] {
@@ -314,7 +315,7 @@ private:
     std::unique_ptr<Acceptor> inner_;
     std::map<std::uint64_t, std::unique_ptr<Stream>> pending_;  ///< reading their preamble
     std::uint64_t next_ = 1;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    Lifetime alive_;
 };
 
 }  // namespace

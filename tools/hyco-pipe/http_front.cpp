@@ -46,7 +46,7 @@ HttpFront::HttpFront(EventLoop& loop, const PipeConfig& config, const Address& a
 }
 
 HttpFront::~HttpFront() {
-    *alive_ = false;
+    alive_.end();
     drop_upstream();
 }
 
@@ -56,7 +56,7 @@ std::string HttpFront::describe() const {
 
 void HttpFront::open(Stream::Events& events) {
     events_ = &events;
-    loop_.defer([this, alive = alive_] {
+    loop_.defer([this, alive = alive_.token()] {
         if (*alive) events_->opened(*this);
     });
 }
@@ -361,7 +361,7 @@ void HttpFront::end_reading() {
     // Nothing more is read either: waiting for the client to close first
     // would leave a session open on a client that never does.
     end_writing();
-    loop_.defer([this, alive = alive_] {
+    loop_.defer([this, alive = alive_.token()] {
         if (!*alive) return;
         if (paused_ && !out_.empty()) end_pending_ = true;
         else events_->read_end(*this);
@@ -371,7 +371,7 @@ void HttpFront::end_reading() {
 void HttpFront::end_writing() {
     if (write_ended_) return;
     write_ended_ = true;
-    loop_.defer([this, alive = alive_] {
+    loop_.defer([this, alive = alive_.token()] {
         if (*alive) events_->write_end(*this);
     });
 }
@@ -381,7 +381,7 @@ void HttpFront::fail_mid(const Error& why) {
     ended_ = true;
     in_.clear();
     drop_upstream();
-    loop_.defer([this, alive = alive_, why] {
+    loop_.defer([this, alive = alive_.token(), why] {
         if (*alive) events_->failed(*this, why);
     });
 }

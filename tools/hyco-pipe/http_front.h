@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "core/base/lifetime.h"
 #include "core/http/http_body.h"
 #include "core/http/http_request_head.h"
 #include "core/io/event_loop.h"
@@ -91,7 +92,7 @@ private:
     http::BodyDecoder resp_body_;
     bool resp_chunked_ = false;   ///< chunked towards the client
     std::uint64_t requests_ = 0;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    Lifetime alive_;
 };
 
 std::unique_ptr<Stream> make_relay_http_endpoint(EventLoop& loop, const PipeConfig& config, const Address& a);

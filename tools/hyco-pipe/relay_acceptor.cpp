@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/base/text.h"
+#include "core/base/lifetime.h"
 #include "core/relay/relay_listener.h"
 #include "core/stream/relay_stream.h"
 #include "tools/hyco-pipe/http_stream.h"
@@ -31,7 +32,7 @@ public:
           // Binary streams: a message per chunk, payloads written raw.
           core_(loop, *this, entity_target(config, a), config.client, config.keepalive, RelayStreamOptions{}, a.text),
           entity_(a.path) {}
-    ~RelayAcceptor() override { *alive_ = false; }
+    ~RelayAcceptor() override { alive_.end(); }
 
     void start() { core_.start(); }
     void pause(bool paused) override { paused_ = paused; }
@@ -90,7 +91,7 @@ private:
         failed_once_ = true;
         Error e = why;
         if (e.what.empty()) e.what = address_.text;
-        loop_.defer([this, alive = alive_, e] {
+        loop_.defer([this, alive = alive_.token(), e] {
             if (*alive) failed_(e);
         });
     }
@@ -106,7 +107,7 @@ private:
     bool paused_ = false;
     bool online_before_ = false;
     bool failed_once_ = false;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    Lifetime alive_;
 };
 
 }  // namespace

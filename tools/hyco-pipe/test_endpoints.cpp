@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/base/lifetime.h"
+
 namespace hyco::pipe {
 namespace {
 
@@ -16,7 +18,7 @@ public:
 
     MemoryStream(EventLoop& loop, std::string initial, bool echo, std::string name)
         : loop_(loop), pending_(std::move(initial)), echo_(echo), input_done_(!echo), name_(std::move(name)) {}
-    ~MemoryStream() override { *alive_ = false; }
+    ~MemoryStream() override { alive_.end(); }
 
     void open(Events& events) override {
         events_ = &events;
@@ -55,7 +57,7 @@ public:
 private:
     template <class F>
     void later(F fn) {
-        loop_.defer([alive = alive_, fn] {
+        loop_.defer([alive = alive_.token(), fn] {
             if (*alive) fn();
         });
     }
@@ -103,7 +105,7 @@ private:
     bool read_closed_ = false;
     bool eof_sent_ = false;
     std::string name_;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    Lifetime alive_;
 };
 
 }  // namespace

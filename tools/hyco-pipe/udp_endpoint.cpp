@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/base/lifetime.h"
 #include "tools/hyco-pipe/udp_socket.h"
 
 namespace hyco::pipe {
@@ -21,11 +22,11 @@ public:
     UdpFlow(EventLoop& loop, std::chrono::milliseconds idle, std::string name)
         : loop_(loop), idle_(idle.count() > 0 ? idle : std::chrono::milliseconds(kUdpIdleDefault)),
           name_(std::move(name)), idle_timer_(loop) {}
-    ~UdpFlow() override { *alive_ = false; }
+    ~UdpFlow() override { alive_.end(); }
 
     void open(Events& events) override {
         events_ = &events;
-        loop_.defer([this, alive = alive_] {
+        loop_.defer([this, alive = alive_.token()] {
             if (!*alive) return;
             if (auto st = start(); !st) return events_->failed(*this, st.error());
             opened_ = true;
@@ -43,7 +44,7 @@ public:
     void close_write() override {
         if (write_ended_) return;
         write_ended_ = true;
-        loop_.defer([this, alive = alive_] {
+        loop_.defer([this, alive = alive_.token()] {
             if (!*alive) return;
             events_->write_end(*this);
             // Nobody answers a flow whose other side is gone.
@@ -90,7 +91,7 @@ private:
         idle_timer_.start(idle_, [this] { end_input(); });
     }
     void flush() {
-        auto alive = alive_;
+        auto alive = alive_.token();
         while (*alive && opened_ && !paused_ && !queue_.empty() && !read_ended_) {
             std::string d = std::move(queue_.front());
             queue_.pop_front();
@@ -115,7 +116,7 @@ private:
     bool read_ended_ = false;
     bool read_closed_ = false;
     bool write_ended_ = false;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    Lifetime alive_;
 };
 
 /// udp:HOST:PORT, with a socket of its own.

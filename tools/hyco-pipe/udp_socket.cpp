@@ -52,7 +52,7 @@ Result<std::unique_ptr<UdpSocket>> UdpSocket::open(EventLoop& loop, const Socket
 }
 
 UdpSocket::~UdpSocket() {
-    *alive_ = false;
+    alive_.end();
     EventLoop::release(wsi_);
 }
 
@@ -73,7 +73,7 @@ void UdpSocket::send(std::string_view datagram, const sockaddr* to, socklen_t le
 int UdpSocket::on_lws(lws* wsi, lws_callback_reasons reason, void*, std::size_t) {
     switch (reason) {
     case LWS_CALLBACK_RAW_RX_FILE: {
-        auto alive = alive_;
+        auto alive = alive_.token();
         // A bounded batch per wakeup, so one busy socket cannot starve the copies.
         for (int i = 0; i < 64 && !paused_ && *alive; ++i) {
             sockaddr_storage from{};

@@ -13,6 +13,7 @@
 
 #include <sys/socket.h>
 
+#include "core/base/lifetime.h"
 #include "core/base/error.h"
 #include "core/io/event_loop.h"
 #include "core/io/socket_endpoint.h"
@@ -53,7 +54,7 @@ private:
     std::string local_name_;
     std::uint64_t dropped_ = 0;
     std::vector<char> buffer_;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    Lifetime alive_;
 };
 
 /// `127.0.0.1:53` or `[::1]:53`.

@@ -13,7 +13,7 @@ void MessagesEndpoint::pause(bool paused) {
     // From the loop, as a descriptor's data would come: never inside the
     // copier's own call.
     scheduled_ = true;
-    loop_.defer([this, alive = alive_] {
+    loop_.defer([this, alive = alive_.token()] {
         if (!*alive) return;
         scheduled_ = false;
         deliver();
