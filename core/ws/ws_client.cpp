@@ -394,10 +394,9 @@ void WsClient::feed(std::string_view bytes) {
     }
 }
 
-void WsClient::ws_violation(std::uint16_t code, const std::string& why) {
-    // Tell the peer why (our Close with `code` is queued), then hang up
-    // (RFC 6455 §7.1.7).
-    (void)code;
+void WsClient::ws_violation(std::uint16_t, const std::string& why) {
+    // Tell the peer why (the endpoint queued our Close with the code), then
+    // hang up (RFC 6455 §7.1.7).
     finishing_ = true;
     if (!abort_reason_)
         abort_reason_ = make_error(Exit::failure, "connection to " + sas::redact_in(target_.url()),

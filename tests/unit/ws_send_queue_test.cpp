@@ -5,6 +5,10 @@
 // follows it until its last byte has arrived.
 #include <doctest/doctest.h>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <vector>
 
 #include "core/ws/ws_send_queue.h"
@@ -27,6 +31,14 @@ struct Frames : ws::FrameSink {
 };
 
 ws::Role other(ws::Role r) { return r == ws::Role::client ? ws::Role::server : ws::Role::client; }
+
+// What the peer of a `role` queue reads from `wire`, frame by frame.
+std::vector<std::string> decoded(ws::Role role, std::string_view wire) {
+    Frames f;
+    ws::FrameDecoder d(ws::DecodeLimits{1 << 30, other(role)});
+    REQUIRE(d.feed(wire, f));
+    return f.log;
+}
 
 // Takes at most `step` bytes through gather/consumed, as a socket that
 // accepts only part of what it is offered would.
@@ -139,13 +151,7 @@ TEST_CASE("raw bytes go out verbatim and in order; no control frame overtakes th
     q.fill(wire, 1 << 20);
     const std::string rest = "1.1 101 Switching Protocols\r\n\r\n";
     CHECK(wire.rfind(rest, 0) == 0);
-    std::string frames = wire.substr(rest.size());
-    Frames f;
-    ws::FrameDecoder d(ws::DecodeLimits{1 << 20, ws::Role::client});
-    REQUIRE(d.feed(frames, f));
-    REQUIRE(f.log.size() == 2);
-    CHECK(f.log[0] == "c10:early");
-    CHECK(f.log[1] == "2F:data");
+    CHECK(decoded(ws::Role::server, wire.substr(rest.size())) == std::vector<std::string>{"c10:early", "2F:data"});
     CHECK(q.bytes() == 0);
 }
 
@@ -159,12 +165,8 @@ TEST_CASE("clear keeps a frame already partly written, so that the Close after i
     q.close(1002, "bad");
     q.fill(wire, 1 << 20);
     CHECK(q.close_sent());
-    Frames f;
-    ws::FrameDecoder d(ws::DecodeLimits{1 << 20, ws::Role::server});
-    REQUIRE(d.feed(wire, f));
-    REQUIRE(f.log.size() == 2);
-    CHECK(f.log[0] == "2F:" + std::string(100, 'a'));
-    CHECK(f.log[1] == "c8:" + ws::close_payload(1002, "bad"));
+    CHECK(decoded(ws::Role::client, wire) ==
+          std::vector<std::string>{"2F:" + std::string(100, 'a'), "c8:" + ws::close_payload(1002, "bad")});
 }
 
 TEST_CASE("a client masks each frame with its own key; a server sends payload in clear") {
@@ -190,12 +192,39 @@ TEST_CASE("pieces fill begun frames in order, whole frames queued between them w
     for (char c : std::string("abcde")) q.data(std::string_view(&c, 1));
     std::string wire;
     q.fill(wire, std::size_t(1) << 30);
-    Frames f;
-    ws::FrameDecoder d(ws::DecodeLimits{1 << 20, ws::Role::client});
-    REQUIRE(d.feed(wire, f));
-    REQUIRE(f.log.size() == 20003);
-    CHECK(f.log[20000] == "2F:abc");
-    CHECK(f.log[20001] == "1F:between");
-    CHECK(f.log[20002] == "1F:de");
+    std::vector<std::string> log = decoded(ws::Role::server, wire);
+    REQUIRE(log.size() == 20003);
+    CHECK(log[20000] == "2F:abc");
+    CHECK(log[20001] == "1F:between");
+    CHECK(log[20002] == "1F:de");
     CHECK(q.bytes() == 0);
+}
+
+TEST_CASE("send writes straight to a socket as far as it takes, keeps the rest, and reports a dead peer") {
+    int sv[2];
+    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) == 0);
+    WsSendQueue q(ws::Role::client);
+    const std::string big(4 << 20, 'z');  // more than a socket buffer holds
+    q.push(ws::Opcode::binary, true, big);
+    q.close(1000, "");
+    std::string wire;
+    char buf[65536];
+    for (int rounds = 0; !q.close_sent(); ++rounds) {
+        REQUIRE(rounds < 100000);
+        std::ptrdiff_t n = q.send(sv[0], 256 * 1024);
+        REQUIRE(n >= 0);  // a full socket is not an error
+        CHECK(static_cast<std::size_t>(n) <= 256 * 1024);
+        ssize_t r;
+        while ((r = ::read(sv[1], buf, sizeof buf)) > 0) wire.append(buf, static_cast<std::size_t>(r));
+    }
+    CHECK(q.bytes() == 0);
+    CHECK(decoded(ws::Role::client, wire) == std::vector<std::string>{"2F:" + big, "c8:" + ws::close_payload(1000, "")});
+    ::close(sv[1]);
+    WsSendQueue after(ws::Role::client);
+    after.push(ws::Opcode::binary, true, "lost");
+    errno = 0;
+    CHECK(after.send(sv[0], 1024) == -1);  // the peer is gone: an error, not "0 bytes for now"
+    CHECK(errno == EPIPE);
+    CHECK(after.data_bytes() == 4);  // nothing counted as written
+    ::close(sv[0]);
 }
