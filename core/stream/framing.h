@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ws/ws_frame.h"
+
 namespace hyco {
 
 enum class Framing {
@@ -20,15 +22,6 @@ enum class Framing {
 /// Parses "text", "binary", "nul"; nullopt otherwise.
 std::optional<Framing> parse_framing(std::string_view name);
 std::string_view framing_name(Framing f);
-
-/// One WebSocket frame to send: a whole message, or one piece of a message
-/// too long to hold (first piece: text/binary opcode; later: continuation).
-struct Fragment {
-    std::string data;
-    bool binary = false;
-    bool first = true;
-    bool final = true;
-};
 
 /// Cuts outgoing bytes into messages. Memory is bounded by `max_fragment`:
 /// a line longer than that leaves as a fragmented message instead of being

@@ -1,12 +1,11 @@
 // A WebSocket client connection on the event loop: handshake with extra
-// headers and subprotocols, a bounded send queue written in batches, streamed
-// receive with flow control, ping-based dead-peer detection, and half-close
-// both ways: after our Close we keep reading until the peer's, and after the
-// peer's Close we keep sending until our side ends. lws only carries the
-// bytes (raw socket); TLS is ours too (tls_client.h), and so is the CONNECT
-// tunnel when the loop's ProxyConfig routes the target through an HTTP proxy
-// (proxy.h). The WebSocket protocol is ours because lws 4.1.6's ws role
-// answers a peer's Close at once and hangs up.
+// headers and subprotocols, a bounded send queue, streamed receive with flow
+// control, ping-based dead-peer detection, and half-close both ways: after
+// our Close we keep reading until the peer's, and after the peer's Close we
+// keep sending until our side ends. The bytes travel on a ClientTransport
+// (TCP, the proxy's CONNECT tunnel, TLS); the frame rules are ws::Endpoint's
+// and the send side is WsSendQueue. The WebSocket protocol is ours because
+// lws 4.1.6's ws role answers a peer's Close at once and hangs up.
 #pragma once
 
 #include <chrono>
@@ -20,10 +19,8 @@
 #include <vector>
 
 #include "core/base/error.h"
-#include "core/http/proxy.h"
 #include "core/io/event_loop.h"
-#include "core/io/tls_client.h"
-#include "core/stream/framing.h"
+#include "core/io/client_transport.h"
 #include "core/ws/ws_frame.h"
 #include "core/ws/ws_endpoint.h"
 #include "core/ws/ws_send_queue.h"
@@ -73,7 +70,7 @@ struct WsClose {
     bool established = false;    ///< the upgrade had succeeded
 };
 
-class WsClient final : public LwsHandler, private ws::DataSink, private ws::Endpoint::Events {
+class WsClient final : private ClientTransport::Events, private ws::DataSink, private ws::Endpoint::Events {
 public:
     class Events {
     public:
@@ -91,6 +88,17 @@ public:
         }
         /// Terminal; called once. Do not destroy the client inside it (defer).
         virtual void ws_closed(WsClient&, const WsClose&) = 0;
+    };
+
+    /// Where the connection is. Closing is not a phase of its own: the
+    /// Close handshake's state is the endpoint's (what came) and the send
+    /// queue's (what went).
+    enum class Phase {
+        idle,        ///< connect() not called yet
+        connecting,  ///< the transport is not up yet (TCP, proxy, TLS)
+        upgrading,   ///< the upgrade request is out, its answer awaited
+        open,        ///< frames flow
+        closed,      ///< terminal; ws_closed was called
     };
 
     /// Send-queue size above which producers should pause.
@@ -116,36 +124,34 @@ public:
     /// Stops (false) or resumes (true) delivery of received data.
     void receive(bool on);
 
+    Phase phase() const { return phase_; }
     std::size_t queued() const { return queue_.data_bytes(); }
     bool writable() const { return queue_.data_bytes() < kHighWater; }
-    bool is_open() const { return open_; }
-    bool close_sent() const { return close_sent_; }
+    bool is_open() const { return phase_ == Phase::open; }
+    bool close_sent() const { return queue_.close_sent(); }
     /// The peer's Close has arrived (it sends no more).
-    bool peer_closed() const { return peer_closed_; }
+    bool peer_closed() const { return endpoint_.over(); }
     const std::string& subprotocol() const { return subprotocol_; }
     const WsTarget& target() const { return target_; }
-
-    int on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len) override;
 
 private:
     /// Most wire bytes written (or encrypted) in one writable callback.
     static constexpr std::size_t kWriteBatch = 256 * 1024;
 
-    int on_writeable();
-    int write_out(std::string& buf);
-    int send_wire();
-    int on_raw_rx(std::string_view bytes);
-    int on_rx(std::string_view bytes);
-    int on_handshake_rx(std::string_view bytes);
-    int on_proxy_rx(std::string_view bytes);
+    void transport_up() override;
+    void transport_rx(std::string_view plain) override;
+    void transport_writable() override;
+    void transport_closed(std::optional<Error> failure) override;
+
+    void on_handshake_rx(std::string_view bytes);
     void feed(std::string_view bytes);
     void resume_rx();
+    bool reading() const;
     void terminal(std::optional<Error> failure);
     void fail(Error e);
     void want_write();
     void arm_ping();
     std::string what() const;
-    Error connection_error(std::string why) const;
 
     void frame_begin(const ws::FrameHeader& h) override;
     void frame_data(std::string_view payload) override;
@@ -158,33 +164,13 @@ private:
     Events& events_;
     WsTarget target_;
     WsTimeouts timeouts_;
-    lws* wsi_ = nullptr;
+    ClientTransport transport_;
+    Phase phase_ = Phase::idle;
     std::string key_;           // our Sec-WebSocket-Key
     std::string head_;          // the upgrade answer so far
-    std::string out_;           // the batch being written (LWS_PRE headroom first)
     std::string rx_stash_;      // received bytes held back while receive(false)
-    std::unique_ptr<TlsClient> tls_;
-    std::optional<ProxyServer> proxy_;  // set: TCP goes to it and CONNECT opens a tunnel
-    std::string proxy_head_;    // the proxy's answer to CONNECT so far
-    bool proxy_reached_ = false; // TCP to the proxy is up
-    bool connect_sent_ = false;  // CONNECT is out
-    bool tunnel_open_ = false;  // the proxy answered CONNECT with 2xx
-    std::string tls_out_;       // ciphertext being written (LWS_PRE headroom first)
-    std::string tls_in_;        // plaintext just decrypted
-    // With TLS, once open, ciphertext goes to the socket directly, as much
-    // as it takes: lws_write would copy what a full socket refuses.
-    std::string wire_;          // ciphertext of frames not yet sent
-    std::size_t wire_head_ = 0;  // how much of wire_ the socket took
     WsSendQueue queue_;
     ws::Endpoint endpoint_{ws::DecodeLimits{std::uint64_t(1) << 62, ws::Role::client}, queue_, *this, *this};
-    bool transport_up_ = false;  // TCP (and TLS) connected
-    bool request_sent_ = false;
-    bool open_ = false;
-    bool finishing_ = false;
-    bool close_sent_ = false;
-    bool peer_closed_ = false;
-    bool hangup_ = false;        // end the connection at the next chance
-    bool closed_ = false;
     bool user_abort_ = false;
     bool paused_ = false;
     bool msg_binary_ = false;

@@ -145,3 +145,16 @@ private:
 };
 
 }  // namespace hyco::ws
+
+namespace hyco {
+
+/// One WebSocket frame to send: a whole message, or one piece of a message
+/// too long to hold (first piece: text/binary opcode; later: continuation).
+struct Fragment {
+    std::string data;
+    bool binary = false;
+    bool first = true;
+    bool final = true;
+};
+
+}  // namespace hyco

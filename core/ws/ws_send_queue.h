@@ -18,12 +18,12 @@
 #include <string>
 #include <string_view>
 
-#include "core/stream/framing.h"
+#include "core/io/wire_source.h"
 #include "core/ws/ws_frame.h"
 
 namespace hyco {
 
-class WsSendQueue {
+class WsSendQueue final : public WireSource {
 public:
     /// Client frames are masked; server frames are not (RFC 6455 §5.1).
     explicit WsSendQueue(ws::Role role = ws::Role::client) : role_(role) {}
@@ -53,11 +53,11 @@ public:
     /// The first `n` bytes that gather() pointed at have been written.
     void consumed(std::size_t n);
     /// Appends up to `budget` wire bytes to `out` and consumes them.
-    std::size_t fill(std::string& out, std::size_t budget);
+    std::size_t fill(std::string& out, std::size_t budget) override;
     /// Writes up to `budget` wire bytes straight to the non-blocking socket
     /// `fd` until it is full; returns the bytes written, or -1 if the socket
     /// failed (errno says why).
-    std::ptrdiff_t send(int fd, std::size_t budget);
+    std::ptrdiff_t send(int fd, std::size_t budget) override;
 
     /// Payload bytes of data frames not yet written.
     std::size_t data_bytes() const { return data_bytes_; }

@@ -40,6 +40,8 @@ public:
     void send(ws::Opcode op, std::string_view payload);
     /// Our Close; the connection ends once the client answers it.
     void close(std::uint16_t code);
+    /// Ends the connection (FIN) without a word.
+    void hang_up();
 
     const std::vector<Message>& messages() const { return messages_; }
     /// The code of the client's Close, once it came.
@@ -55,7 +57,6 @@ private:
     void frame_data(std::string_view payload) override { message_.data.append(payload); }
     void frame_end() override;
     void control_frame(ws::Opcode op, std::string_view payload) override;
-    void hang_up();
 
     FdStream stream_;
     Script script_;

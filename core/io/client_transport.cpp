@@ -1,0 +1,311 @@
+// A client byte stream over an lws raw socket (see client_transport.h).
+#include "core/io/client_transport.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <netdb.h>
+#include <sys/socket.h>
+
+#include <fmt/format.h>
+
+#include "core/http/http_response_head.h"
+
+namespace hyco {
+namespace {
+
+/// lws reports a failed name lookup as "cannot start" or "getaddrinfo
+/// failed": look the host up again to say which name failed and why.
+std::string connect_failure(const std::string& host, std::string why) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* list = nullptr;
+    int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &list);
+    if (rc == 0) {
+        ::freeaddrinfo(list);
+        return why;
+    }
+    return fmt::format("cannot resolve host '{}': {}", host, rc == EAI_SYSTEM ? std::strerror(errno) : ::gai_strerror(rc));
+}
+
+}  // namespace
+
+ClientTransport::ClientTransport(EventLoop& loop, Events& events, std::string host, std::uint16_t port, bool tls,
+                                 std::string what)
+    : loop_(loop), events_(events), host_(std::move(host)), port_(port), tls_wanted_(tls), what_(std::move(what)) {}
+
+ClientTransport::~ClientTransport() {
+    if (wsi_) {
+        lws_set_opaque_user_data(wsi_, nullptr);
+        lws_set_timeout(wsi_, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+        wsi_ = nullptr;
+    }
+}
+
+Error ClientTransport::connection_error(std::string why) const {
+    // A proxy that cannot be reached is named, not the target behind it.
+    if (proxy_ && phase_ == Phase::connecting) return make_error(Exit::failure, "proxy " + proxy_->label(), std::move(why));
+    return make_error(Exit::failure, what_, std::move(why));
+}
+
+void ClientTransport::connect() {
+    if (phase_ != Phase::idle) return;
+    phase_ = Phase::connecting;
+    // Through a proxy, TCP goes to it; TLS still names the target, inside
+    // the tunnel CONNECT opens.
+    proxy_ = loop_.proxy().route(host_, tls_wanted_);
+    if (tls_wanted_) {
+        auto t = TlsClient::create(loop_.tls(), host_);
+        if (!t) {
+            closed(Error{t.error().code, what_, t.error().why});
+            return;
+        }
+        tls_ = std::move(*t);
+    }
+    lws_client_connect_info ci;
+    std::memset(&ci, 0, sizeof ci);
+    ci.context = loop_.context();
+    ci.vhost = loop_.vhost();
+    ci.address = proxy_ ? proxy_->host.c_str() : host_.c_str();
+    ci.port = proxy_ ? proxy_->port : port_;
+    ci.path = "";
+    ci.host = host_.c_str();
+    ci.method = "RAW";  // plain TCP from lws; TLS is tls_ (see tls_client.h)
+    ci.local_protocol_name = EventLoop::protocol_name();
+    ci.opaque_user_data = this;
+    ci.pwsi = &wsi_;
+    if (!lws_client_connect_via_info(&ci) && phase_ != Phase::closed) {
+        // lws reported the failure synchronously (CONNECTION_ERROR already
+        // ran in that case); otherwise report it here.
+        wsi_ = nullptr;
+        closed(connection_error(connect_failure(proxy_ ? proxy_->host : host_, "cannot start the connection")));
+    }
+}
+
+void ClientTransport::want_write() {
+    if (wsi_ && (phase_ == Phase::up || phase_ == Phase::ending)) lws_callback_on_writable(wsi_);
+}
+
+void ClientTransport::read(bool on) {
+    if (wsi_ && phase_ != Phase::closed) lws_rx_flow_control(wsi_, on ? 1 : 0);
+}
+
+void ClientTransport::end() {
+    if (phase_ == Phase::closed || phase_ == Phase::ending) return;
+    phase_ = Phase::ending;
+    if (wsi_) lws_callback_on_writable(wsi_);
+}
+
+void ClientTransport::abort() {
+    if (phase_ == Phase::closed) return;
+    aborted_ = true;
+    if (!wsi_) {
+        closed(std::nullopt);
+        return;
+    }
+    lws_set_timeout(wsi_, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
+void ClientTransport::failed(Error e) {
+    if (!failure_) failure_ = std::move(e);
+}
+
+bool ClientTransport::send_wire() {
+    int fd = lws_get_socket_fd(wsi_);
+    while (wire_head_ < wire_.size()) {
+        ssize_t n = ::send(fd, wire_.data() + wire_head_, wire_.size() - wire_head_, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) break;
+            failed(make_error(Exit::failure, phase_ == Phase::tunnelling ? "proxy " + proxy_->label() : "send",
+                              "the connection failed while writing"));
+            return false;
+        }
+        wire_head_ += static_cast<std::size_t>(n);
+    }
+    if (flushed()) {
+        wire_.clear();  // keeps its capacity for the next batch
+        wire_head_ = 0;
+    } else {
+        lws_callback_on_writable(wsi_);
+    }
+    return true;
+}
+
+bool ClientTransport::write(std::string_view plain) {
+    if (!wsi_ || failure_) return false;
+    if (!tls_) {
+        wire_.append(plain);
+    } else if (auto st = tls_->send(plain, wire_); !st) {
+        failed(Error{st.error().code, what_, st.error().why});
+        return false;
+    }
+    return send_wire();
+}
+
+bool ClientTransport::write_from(WireSource& source, std::size_t budget) {
+    if (!wsi_ || failure_) return false;
+    if (!flushed()) return send_wire();
+    if (tls_) {
+        plain_.clear();
+        source.fill(plain_, budget);
+        return write(plain_);
+    }
+    if (source.send(lws_get_socket_fd(wsi_), budget) < 0) {
+        failed(make_error(Exit::failure, "send", "the connection failed while writing"));
+        return false;
+    }
+    return true;
+}
+
+void ClientTransport::become_up() {
+    phase_ = Phase::up;
+    events_.transport_up();
+}
+
+int ClientTransport::on_connected(lws* wsi) {
+    if (phase_ != Phase::connecting) return 0;
+    wsi_ = wsi;
+    if (proxy_) {
+        phase_ = Phase::tunnelling;
+        // In clear to the proxy, before any TLS: the tunnel's request.
+        wire_ = connect_request(*proxy_, host_, port_);
+        return send_wire() ? 0 : -1;
+    }
+    reached_target_ = true;
+    if (tls_) {
+        phase_ = Phase::securing;
+        lws_callback_on_writable(wsi);  // the ClientHello
+        return 0;
+    }
+    become_up();
+    return after_events();
+}
+
+int ClientTransport::on_writeable() {
+    switch (phase_) {
+    case Phase::closed:
+        return -1;
+    case Phase::ending:
+        if (flushed() || failure_) return -1;
+        return send_wire() ? 0 : -1;
+    case Phase::securing:
+        // Handshake messages only; plaintext waits for transport_up.
+        return write({}) ? 0 : -1;
+    case Phase::up:
+        // TLS records of its own (tickets, alerts) and earlier writes first.
+        if (tls_ && tls_->has_output() && !write({})) return -1;
+        if (!flushed() && !send_wire()) return -1;
+        if (!flushed()) return 0;  // send_wire asked for the next chance
+        events_.transport_writable();
+        return after_events();
+    default:
+        return flushed() || send_wire() ? 0 : -1;
+    }
+}
+
+int ClientTransport::on_proxy_rx(std::string_view bytes) {
+    proxy_head_.append(bytes);
+    ResponseHeadResult r = parse_response_head(proxy_head_);
+    if (r.state == ResponseHeadResult::State::incomplete) return 0;
+    if (r.state == ResponseHeadResult::State::error) {
+        failed(make_error(Exit::failure, "proxy " + proxy_->label(), "malformed answer to CONNECT: " + r.error));
+        return -1;
+    }
+    if (auto st = check_connect_answer(r.head, *proxy_, host_, port_); !st) {
+        failed(st.error());
+        return -1;
+    }
+    reached_target_ = true;
+    std::string rest = proxy_head_.substr(r.head.head_size);
+    proxy_head_.clear();
+    proxy_head_.shrink_to_fit();
+    if (tls_) {
+        phase_ = Phase::securing;
+        lws_callback_on_writable(wsi_);  // the ClientHello
+    } else {
+        become_up();
+        if (int rc = after_events(); rc != 0) return rc;
+    }
+    return rest.empty() ? 0 : on_rx(rest);
+}
+
+int ClientTransport::on_rx(std::string_view bytes) {
+    if (phase_ == Phase::tunnelling) return on_proxy_rx(bytes);
+    if (phase_ != Phase::securing && phase_ != Phase::up) return 0;  // ending: nothing more is read
+    if (!tls_) {
+        events_.transport_rx(bytes);
+        return after_events();
+    }
+    bool was_done = tls_->handshake_done();
+    tls_in_.clear();
+    if (auto st = tls_->receive(bytes, tls_in_); !st) {
+        std::string why = st.error().why;
+        if (!was_done && why.find("does not speak TLS") == std::string::npos)
+            why = "TLS handshake failed (" + why + "); is the certificate trusted? A private CA can be given with --ca FILE";
+        failed(Error{st.error().code, what_, why});
+        return -1;
+    }
+    if (tls_->has_output()) lws_callback_on_writable(wsi_);  // handshake replies, alerts
+    if (!was_done && tls_->handshake_done()) {
+        become_up();
+        if (int rc = after_events(); rc != 0) return rc;
+    }
+    if (tls_in_.empty() || phase_ != Phase::up) return 0;
+    std::string plain = std::move(tls_in_);
+    tls_in_.clear();
+    events_.transport_rx(plain);
+    return after_events();
+}
+
+int ClientTransport::after_events() {
+    // The owner may have ended, aborted or failed the stream meanwhile.
+    if (phase_ == Phase::closed || failure_) return -1;
+    if (phase_ == Phase::ending) {
+        if (flushed()) return -1;
+        lws_callback_on_writable(wsi_);
+    }
+    return 0;
+}
+
+void ClientTransport::closed(std::optional<Error> failure) {
+    if (phase_ == Phase::closed) return;
+    Phase was = phase_;
+    phase_ = Phase::closed;
+    if (wsi_) lws_set_opaque_user_data(wsi_, nullptr);
+    wsi_ = nullptr;
+    if (failure_) failure = std::move(failure_);
+    if (!failure && !aborted_ && was == Phase::tunnelling)
+        failure = make_error(Exit::failure, "proxy " + proxy_->label(), "it hung up before answering CONNECT");
+    wire_.clear();
+    wire_head_ = 0;
+    events_.transport_closed(std::move(failure));
+}
+
+int ClientTransport::on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len) {
+    switch (reason) {
+    case LWS_CALLBACK_RAW_CONNECTED:
+        return on_connected(wsi);
+    case LWS_CALLBACK_RAW_RX:
+        if (phase_ == Phase::closed) return -1;
+        return on_rx(std::string_view(static_cast<const char*>(in), len));
+    case LWS_CALLBACK_RAW_WRITEABLE:
+        return on_writeable();
+    case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
+        std::string why = in ? std::string(static_cast<const char*>(in), strnlen(static_cast<const char*>(in), len ? len : 256))
+                             : "connection failed";
+        if (why.find("getaddrinfo") != std::string::npos) why = connect_failure(proxy_ ? proxy_->host : host_, why);
+        closed(connection_error(why));
+        return 0;
+    }
+    case LWS_CALLBACK_RAW_CLOSE:
+        closed(std::nullopt);
+        return 0;
+    case LWS_CALLBACK_WSI_DESTROY:
+        if (phase_ != Phase::closed) closed(make_error(Exit::failure, "connection", "closed"));
+        return 0;
+    default:
+        return lws_callback_http_dummy(wsi, reason, nullptr, in, len);
+    }
+}
+
+}  // namespace hyco
