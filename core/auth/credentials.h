@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "core/base/error.h"
-#include "core/relay/relay_uri.h"
+#include "core/auth/relay_uri.h"
 
 namespace hyco {
 

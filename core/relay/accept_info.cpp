@@ -5,7 +5,7 @@
 
 #include "core/base/text.h"
 #include "core/base/uri.h"
-#include "core/relay/relay_uri.h"
+#include "core/auth/relay_uri.h"
 
 namespace hyco {
 

@@ -10,7 +10,7 @@
 
 #include "core/auth/credentials.h"
 #include "core/io/event_loop.h"
-#include "core/relay/relay_uri.h"
+#include "core/auth/relay_uri.h"
 #include "core/ws/ws_client.h"
 
 namespace hyco {

@@ -20,7 +20,7 @@
 #include "core/relay/control_channel.h"
 #include "core/relay/http_refusals.h"
 #include "core/relay/rejections.h"
-#include "core/stream/relay_stream.h"
+#include "core/relay/relay_stream.h"
 
 namespace hyco {
 

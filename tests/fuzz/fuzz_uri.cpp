@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "core/base/uri.h"
-#include "core/relay/relay_uri.h"
+#include "core/auth/relay_uri.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view in(reinterpret_cast<const char*>(data), size);

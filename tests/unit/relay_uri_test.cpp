@@ -1,7 +1,7 @@
 // Namespaces, entity paths and the relay URIs built from them.
 #include <doctest/doctest.h>
 
-#include "core/relay/relay_uri.h"
+#include "core/auth/relay_uri.h"
 
 using namespace hyco;
 

@@ -15,7 +15,7 @@
 #include "core/base/error.h"
 #include "core/relay/accept_info.h"
 #include "core/relay/client_config.h"
-#include "core/stream/relay_stream.h"
+#include "core/relay/relay_stream.h"
 
 namespace hyco {
 

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "core/relay/relay_uri.h"
+#include "core/auth/relay_uri.h"
 #include "tools/hyco-pipe/address_family.h"
 #include "tools/hyco-pipe/azbridge.h"
 #include "tools/hyco-pipe/http_front.h"

@@ -16,7 +16,7 @@
 
 #include "core/base/lifetime.h"
 #include "tools/hyco-pipe/relay_endpoint.h"
-#include "core/stream/relay_stream.h"
+#include "core/relay/relay_stream.h"
 
 namespace hyco::pipe {
 namespace {

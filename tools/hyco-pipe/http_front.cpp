@@ -11,7 +11,7 @@
 #include "core/base/duration.h"
 #include "core/base/text.h"
 #include "core/http/http_response_head.h"
-#include "core/relay/relay_uri.h"
+#include "core/auth/relay_uri.h"
 #include "tools/hyco-pipe/http_translate.h"
 
 namespace hyco::pipe {

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/base/text.h"
-#include "core/relay/relay_uri.h"
+#include "core/auth/relay_uri.h"
 
 namespace hyco::pipe {
 namespace {

@@ -10,7 +10,7 @@
 #include "core/base/text.h"
 #include "core/base/lifetime.h"
 #include "core/relay/relay_listener.h"
-#include "core/stream/relay_stream.h"
+#include "core/relay/relay_stream.h"
 #include "tools/hyco-pipe/http_stream.h"
 #include "tools/hyco-pipe/relay_endpoint.h"
 

@@ -6,7 +6,7 @@
 #include "core/relay/client_config.h"
 #include "core/stream/stream_end.h"
 #include "tools/hyco-pipe/azbridge.h"
-#include "core/stream/relay_stream.h"
+#include "core/relay/relay_stream.h"
 
 namespace hyco::pipe {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/base/error.h"
-#include "core/relay/relay_uri.h"
+#include "core/auth/relay_uri.h"
 
 namespace hyco::relay {
 

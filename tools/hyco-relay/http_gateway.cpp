@@ -9,7 +9,7 @@
 #include "core/auth/sas.h"
 #include "core/base/duration.h"
 #include "core/base/text.h"
-#include "core/relay/relay_uri.h"
+#include "core/auth/relay_uri.h"
 #include "tools/hyco-relay/answers.h"
 #include "tools/hyco-relay/auth.h"
 #include "tools/hyco-relay/listener_channel.h"

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/base/text.h"
-#include "core/relay/relay_uri.h"
+#include "core/auth/relay_uri.h"
 #include "tools/hyco-relay/answers.h"
 #include "tools/hyco-relay/listener_channel.h"
 #include "tools/hyco-relay/relay.h"

@@ -16,7 +16,7 @@
 #include "core/base/lifetime.h"
 #include "core/io/event_loop.h"
 #include "core/stream/framing.h"
-#include "core/stream/relay_link.h"
+#include "core/relay/relay_link.h"
 #include "core/stream/stream.h"
 
 namespace hyco {

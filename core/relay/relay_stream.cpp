@@ -1,5 +1,5 @@
 // A relay WebSocket as a Stream (see relay_stream.h).
-#include "core/stream/relay_stream.h"
+#include "core/relay/relay_stream.h"
 
 #include <utility>
 

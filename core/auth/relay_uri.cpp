@@ -1,5 +1,5 @@
 // Relay URI construction and audience matching (docs/protocol.md §1 and §2.3).
-#include "core/relay/relay_uri.h"
+#include "core/auth/relay_uri.h"
 
 #include "core/base/text.h"
 #include "core/base/uri.h"

@@ -1,5 +1,5 @@
 // The one end-of-stream policy over one WebSocket (see relay_link.h).
-#include "core/stream/relay_link.h"
+#include "core/relay/relay_link.h"
 
 #include <fmt/format.h>
 
