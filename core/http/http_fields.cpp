@@ -72,4 +72,44 @@ bool has_token(const Fields& fields, std::string_view name, std::string_view tok
     return false;
 }
 
+void merge(Fields& out, std::string_view name, std::string_view value) {
+    for (auto& [k, v] : out)
+        if (text::iequals(k, name)) {
+            v.append(", ").append(value);
+            return;
+        }
+    out.emplace_back(std::string(name), std::string(value));
+}
+
+std::vector<std::string> connection_options(const Fields& fields) {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : fields) {
+        if (!text::iequals(k, "Connection")) continue;
+        for (std::string_view t : text::split(v, ',')) {
+            std::string_view option = trim_ows(t);
+            if (!option.empty()) out.emplace_back(option);
+        }
+    }
+    return out;
+}
+
+bool is_hop_by_hop(std::string_view name, const std::vector<std::string>& options) {
+    static constexpr std::string_view kHopByHop[] = {"Connection", "Keep-Alive",        "Proxy-Connection", "TE",
+                                                     "Trailer",    "Transfer-Encoding", "Upgrade",          "Close",
+                                                     "Content-Length"};
+    for (std::string_view h : kHopByHop)
+        if (text::iequals(name, h)) return true;
+    for (const std::string& o : options)
+        if (text::iequals(name, o)) return true;
+    return false;
+}
+
+Fields end_to_end(const Fields& fields) {
+    std::vector<std::string> options = connection_options(fields);
+    Fields out;
+    for (const auto& [k, v] : fields)
+        if (!is_hop_by_hop(k, options)) out.emplace_back(k, v);
+    return out;
+}
+
 }  // namespace hyco::http

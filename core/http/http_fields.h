@@ -38,4 +38,21 @@ std::optional<std::string> joined(const Fields& fields, std::string_view name);
 /// True if some `name` field lists `token` (comma-separated, case-insensitive).
 bool has_token(const Fields& fields, std::string_view name, std::string_view token);
 
+/// Adds field `name`, or appends ", value" to the first field of that name
+/// already in `out`: the one merge of repeated fields (RFC 9110 §5.3).
+void merge(Fields& out, std::string_view name, std::string_view value);
+
+/// The forwarding rules every hop of ours applies (hyco-relay between an
+/// HTTP sender and a listener, hyco-pipe between the relay and a target).
+/// The options the Connection fields list: fields of those names are for
+/// this hop only (RFC 9110 §7.6.1).
+std::vector<std::string> connection_options(const Fields& fields);
+/// The one hop-by-hop list: the connection-specific fields of RFC 9110
+/// §7.6.1 (and the reserved Close), the framing fields a forwarder sets
+/// itself (Content-Length, Transfer-Encoding), and any name in `options`.
+bool is_hop_by_hop(std::string_view name, const std::vector<std::string>& options = {});
+/// `fields` as the next hop gets them: hop-by-hop fields dropped, repeats
+/// kept as they came (Set-Cookie must not be merged).
+Fields end_to_end(const Fields& fields);
+
 }  // namespace hyco::http

@@ -130,7 +130,7 @@ bool HttpFront::start_exchange(const http::HttpRequest& req) {
     std::string head = fmt::format("{} /{}{} HTTP/1.1\r\nHost: {}\r\n", req.method, encode_entity_path(address_.path),
                                    req.target, ns.authority());
     bool own_token = false;
-    for (const auto& [k, v] : end_to_end_fields(req.headers)) {
+    for (const auto& [k, v] : http::end_to_end(req.headers)) {
         if (text::iequals(k, "Host") || text::iequals(k, "Expect")) continue;
         if (text::iequals(k, "ServiceBusAuthorization")) own_token = true;
         head += fmt::format("{}: {}\r\n", k, v);
@@ -267,7 +267,7 @@ void HttpFront::parse_response() {
         log_.info(fmt::format("{}: {} {} -> {}", address_.text, text::printable(method_), text::quote(target_, 80),
                               status));
         std::string head = fmt::format("HTTP/1.1 {} {}\r\n", status, r.head.reason);
-        for (const auto& [k, v] : end_to_end_fields(r.head.headers)) head += fmt::format("{}: {}\r\n", k, v);
+        for (const auto& [k, v] : http::end_to_end(r.head.headers)) head += fmt::format("{}: {}\r\n", k, v);
         switch (resp_body_.kind()) {
             case http::BodyDecoder::Kind::length:
                 head += fmt::format("Content-Length: {}\r\n", resp_body_.length());

@@ -9,32 +9,6 @@
 namespace hyco::pipe {
 namespace {
 
-// RFC 9110 §7.6.1 connection-specific fields, plus the framing fields we
-// set ourselves. Fields listed in Connection are dropped too.
-constexpr std::string_view kHopByHop[] = {"Connection", "Keep-Alive",        "Proxy-Connection", "TE",
-                                          "Trailer",    "Transfer-Encoding", "Upgrade",          "Content-Length"};
-
-bool is_hop_by_hop(std::string_view name, const std::vector<std::string>& listed) {
-    for (std::string_view h : kHopByHop)
-        if (text::iequals(name, h)) return true;
-    for (const std::string& l : listed)
-        if (text::iequals(name, l)) return true;
-    return false;
-}
-
-template <typename List>
-std::vector<std::string> connection_tokens(const List& fields) {
-    std::vector<std::string> out;
-    for (const auto& [k, v] : fields) {
-        if (!text::iequals(k, "Connection")) continue;
-        for (std::string_view t : text::split(v, ',')) {
-            std::string_view token = http::trim_ows(t);
-            if (!token.empty()) out.emplace_back(token);
-        }
-    }
-    return out;
-}
-
 /// Strips "/" + `prefix` from the front of `target` at a segment boundary.
 std::optional<std::string> strip_prefix(std::string_view target, std::string_view prefix) {
     if (target.size() < prefix.size() + 1 || target[0] != '/' ||
@@ -63,9 +37,9 @@ Result<std::string> request_head(const control::Request& request, std::string_vi
         if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f)
             return make_error(Exit::usage, "HTTP request", "the request target contains a space or control character");
     std::string out = fmt::format("{} {} HTTP/1.1\r\n", request.method, target);
-    auto listed = connection_tokens(request.request_headers);
+    auto listed = http::connection_options(request.request_headers);
     for (const auto& [k, v] : request.request_headers) {
-        if (is_hop_by_hop(k, listed) || text::iequals(k, "X-Forwarded-Prefix") || text::iequals(k, "X-Forwarded-For"))
+        if (http::is_hop_by_hop(k, listed) || text::iequals(k, "X-Forwarded-Prefix") || text::iequals(k, "X-Forwarded-For"))
             continue;
         // A name or value that would break the head is not ours to repair.
         if (!http::is_token(k) || http::has_bad_value_char(v)) continue;
@@ -92,27 +66,8 @@ Result<std::string> request_head(const control::Request& request, std::string_vi
 }
 
 control::Headers response_fields(const http::Fields& fields) {
-    auto listed = connection_tokens(fields);
     control::Headers out;
-    for (const auto& [k, v] : fields) {
-        if (is_hop_by_hop(k, listed)) continue;
-        bool merged = false;
-        for (auto& [ok, ov] : out) {
-            if (!text::iequals(ok, k)) continue;
-            ov += ", " + v;
-            merged = true;
-            break;
-        }
-        if (!merged) out.emplace_back(k, v);
-    }
-    return out;
-}
-
-http::Fields end_to_end_fields(const http::Fields& fields) {
-    auto listed = connection_tokens(fields);
-    http::Fields out;
-    for (const auto& f : fields)
-        if (!is_hop_by_hop(f.first, listed)) out.push_back(f);
+    for (const auto& [k, v] : http::end_to_end(fields)) http::merge(out, k, v);
     return out;
 }
 

@@ -34,10 +34,6 @@ Result<std::string> request_head(const control::Request& request, std::string_vi
 /// relay frames the body itself), repeated fields joined with ", ".
 control::Headers response_fields(const http::Fields& fields);
 
-/// The end-to-end fields of a message, in order and unmerged (Set-Cookie
-/// stays repeated): hop-by-hop and framing fields dropped.
-http::Fields end_to_end_fields(const http::Fields& fields);
-
 /// Wraps one piece of a streamed body as a chunk.
 std::string chunk(std::string_view piece);
 

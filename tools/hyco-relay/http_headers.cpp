@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/base/text.h"
+#include "core/http/http_fields.h"
 #include "tools/hyco-relay/http_response.h"
 
 namespace hyco::relay {
@@ -19,39 +20,17 @@ bool safe_header(std::string_view name, std::string_view value) {
     return true;
 }
 
-void add_merged(control::Headers& out, const std::string& name, const std::string& value) {
-    for (auto& [k, v] : out)
-        if (text::iequals(k, name)) {
-            v += ", " + value;
-            return;
-        }
-    out.emplace_back(name, value);
-}
-
 }  // namespace
-
-bool is_hop_header(std::string_view n) {
-    for (std::string_view h : {"Connection", "Content-Length", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Close",
-                               "Keep-Alive", "Proxy-Connection"})
-        if (text::iequals(n, h)) return true;
-    return false;
-}
 
 control::Headers listener_request_headers(const HttpRequest& req, bool strip_authorization, std::string_view via_host) {
     control::Headers out;
-    // Headers named in Connection are hop-by-hop too.
-    std::vector<std::string> listed;
-    if (auto c = req.joined("Connection"))
-        for (std::string_view t : text::split(*c, ',')) listed.emplace_back(text::trim(t));
+    std::vector<std::string> options = http::connection_options(req.headers);
     for (const auto& [name, value] : req.headers) {
-        if (is_hop_header(name) || text::iequals(name, "ServiceBusAuthorization")) continue;
+        if (http::is_hop_by_hop(name, options) || text::iequals(name, "ServiceBusAuthorization")) continue;
         if (strip_authorization && text::iequals(name, "Authorization")) continue;
-        bool in_connection = false;
-        for (const std::string& l : listed) in_connection = in_connection || text::iequals(l, name);
-        if (in_connection) continue;
-        add_merged(out, name, value);
+        http::merge(out, name, value);
     }
-    add_merged(out, "Via", fmt::format("1.1 {}", via_host));
+    http::merge(out, "Via", fmt::format("1.1 {}", via_host));
     return out;
 }
 
@@ -75,7 +54,7 @@ std::string sender_response_head(int status, std::string_view description, const
     bool via_merged = false;
     for (const auto& [name, value] : headers) {
         if (!safe_header(name, value)) continue;
-        if (is_hop_header(name) && !(keep_length && text::iequals(name, "Content-Length"))) continue;
+        if (http::is_hop_by_hop(name) && !(keep_length && text::iequals(name, "Content-Length"))) continue;
         if (text::iequals(name, "Via")) {
             out += fmt::format("{}: {}, {}\r\n", name, value, via);
             via_merged = true;

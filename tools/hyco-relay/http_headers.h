@@ -10,9 +10,6 @@
 
 namespace hyco::relay {
 
-/// True for headers that describe one hop's framing (RFC 9110 §7.6.1).
-bool is_hop_header(std::string_view name);
-
 /// The sender's headers as a listener sees them: hop-by-hop and relay-auth
 /// headers removed (Authorization only when `strip_authorization`), repeats
 /// joined with ", ", and `Via: 1.1 {via_host}` appended.

@@ -7,6 +7,7 @@
 #include "core/auth/crypto.h"
 #include "core/base/duration.h"
 #include "core/base/text.h"
+#include "core/http/http_fields.h"
 #include "core/auth/relay_uri.h"
 #include "tools/hyco-relay/answers.h"
 #include "tools/hyco-relay/auth.h"
@@ -75,13 +76,7 @@ void route_connect(Conn& conn, const HttpRequest& req, const std::vector<std::st
     for (const auto& [k, v] : req.headers) {
         // Tokens stay with the relay: the listener never sees the sender's credentials.
         if (text::iequals(k, "ServiceBusAuthorization") || text::iequals(k, "Authorization")) continue;
-        bool dup = false;
-        for (auto& [k2, v2] : accept.connect_headers)
-            if (text::iequals(k2, k)) {
-                v2 += ", " + v;
-                dup = true;
-            }
-        if (!dup) accept.connect_headers.emplace_back(k, v);
+        http::merge(accept.connect_headers, k, v);
     }
     accept.remote = {conn.peer_address, conn.peer_port};
     relay.registry().add_accept(id, {conn.id, e->path, listener->id});
