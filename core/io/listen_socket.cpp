@@ -44,18 +44,13 @@ Result<std::unique_ptr<ListenSocket>> ListenSocket::open(EventLoop& loop, const 
     if (fd < 0) return make_error(Exit::failure, what, std::strerror(errno));
     int one = 1;
     if (!ls->unix_) ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (::bind(fd, reinterpret_cast<const sockaddr*>(&a.addr), a.len) != 0 || ::listen(fd, 511) != 0) {
-        int err = errno;
-        ::close(fd);
-        return make_error(Exit::failure, what, std::strerror(err));
-    }
+    int rc = ::bind(fd, reinterpret_cast<const sockaddr*>(&a.addr), a.len);
+    if (auto st = socket_step(fd, rc == 0 ? ::listen(fd, 511) : rc, what); !st) return st.error();
     if (ls->unix_) ls->unlink_path_ = where.unix_path;
     ls->local_name_ = ls->unix_ ? where.unix_path : socket_name(fd, false);
-    ls->wsi_ = loop.adopt(fd, ls.get());
-    if (!ls->wsi_) {
-        ::close(fd);
-        return make_error(Exit::failure, what, "cannot add the socket to the event loop");
-    }
+    auto wsi = adopt_socket(loop, fd, ls.get(), what);
+    if (!wsi) return wsi.error();
+    ls->wsi_ = *wsi;
     return ls;
 }
 

@@ -62,6 +62,19 @@ Result<std::vector<ResolvedAddress>> resolve_socket_address(const SocketAddress&
     return out;
 }
 
+Status socket_step(int fd, int step, const std::string& what) {
+    if (step == 0) return {};
+    int err = errno;
+    ::close(fd);
+    return make_error(Exit::failure, what, std::strerror(err));
+}
+
+Result<lws*> adopt_socket(EventLoop& loop, int fd, LwsHandler* handler, const std::string& what) {
+    if (lws* wsi = loop.adopt(fd, handler)) return wsi;
+    ::close(fd);
+    return make_error(Exit::failure, what, "cannot add the socket to the event loop");
+}
+
 std::string socket_name(int fd, bool peer) {
     sockaddr_storage ss{};
     socklen_t len = sizeof ss;

@@ -43,6 +43,14 @@ Result<std::vector<ResolvedAddress>> resolve_socket_address(const SocketAddress&
 /// `host:port` of a socket's local or peer end.
 std::string socket_name(int fd, bool peer);
 
+/// The setup of a socket we open ourselves (bind, listen, connect) in one
+/// place: `step` is that call's result; on failure `fd` is closed and the
+/// error carries errno's text.
+Status socket_step(int fd, int step, const std::string& what);
+/// Puts our new socket `fd` on the loop for `handler`; on failure it is
+/// closed and the error says so.
+Result<lws*> adopt_socket(EventLoop& loop, int fd, LwsHandler* handler, const std::string& what);
+
 /// Connects without blocking the loop, trying each resolved address in
 /// turn. Reports once, always after connect() returned (never inside it).
 class SocketConnector final : public LwsHandler {

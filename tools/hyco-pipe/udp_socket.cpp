@@ -33,21 +33,16 @@ Result<std::unique_ptr<UdpSocket>> UdpSocket::open(EventLoop& loop, const Socket
     ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
     ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
     const sockaddr* sa = reinterpret_cast<const sockaddr*>(&a.addr);
-    if ((bind_local ? ::bind(fd, sa, a.len) : ::connect(fd, sa, a.len)) != 0) {
-        int err = errno;
-        ::close(fd);
-        return make_error(Exit::failure, what, std::strerror(err));
-    }
+    if (auto st = socket_step(fd, bind_local ? ::bind(fd, sa, a.len) : ::connect(fd, sa, a.len), what); !st)
+        return st.error();
     std::unique_ptr<UdpSocket> s(new UdpSocket(std::move(received), std::move(broken)));
     s->fd_ = fd;
     s->what_ = bind_local ? "udp-listen " + where.label() : "udp " + where.label();
     s->local_name_ = socket_name(fd, false);
     s->buffer_.resize(65536);
-    s->wsi_ = loop.adopt(fd, s.get());
-    if (!s->wsi_) {
-        ::close(fd);
-        return make_error(Exit::failure, what, "cannot add the socket to the event loop");
-    }
+    auto wsi = adopt_socket(loop, fd, s.get(), what);
+    if (!wsi) return wsi.error();
+    s->wsi_ = *wsi;
     return s;
 }
 
