@@ -34,7 +34,7 @@ Result<WsTarget> parse_ws_url(std::string_view url) {
 }
 
 WsClient::WsClient(EventLoop& loop, Events& events, WsTarget target, WsTimeouts timeouts)
-    : loop_(loop), events_(events), target_(std::move(target)), timeouts_(timeouts),
+    : events_(events), target_(std::move(target)), timeouts_(timeouts),
       transport_(loop, *this, target_.host, target_.port, target_.tls, "connect to " + sas::redact_in(target_.url())),
       connect_timer_(loop), ping_timer_(loop), pong_timer_(loop), resume_timer_(loop) {}
 

@@ -160,7 +160,6 @@ private:
     void ws_close(std::uint16_t code, const std::string& reason) override;
     void ws_violation(std::uint16_t code, const std::string& why) override;
 
-    EventLoop& loop_;
     Events& events_;
     WsTarget target_;
     WsTimeouts timeouts_;
