@@ -7,31 +7,9 @@
 
 #include "core/auth/sas.h"
 #include "core/base/text.h"
-#include "core/base/uri.h"
 #include "core/ws/ws_handshake.h"
 
 namespace hyco {
-
-std::string WsTarget::url() const {
-    std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-    std::string out = (tls ? "wss://" : "ws://") + h;
-    if (port != (tls ? 443 : 80)) out += ":" + std::to_string(port);
-    return out + path;
-}
-
-Result<WsTarget> parse_ws_url(std::string_view url) {
-    auto u = parse_uri(url);
-    if (!u) return u.error();
-    WsTarget t;
-    if (u->scheme == "wss" || u->scheme == "https") t.tls = true;
-    else if (u->scheme == "ws" || u->scheme == "http") t.tls = false;
-    else return make_error(Exit::failure, "invalid address", "unsupported scheme " + u->scheme);
-    t.host = u->host;
-    t.port = u->port.value_or(t.tls ? 443 : 80);
-    t.path = u->path.empty() ? "/" : u->path;
-    if (!u->query.empty()) t.path += "?" + u->query;
-    return t;
-}
 
 WsClient::WsClient(EventLoop& loop, Events& events, WsTarget target, WsTimeouts timeouts)
     : events_(events), target_(std::move(target)), timeouts_(timeouts),

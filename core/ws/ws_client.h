@@ -23,24 +23,10 @@
 #include "core/io/client_transport.h"
 #include "core/ws/ws_frame.h"
 #include "core/ws/ws_endpoint.h"
+#include "core/ws/ws_handshake.h"
 #include "core/ws/ws_send_queue.h"
 
 namespace hyco {
-
-/// Where to connect and what to put in the upgrade request.
-struct WsTarget {
-    bool tls = true;
-    std::string host;
-    std::uint16_t port = 443;
-    std::string path;  ///< path and query, sent verbatim
-    std::vector<std::pair<std::string, std::string>> headers;
-    std::vector<std::string> subprotocols;  ///< offered, in order of preference
-
-    std::string url() const;
-};
-
-/// Parses ws://, wss:// (or http/https) URLs such as a rendezvous address.
-Result<WsTarget> parse_ws_url(std::string_view url);
 
 /// The frame a keep-alive sends. A Ping must be answered, so it also detects
 /// a dead peer; an unsolicited Pong (RFC 6455 §5.5.3) expects no answer and

@@ -3,7 +3,7 @@
 
 #include "core/auth/crypto.h"
 #include "core/base/text.h"
-#include "core/ws/ws_client.h"
+#include "core/base/uri.h"
 #include "core/ws/ws_frame.h"
 
 namespace hyco {
@@ -13,6 +13,27 @@ constexpr const char* kFailureHeaders[] = {"x-ms-error", "hyco-error", "hyco-rej
                                            "trackingid"};
 
 }  // namespace
+
+std::string WsTarget::url() const {
+    std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    std::string out = (tls ? "wss://" : "ws://") + h;
+    if (port != (tls ? 443 : 80)) out += ":" + std::to_string(port);
+    return out + path;
+}
+
+Result<WsTarget> parse_ws_url(std::string_view url) {
+    auto u = parse_uri(url);
+    if (!u) return u.error();
+    WsTarget t;
+    if (u->scheme == "wss" || u->scheme == "https") t.tls = true;
+    else if (u->scheme == "ws" || u->scheme == "http") t.tls = false;
+    else return make_error(Exit::failure, "invalid address", "unsupported scheme " + u->scheme);
+    t.host = u->host;
+    t.port = u->port.value_or(t.tls ? 443 : 80);
+    t.path = u->path.empty() ? "/" : u->path;
+    if (!u->query.empty()) t.path += "?" + u->query;
+    return t;
+}
 
 std::string new_websocket_key() { return text::base64_encode(crypto::random_bytes(16)); }
 

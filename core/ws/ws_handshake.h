@@ -1,18 +1,33 @@
 // The client half of the WebSocket opening handshake (RFC 6455 §4.1): the
-// upgrade request we write, and the checks on the server's answer. Pure
+// target, the upgrade request we write, and the checks on the server's answer. Pure
 // functions over bytes, so they are unit-tested without a socket.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "core/base/error.h"
 #include "core/http/http_response_head.h"
 
 namespace hyco {
 
-struct WsTarget;
+/// Where to connect and what to put in the upgrade request.
+struct WsTarget {
+    bool tls = true;
+    std::string host;
+    std::uint16_t port = 443;
+    std::string path;  ///< path and query, sent verbatim
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::vector<std::string> subprotocols;  ///< offered, in order of preference
+
+    std::string url() const;
+};
+
+/// Parses ws://, wss:// (or http/https) URLs such as a rendezvous address.
+Result<WsTarget> parse_ws_url(std::string_view url);
 
 /// A fresh Sec-WebSocket-Key: 16 random bytes, base64.
 std::string new_websocket_key();
