@@ -11,6 +11,7 @@
 #include "core/http/proxy.h"
 #include "tools/common/diag.h"
 #include "tools/common/secrets.h"
+#include "tools/common/secret_files.h"
 
 namespace hyco::cli {
 

@@ -11,6 +11,7 @@
 #include "core/auth/sas.h"
 #include "core/auth/secret.h"
 #include "tools/common/secrets.h"
+#include "tools/common/secret_files.h"
 
 namespace hyco::cli {
 namespace {

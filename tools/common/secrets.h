@@ -43,8 +43,4 @@ void scrub_argv(int argc, char** argv, const std::vector<std::string>& values);
 /// (docs/design.md, "Secrets").
 void harden_process();
 
-/// Warns on stderr (one line) when the secret FILE is readable by group or
-/// others. `what` names the secret: "key file".
-void warn_if_exposed(const std::string& path, std::string_view what);
-
 }  // namespace hyco::cli

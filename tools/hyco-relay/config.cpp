@@ -16,6 +16,7 @@
 #include "core/base/duration.h"
 #include "core/base/text.h"
 #include "tools/common/secrets.h"
+#include "tools/common/secret_files.h"
 
 namespace hyco::relay {
 namespace {
