@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "tools/hyco-relay/http_response.h"
-#include "tools/hyco-relay/relay.h"
+#include "tools/hyco-relay/context.h"
 
 namespace hyco::relay {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <sys/socket.h>
 
-#include "tools/hyco-relay/relay.h"
+#include "tools/hyco-relay/context.h"
 
 namespace hyco::relay {
 
@@ -14,7 +14,7 @@ namespace {
 constexpr std::size_t kMaxWrite = 256 * 1024;
 }
 
-Conn::Conn(Relay& r, lws* w, std::uint64_t i) : relay(r), wsi(w), id(i) {}
+Conn::Conn(Context& r, lws* w, std::uint64_t i) : relay(r), wsi(w), id(i) {}
 
 Conn::~Conn() = default;
 

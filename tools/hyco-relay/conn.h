@@ -25,7 +25,7 @@ class Conn;
 class ListenerChannel;
 class HttpExchange;
 class PendingSender;
-class Relay;
+class Context;
 class WsEndpoint;
 
 /// What a connection is doing: reading a request head, a control channel,
@@ -58,12 +58,12 @@ public:
     static constexpr std::size_t kHighWater = 512 * 1024;
     static constexpr std::size_t kLowWater = 128 * 1024;
 
-    Conn(Relay& relay, lws* wsi, std::uint64_t id);
+    Conn(Context& relay, lws* wsi, std::uint64_t id);
     ~Conn() override;
     /// Its socket's lws events, handed to the relay.
     int on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len) override;
 
-    Relay& relay;
+    Context& relay;
     lws* const wsi;
     const std::uint64_t id;
     std::string peer_address;

@@ -13,7 +13,7 @@
 #include "tools/hyco-relay/http_gateway.h"
 #include "tools/hyco-relay/http_response.h"
 #include "tools/hyco-relay/management.h"
-#include "tools/hyco-relay/relay.h"
+#include "tools/hyco-relay/context.h"
 #include "tools/hyco-relay/routing.h"
 #include "tools/hyco-relay/ws_actions.h"
 

@@ -13,7 +13,7 @@
 #include "tools/hyco-relay/listener_channel.h"
 #include "tools/hyco-relay/http_headers.h"
 #include "tools/hyco-relay/http_response.h"
-#include "tools/hyco-relay/relay.h"
+#include "tools/hyco-relay/context.h"
 
 namespace hyco::relay {
 

@@ -14,13 +14,14 @@
 #include "core/io/event_loop.h"
 #include "core/relay/control_message.h"
 #include "tools/hyco-relay/conn.h"
+#include "tools/hyco-relay/exchange.h"
 #include "tools/hyco-relay/http_request.h"
 
 namespace hyco::relay {
 
-class Relay;
+class Context;
 
-class HttpExchange : public Handler {
+class HttpExchange : public Handler, public Exchange {
 public:
     /// Head plus body up to this size travel on the control channel.
     static constexpr std::size_t kControlChannelLimit = 64 * 1024;
@@ -41,16 +42,12 @@ public:
     HttpExchange* as_http_exchange() override { return this; }
 
     const std::string& id() const { return message_.id; }
-    /// The sender's connection id.
-    std::uint64_t sender() const { return conn_.id; }
-    /// A listener connected to this exchange's rendezvous address; false if
-    /// one already did.
-    bool on_rendezvous(Conn& rendezvous);
-    void on_response(const control::Response& response, Conn& channel);
-    void on_body_data(std::string_view data, Conn& channel);
-    void on_body_end();
-    /// The control channel or rendezvous carrying this exchange went away.
-    void on_channel_lost(std::uint64_t channel);
+    std::uint64_t sender() const override { return conn_.id; }
+    bool on_rendezvous(Conn& rendezvous) override;
+    void on_response(const control::Response& response, Conn& channel) override;
+    void on_body_data(std::string_view data, Conn& channel) override;
+    void on_body_end() override;
+    void on_channel_lost(std::uint64_t channel) override;
 
 private:
     enum class Phase { body, awaiting_rendezvous, streaming, awaiting_response, response_body, done };
@@ -69,7 +66,7 @@ private:
     Conn* channel() const;
 
     Conn& conn_;
-    Relay& relay_;  ///< outlives the Conn, for the destructor
+    Context& relay_;  ///< outlives the Conn, for the destructor
     HttpRequest request_;
     control::Request message_;
     std::string entity_;

@@ -16,7 +16,7 @@
 #include "tools/hyco-relay/http_exchange.h"
 #include "tools/hyco-relay/http_headers.h"
 #include "tools/hyco-relay/http_response.h"
-#include "tools/hyco-relay/relay.h"
+#include "tools/hyco-relay/context.h"
 #include "tools/hyco-relay/response_reader.h"
 #include "tools/hyco-relay/routing.h"
 
@@ -42,7 +42,7 @@ private:
     /// The request in flight fails; an idle sender connection that kept this
     /// rendezvous is closed, as the service drops it.
     void listener_ended() {
-        Relay& relay = conn_.relay;
+        Context& relay = conn_.relay;
         bool kept = relay.registry().drop_rendezvous(sender_, conn_.id);
         Conn* sender = relay.find(sender_);
         if (!sender) return;
@@ -64,7 +64,7 @@ private:
 };
 
 /// True while the control channel `listener` is online on entity `e`.
-bool online_on(Relay& relay, const Entity& e, std::uint64_t listener) {
+bool online_on(Context& relay, const Entity& e, std::uint64_t listener) {
     Conn* c = relay.find(listener);
     if (!c || c->closing() || !c->role<ListenerChannel>()) return false;
     for (const ListenerRef& ref : e.listeners)
@@ -100,7 +100,7 @@ Conn* kept_rendezvous(Conn& conn, const Entity& e, const HttpRequest& req, std::
 }  // namespace
 
 void route_http_rendezvous(Conn& conn, const HttpRequest& req, const std::string& id) {
-    HttpExchange* x = conn.relay.registry().exchange(id);
+    Exchange* x = conn.relay.registry().exchange(id);
     if (!x) return refuse(conn, 403, "Forbidden: the rendezvous address is invalid, expired or already used.");
     conn.write(upgrade_response(*req.header("Sec-WebSocket-Key"), ""));
     conn.label = fmt::format("http-rendezvous #{}", conn.id);
@@ -112,7 +112,7 @@ void route_http_rendezvous(Conn& conn, const HttpRequest& req, const std::string
 }
 
 void route_http(Conn& conn, HttpRequest req) {
-    Relay& relay = conn.relay;
+    Context& relay = conn.relay;
     bool head = req.method == "HEAD";
     std::vector<std::string> segs;
     if (!decode_segments(req.path(), segs)) return refuse(conn, 400, "BadRequest: malformed path.", head);

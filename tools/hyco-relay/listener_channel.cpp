@@ -8,8 +8,8 @@
 #include "core/auth/sas.h"
 #include "core/base/duration.h"
 #include "tools/hyco-relay/auth.h"
-#include "tools/hyco-relay/http_exchange.h"
-#include "tools/hyco-relay/relay.h"
+#include "tools/hyco-relay/exchange.h"
+#include "tools/hyco-relay/context.h"
 #include "tools/hyco-relay/ws_bridge.h"
 
 namespace hyco::relay {
@@ -100,7 +100,7 @@ void ListenerChannel::on_closed(Conn&) {
     std::set<std::string> pending;
     pending.swap(exchanges_);
     for (const std::string& id : pending)
-        if (HttpExchange* x = conn_.relay.registry().exchange(id)) x->on_channel_lost(conn_.id);
+        if (Exchange* x = conn_.relay.registry().exchange(id)) x->on_channel_lost(conn_.id);
     for (std::uint64_t sender : conn_.relay.registry().senders_waiting_on(conn_.id))
         if (Conn* c = conn_.relay.find(sender))
             if (auto* held = c->role<PendingSender>()) held->listener_gone();

@@ -12,7 +12,7 @@
 #include "tools/hyco-relay/answers.h"
 #include "tools/hyco-relay/auth.h"
 #include "tools/hyco-relay/http_response.h"
-#include "tools/hyco-relay/relay.h"
+#include "tools/hyco-relay/context.h"
 #include "tools/hyco-relay/routing.h"
 #include "tools/hyco-relay/runtime_info.h"
 
@@ -42,7 +42,7 @@ std::vector<std::string> management_tokens(const HttpRequest& req) {
 
 bool route_management(Conn& conn, const HttpRequest& req) {
     if (!is_management_get(req)) return false;
-    Relay& relay = conn.relay;
+    Context& relay = conn.relay;
     std::vector<std::string> segs;
     if (!decode_segments(req.path(), segs) || segs.empty()) return false;  // the gateway refuses these
     std::string suffix;

@@ -100,7 +100,7 @@ std::vector<std::uint64_t> Registry::senders_waiting_on(std::uint64_t listener) 
     return out;
 }
 
-HttpExchange* Registry::exchange(const std::string& id) const {
+Exchange* Registry::exchange(const std::string& id) const {
     auto it = exchanges_.find(id);
     return it == exchanges_.end() ? nullptr : it->second;
 }

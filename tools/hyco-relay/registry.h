@@ -15,7 +15,7 @@
 
 namespace hyco::relay {
 
-class HttpExchange;
+class Exchange;
 
 struct ListenerRef {
     std::uint64_t conn = 0;
@@ -81,9 +81,9 @@ public:
     /// The senders waiting on accepts sent over control channel `listener`.
     std::vector<std::uint64_t> senders_waiting_on(std::uint64_t listener) const;
 
-    void add_exchange(const std::string& id, HttpExchange* x) { exchanges_[id] = x; }
+    void add_exchange(const std::string& id, Exchange* x) { exchanges_[id] = x; }
     void remove_exchange(const std::string& id) { exchanges_.erase(id); }
-    HttpExchange* exchange(const std::string& id) const;
+    Exchange* exchange(const std::string& id) const;
     std::size_t exchanges() const { return exchanges_.size(); }
 
     void keep_rendezvous(std::uint64_t sender, KeptRendezvous k) { kept_[sender] = std::move(k); }
@@ -98,7 +98,7 @@ public:
 private:
     std::map<std::string, Entity> entities_;
     std::map<std::string, PendingAccept> accepts_;
-    std::map<std::string, HttpExchange*> exchanges_;
+    std::map<std::string, Exchange*> exchanges_;
     std::map<std::uint64_t, KeptRendezvous> kept_;  ///< by sender conn id
     std::mt19937_64 rng_;
 };

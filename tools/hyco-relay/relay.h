@@ -16,11 +16,12 @@
 #include "core/io/event_loop.h"
 #include "tools/hyco-relay/config.h"
 #include "tools/hyco-relay/conn.h"
+#include "tools/hyco-relay/context.h"
 #include "tools/hyco-relay/registry.h"
 
 namespace hyco::relay {
 
-class Relay final : public LwsHandler {
+class Relay final : public LwsHandler, public Context {
 public:
     explicit Relay(Config config);
     ~Relay() override;
@@ -33,33 +34,21 @@ public:
     /// connection): the tool then exits 130, like every hyco tool.
     bool interrupted() const { return interrupted_; }
 
-    const Config& config() const { return config_; }
-    Registry& registry() { return registry_; }
-    EventLoop& loop() const { return *loop_; }
-
-    Conn* find(std::uint64_t id) const;
-    /// Diagnostics on stderr, "hyco-relay: ..."; verbose() only with --verbose.
-    void log(std::string_view message) const;
-    void verbose(std::string_view message) const;
-    bool is_verbose() const { return config_.verbose; }
-
-    /// Keeps a replaced handler alive until the current callback returns.
-    void retire(std::unique_ptr<Handler> handler);
-    /// Re-runs a connection's handler after the current callback (resume).
-    void kick(Conn& conn);
-    /// Hands a kept-alive connection back to request-head reading (after an
-    /// HTTP exchange), so that the gateway need not know the dispatcher.
-    void read_next_request(Conn& conn);
-
-    /// ws://host:port or wss://host:port as clients reach this relay.
-    std::string base_url(bool websocket) const;
-    /// The status report: entities, listeners, open connections (JSON).
-    std::string status_json() const;
+    const Config& config() const override { return config_; }
+    Registry& registry() override { return registry_; }
+    EventLoop& loop() const override { return *loop_; }
+    Conn* find(std::uint64_t id) const override;
+    void log(std::string_view message) const override;
+    void verbose(std::string_view message) const override;
+    void retire(std::unique_ptr<Handler> handler) override;
+    void kick(Conn& conn) override;
+    void read_next_request(Conn& conn) override;
+    std::string base_url(bool websocket) const override;
+    std::string status_json() const override;
 
     /// A new socket: admission (FILTER_NETWORK_CONNECTION) and adoption.
     int on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len) override;
-    /// An accepted connection's own lws events (from Conn::on_lws).
-    int on_conn_event(Conn& c, lws_callback_reasons reason, void* in, std::size_t len);
+    int on_conn_event(Conn& c, lws_callback_reasons reason, void* in, std::size_t len) override;
 
 private:
     Status create_loop();

@@ -6,14 +6,14 @@
 
 #include "core/auth/sas.h"
 
-#include "tools/hyco-relay/http_exchange.h"
-#include "tools/hyco-relay/relay.h"
+#include "tools/hyco-relay/exchange.h"
+#include "tools/hyco-relay/context.h"
 
 namespace hyco::relay {
 
 void ResponseReader::handle_response(const control::Response& r) {
     end_awaited_body();
-    HttpExchange* x = conn_.relay.registry().exchange(r.request_id);
+    Exchange* x = conn_.relay.registry().exchange(r.request_id);
     if (!x) {
         conn_.relay.verbose(fmt::format("{}: response for unknown or finished request {}", conn_.label, r.request_id));
     } else {
@@ -38,12 +38,12 @@ void ResponseReader::end_awaited_body() {
     if (body_for_.empty()) return;
     std::string id;
     id.swap(body_for_);
-    if (HttpExchange* x = conn_.relay.registry().exchange(id)) x->on_body_end();
+    if (Exchange* x = conn_.relay.registry().exchange(id)) x->on_body_end();
 }
 
 void ResponseReader::on_binary_data(std::string_view data) {
     if (body_for_.empty()) return;
-    if (HttpExchange* x = conn_.relay.registry().exchange(body_for_)) x->on_body_data(data, conn_);
+    if (Exchange* x = conn_.relay.registry().exchange(body_for_)) x->on_body_data(data, conn_);
 }
 
 void ResponseReader::on_binary_end() { end_awaited_body(); }

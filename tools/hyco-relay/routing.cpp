@@ -8,7 +8,7 @@
 #include "core/auth/relay_uri.h"
 #include "tools/hyco-relay/answers.h"
 #include "tools/hyco-relay/listener_channel.h"
-#include "tools/hyco-relay/relay.h"
+#include "tools/hyco-relay/context.h"
 
 namespace hyco::relay {
 
@@ -52,7 +52,7 @@ bool decode_segments(std::string_view path, std::vector<std::string>& segments) 
 
 Entity* sender_entity(Conn& conn, const std::vector<std::string>& segs, std::string& suffix, bool head_only,
                       Entity& scratch) {
-    Relay& relay = conn.relay;
+    Context& relay = conn.relay;
     if (segs.empty()) {
         refuse(conn, 404, "EndpointNotFound: the path names no entity.", head_only);
         return nullptr;

@@ -13,7 +13,7 @@
 #include "tools/hyco-relay/auth.h"
 #include "tools/hyco-relay/listener_channel.h"
 #include "tools/hyco-relay/http_response.h"
-#include "tools/hyco-relay/relay.h"
+#include "tools/hyco-relay/context.h"
 #include "tools/hyco-relay/routing.h"
 #include "tools/hyco-relay/ws_bridge.h"
 
@@ -21,7 +21,7 @@ namespace hyco::relay {
 
 void route_listen(Conn& conn, const HttpRequest& req, const std::vector<std::string>& segs,
                   const std::vector<QueryParam>& params) {
-    Relay& relay = conn.relay;
+    Context& relay = conn.relay;
     std::string joined;
     for (const auto& s : segs) joined += (joined.empty() ? "" : "/") + s;
     auto path = normalize_entity_path(joined);
@@ -48,7 +48,7 @@ void route_listen(Conn& conn, const HttpRequest& req, const std::vector<std::str
 
 void route_connect(Conn& conn, const HttpRequest& req, const std::vector<std::string>& segs,
                    const std::vector<QueryParam>& params) {
-    Relay& relay = conn.relay;
+    Context& relay = conn.relay;
     std::string suffix;
     Entity scratch;
     Entity* e = sender_entity(conn, segs, suffix, false, scratch);
@@ -89,7 +89,7 @@ void route_connect(Conn& conn, const HttpRequest& req, const std::vector<std::st
 }
 
 void route_accept(Conn& conn, const HttpRequest& req, const std::vector<QueryParam>& params, const std::string& id) {
-    Relay& relay = conn.relay;
+    Context& relay = conn.relay;
     auto pending = relay.registry().take_accept(id);
     if (!pending)
         return refuse(conn, 403, "Forbidden: the rendezvous address is invalid, expired or already used.");

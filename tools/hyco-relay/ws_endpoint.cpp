@@ -3,7 +3,7 @@
 // answered, a violation closed with its code.
 #include "tools/hyco-relay/ws_endpoint.h"
 
-#include "tools/hyco-relay/relay.h"
+#include "tools/hyco-relay/context.h"
 
 namespace hyco::relay {
 
