@@ -110,6 +110,9 @@ struct Address {
     bool is_udp() const { return kind == AddressKind::udp || kind == AddressKind::udp_listen; }
 };
 
+/// A usage error naming the address: `address 'tcp:x': why`.
+Error address_error(std::string_view text, std::string why);
+
 /// Parses one address. Errors are Exit::usage and name the address:
 /// `address 'tcp:x': expected tcp:HOST:PORT`.
 Result<Address> parse_address(std::string_view text);

@@ -1,6 +1,5 @@
-// What the address families (address_*.cpp) share: the function through
-// which each hands its types to the registry, and the argument parsers that
-// more than one family uses. Only address*.cpp include this.
+// What the address families (address_*.cpp) share: the argument parsers
+// that more than one family uses. Only address*.cpp include this.
 #pragma once
 
 #include <functional>
@@ -12,12 +11,6 @@
 #include "tools/hyco-pipe/address.h"
 
 namespace hyco::pipe::family {
-
-std::vector<AddressType> local();   ///< stdio, exec
-std::vector<AddressType> probes();  ///< mirror, literal
-std::vector<AddressType> socket();  ///< tcp, tcp-listen, unix, unix-listen
-std::vector<AddressType> udp();     ///< udp, udp-listen
-std::vector<AddressType> relay();   ///< relay-listen, relay-connect, relay-http
 
 /// A usage error naming the address: `address 'tcp:x': why`.
 Error bad(std::string_view text, std::string why);

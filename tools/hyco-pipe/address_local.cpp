@@ -2,6 +2,7 @@
 // (an echo and a fixed text, for trying a forward without a real peer).
 #include <fmt/format.h>
 
+#include "tools/hyco-pipe/address_families.h"
 #include "tools/hyco-pipe/address_family.h"
 #include "core/stream/fd_endpoint.h"
 #include "tools/hyco-pipe/test_endpoints.h"

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/auth/relay_uri.h"
+#include "tools/hyco-pipe/address_families.h"
 #include "tools/hyco-pipe/address_family.h"
 #include "tools/hyco-pipe/azbridge.h"
 #include "tools/hyco-pipe/http_front.h"
@@ -86,6 +87,11 @@ Result<std::unique_ptr<Acceptor>> open_listen(EventLoop& loop, const PipeConfig&
     return open_relay_acceptor(loop, config, a, log, std::move(accepted), std::move(failed));
 }
 
+std::unique_ptr<Stream> connect(EventLoop& loop, const PipeConfig& config, const Address& a) {
+    if (a.azbridge) return make_azbridge_relay_connect(loop, config, a);
+    return make_relay_connect_endpoint(loop, config, a);
+}
+
 }  // namespace
 
 std::vector<AddressType> relay() {
@@ -111,7 +117,7 @@ std::vector<AddressType> relay() {
          "azbridge -L: each connection first asks an azbridge listener (or relay-listen:...,azbridge) for port "
          "NAME (default: the other address's listening port, with U for udp-listen:), and a refusal fails the "
          "session with the reason; in datagram mode each datagram travels with a 2-byte length, as azbridge's do.",
-         false, true, true, parse_relay_stream, make_relay_connect_endpoint, nullptr},
+         false, true, true, parse_relay_stream, connect, nullptr},
         {AddressKind::relay_http, "relay-http", {}, "relay-http:[PATH]",
          "An HTTP front for the Hybrid Connection PATH (default: --path or EntityPath): the other address "
          "speaks HTTP/1.1 as a client (tcp-listen:8080 relay-http:web serves curl and browsers on port 8080), "

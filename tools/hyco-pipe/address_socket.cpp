@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/io/listen_socket.h"
+#include "tools/hyco-pipe/address_families.h"
 #include "tools/hyco-pipe/address_family.h"
 #include "tools/hyco-pipe/endpoints.h"
 #include "core/stream/fd_endpoint.h"

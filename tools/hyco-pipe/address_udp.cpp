@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "core/base/duration.h"
+#include "tools/hyco-pipe/address_families.h"
 #include "tools/hyco-pipe/address_family.h"
 #include "tools/hyco-pipe/endpoints.h"
 #include "tools/hyco-pipe/udp_endpoint.h"

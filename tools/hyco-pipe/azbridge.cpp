@@ -361,6 +361,14 @@ std::unique_ptr<Stream> make_azbridge_connect(EventLoop& loop, std::unique_ptr<S
     return std::make_unique<AzbridgeStream>(loop, std::move(relay), std::move(name), datagram);
 }
 
+std::unique_ptr<Stream> make_azbridge_relay_connect(EventLoop& loop, const PipeConfig& config, const Address& a) {
+    // An azbridge forward (relay-listen:...,forward=) has no partner address of its own.
+    const Address* other = config.partner(a);
+    bool datagram = other && azbridge_datagram(*other);
+    auto name = azbridge_port_name(a, other);  // checked at startup (check_azbridge)
+    return make_azbridge_connect(loop, make_relay_sender(loop, config, a), name ? *name : a.port_name, datagram);
+}
+
 Result<std::unique_ptr<Acceptor>> open_azbridge_acceptor(EventLoop& loop, const PipeConfig& config,
                                                          const Address& a, const Log& log,
                                                          Acceptor::Accepted accepted, Acceptor::Failed failed) {

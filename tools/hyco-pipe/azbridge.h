@@ -39,6 +39,9 @@ Status check_azbridge(const Address& first, const Address& second);
 /// relay-connect:...,azbridge: `relay` asks for port `name` before the stream begins.
 std::unique_ptr<Stream> make_azbridge_connect(EventLoop& loop, std::unique_ptr<Stream> relay, std::string name,
                                               bool datagram);
+/// The same over a fresh sender connection for address `a`, with its port
+/// name and mode from `a` and its partner.
+std::unique_ptr<Stream> make_azbridge_relay_connect(EventLoop& loop, const PipeConfig& config, const Address& a);
 
 /// relay-listen:...,azbridge: a relay acceptor whose connections are handed
 /// on only once their preamble named a forward (Stream::forward_to()).

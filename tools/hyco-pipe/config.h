@@ -41,10 +41,10 @@ struct PipeConfig {
     const Address* listener() const;
     /// The address instantiated per connection in server mode.
     const Address& other(const Address& a) const { return &a == &first ? second : first; }
+    /// The address paired with `a`; nullptr for one that is neither of the
+    /// pair (an azbridge forward).
+    const Address* partner(const Address& a) const { return &a == &first || &a == &second ? &other(a) : nullptr; }
 };
 
-/// Checks combinations that cannot work (two listeners, stdio twice, ...).
-/// Errors are Exit::usage.
-Status check_addresses(const Address& first, const Address& second);
 
 }  // namespace hyco::pipe

@@ -9,6 +9,7 @@
 
 #include "core/base/duration.h"
 #include "tools/hyco-pipe/forwards.h"
+#include "tools/hyco-pipe/checks.h"
 
 namespace hyco::pipe {
 namespace {

@@ -5,12 +5,11 @@
 #include "core/base/duration.h"
 #include "core/relay/client_config.h"
 #include "core/stream/stream_end.h"
-#include "tools/hyco-pipe/azbridge.h"
 #include "core/relay/relay_stream.h"
 
 namespace hyco::pipe {
 
-std::unique_ptr<Stream> make_relay_connect_endpoint(EventLoop& loop, const PipeConfig& config, const Address& a) {
+std::unique_ptr<RelayStream> make_relay_sender(EventLoop& loop, const PipeConfig& config, const Address& a) {
     RelayTarget target = *config.relay;
     target.entity = a.path;
     UriParams params;
@@ -18,15 +17,12 @@ std::unique_ptr<Stream> make_relay_connect_endpoint(EventLoop& loop, const PipeC
     // A fresh token per connection: long-running forwarders outlive any one token.
     WsTarget ws = relay_ws_target(target, Action::connect, params, config.client, unix_now());
     ws.subprotocols = eos::offer(config.client.subprotocols);
-    auto stream = std::make_unique<RelayStream>(loop, std::move(ws), config.client.timeouts, a.text, RelayStreamOptions{});
-    // An azbridge forward (relay-listen:...,forward=) has no partner address of its own.
-    const Address* other = &a == &config.first || &a == &config.second ? &config.other(a) : nullptr;
-    if (a.azbridge) {
-        bool datagram = other && azbridge_datagram(*other);
-        auto name = azbridge_port_name(a, other);  // checked at startup (check_azbridge)
-        return make_azbridge_connect(loop, std::move(stream), name ? *name : a.port_name, datagram);
-    }
-    if (other && other->is_udp()) stream->whole_messages();
+    return std::make_unique<RelayStream>(loop, std::move(ws), config.client.timeouts, a.text, RelayStreamOptions{});
+}
+
+std::unique_ptr<Stream> make_relay_connect_endpoint(EventLoop& loop, const PipeConfig& config, const Address& a) {
+    auto stream = make_relay_sender(loop, config, a);
+    if (const Address* other = config.partner(a); other && other->is_udp()) stream->whole_messages();
     return stream;
 }
 

@@ -10,11 +10,14 @@
 #include "tools/hyco-pipe/config.h"
 #include "tools/hyco-pipe/endpoints.h"
 #include "tools/hyco-pipe/log.h"
+#include "core/relay/relay_stream.h"
 #include "core/stream/stream.h"
 
 namespace hyco::pipe {
 
-/// A fresh sender connection to the address's Hybrid Connection.
+/// A fresh sender connection to the address's Hybrid Connection, as it is.
+std::unique_ptr<RelayStream> make_relay_sender(EventLoop& loop, const PipeConfig& config, const Address& a);
+/// relay-connect: a sender connection; each message one datagram opposite udp:.
 std::unique_ptr<Stream> make_relay_connect_endpoint(EventLoop& loop, const PipeConfig& config, const Address& a);
 
 /// A listener on the address's Hybrid Connection.

@@ -4,6 +4,7 @@
 
 #include "tools/hyco-pipe/azbridge.h"
 #include "tools/hyco-pipe/config.h"
+#include "tools/hyco-pipe/checks.h"
 
 using namespace hyco;
 using namespace hyco::pipe;
