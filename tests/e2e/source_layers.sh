@@ -1,7 +1,8 @@
 # The layering docs/design.md draws holds in the sources: each core/ folder
 # includes only itself and the folders listed before it, core never
 # includes tools/, a tool includes only core/, tools/common/ and its own
-# folder, and no header includes lead back to themselves (no cycles).
+# folder, and no module (a header and its .cpp) depends on itself through
+# others: no two parts call each other.
 set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/common.sh"
 
@@ -36,22 +37,30 @@ for top in ("core", "tools"):
                         bad.append(f"{path}: layer {parts[1]} includes {t} from the later layer {tp[1]}")
                 elif tp[0] == "tools" and tp[1] not in ("common", parts[1].removesuffix(".cpp")):
                     bad.append(f"{path}: tool {parts[1]} includes another tool's {t}")
-# Cycles among headers (a .cpp is never included).
+# Cycles among modules (a header and its .cpp, named by their stem): if
+# x.cpp includes y.h and y.cpp includes x.h, x and y call each other.
+deps = {}
+for path, targets in graph.items():
+    mod = os.path.splitext(path)[0]
+    for t in targets:
+        tm = os.path.splitext(t)[0]
+        if tm != mod:
+            deps.setdefault(mod, set()).add(tm)
 state = {}
-def visit(h, stack):
-    state[h] = 1
-    for t in graph.get(h, []):
-        if t.endswith(".h") and state.get(t) == 1:
-            bad.append("include cycle: " + " -> ".join(stack[stack.index(t):] + [t]))
-        elif t.endswith(".h") and t not in state:
+def visit(m, stack):
+    state[m] = 1
+    for t in sorted(deps.get(m, ())):
+        if state.get(t) == 1:
+            bad.append("dependency cycle: " + " -> ".join(stack[stack.index(t):] + [t]))
+        elif t not in state:
             visit(t, stack + [t])
-    state[h] = 2
-for h in sorted(graph):
-    if h.endswith(".h") and h not in state:
-        visit(h, [h])
+    state[m] = 2
+for m in sorted(deps):
+    if m not in state:
+        visit(m, [m])
 for b in bad:
     print(b)
 print(f"{len(graph)} files, {sum(map(len, graph.values()))} includes, layers {' < '.join(layers)}")
 sys.exit(1 if bad else 0)
 PY
-pass "core layers include only earlier layers, tools only core and their own folder, no include cycle"
+pass "core layers include only earlier layers, tools only core and their own folder, no module cycle"
