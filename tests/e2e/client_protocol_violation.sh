@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A relay that breaks the WebSocket protocol: a Close frame whose payload is
 # one byte long. hyco-send answers with Close 1002 (RFC 6455 §7.1.7: the
-# receiving rules of core/ws/ws_receiver.h, shared with hyco-relay), exits 1
+# receiving rules of core/ws/ws_endpoint.h, shared with hyco-relay), exits 1
 # and says in one line that the peer broke the protocol and how.
 set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
