@@ -186,8 +186,10 @@ int ClientTransport::on_writeable() {
     case Phase::closed:
         return -1;
     case Phase::ending:
-        if (flushed() || failure_) return -1;
-        return send_wire() ? 0 : -1;
+        // Hang up as soon as the last bytes are out, in this callback: the
+        // socket asks for no further one once nothing is left to write.
+        if (failure_ || !send_wire()) return -1;
+        return flushed() ? -1 : 0;
     case Phase::securing:
         // Handshake messages only; plaintext waits for transport_up.
         return write({}) ? 0 : -1;

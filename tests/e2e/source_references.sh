@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$HYCO_SOURCE_DIR"
 command -v git >/dev/null && [ -e .git ] || { echo "skipped: not a git checkout" >&2; exit 77; }
 
-missing=$(git grep -ohE '\b(core|tools|tests|docs|bench|scripts|man|completions)/[A-Za-z0-9_./-]*[A-Za-z0-9_]\.(h|cpp|md|sh|py|js|txt)\b' \
+missing=$(git grep -IohE '(^|[^A-Za-z0-9_./-])(core|tools|tests|docs|bench|scripts|man|completions)/[A-Za-z0-9_./-]*[A-Za-z0-9_]\.(h|cpp|md|sh|py|js|txt)\b' \
         -- ':!tests/interop/node_modules' ':!tests/interop/package-lock.json' |
-    sort -u | while read -r p; do [ -e "$p" ] || echo "$p"; done)
+    sed -E 's/^[^A-Za-z]//' | sort -u | while read -r p; do [ -e "$p" ] || echo "$p"; done)
 [ -z "$missing" ] || fail "cited but missing: $(echo $missing)"
 pass "every cited repository path exists"

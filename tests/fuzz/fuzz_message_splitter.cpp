@@ -75,6 +75,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (framing == Framing::binary || exact) {
         for (const std::string& m : got) joined += m;
         require(joined == in, "binary and exact messages put together are the input");
+        if (exact) {
+            // Each line or record is its own message, its separator last.
+            char sep = framing == Framing::text ? '\n' : '\0';
+            for (std::size_t i = 0; i < got.size(); ++i) {
+                std::size_t at = got[i].find(sep);
+                bool last = i + 1 == got.size();
+                require(at == std::string::npos ? last : at + 1 == got[i].size(),
+                        "an exact message ends at its separator, and only the last may lack one");
+            }
+        }
     } else {
         char sep = framing == Framing::text ? '\n' : '\0';
         for (const std::string& m : got) {

@@ -50,22 +50,22 @@ struct Rig {
         t.connect = 5000ms;
         ws = std::make_unique<WsClient>(*loop, events, parse_ws_url(url.empty() ? server.url("/e") : url).value(), t);
     }
+    /// Runs the loop until `done`, for 10 s at most.
+    bool wait_for(const std::function<bool()>& done) {
+        bool late = false;
+        Timer deadline(*loop);
+        deadline.start(10000ms, [&] { late = true; });
+        loop->run_until([&] { return late || done(); });
+        return done();
+    }
     const WsClose& run() {
         ws->connect();
         if (!events.close) CHECK(ws->phase() == WsClient::Phase::connecting);
-        loop->run_until([this] { return events.close.has_value(); });
+        REQUIRE(wait_for([this] { return events.close.has_value(); }));
         CHECK(ws->phase() == WsClient::Phase::closed);
         return *events.close;
     }
     std::string why() const { return events.close && events.close->error ? events.close->error->why : ""; }
-    /// Runs the loop until `done`, for 5 s at most.
-    bool wait_for(const std::function<bool()>& done) {
-        bool late = false;
-        Timer deadline(*loop);
-        deadline.start(5000ms, [&] { late = true; });
-        loop->run_until([&] { return late || done(); });
-        return done();
-    }
 };
 
 }  // namespace
