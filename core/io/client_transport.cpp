@@ -110,14 +110,18 @@ void ClientTransport::failed(Error e) {
     if (!failure_) failure_ = std::move(e);
 }
 
+void ClientTransport::write_failed() {
+    failed(make_error(Exit::failure, phase_ == Phase::tunnelling ? "proxy " + proxy_->label() : "send",
+                      "the connection failed while writing"));
+}
+
 bool ClientTransport::send_wire() {
     int fd = lws_get_socket_fd(wsi_);
     while (wire_head_ < wire_.size()) {
         ssize_t n = ::send(fd, wire_.data() + wire_head_, wire_.size() - wire_head_, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) break;
-            failed(make_error(Exit::failure, phase_ == Phase::tunnelling ? "proxy " + proxy_->label() : "send",
-                              "the connection failed while writing"));
+            write_failed();
             return false;
         }
         wire_head_ += static_cast<std::size_t>(n);
@@ -151,7 +155,7 @@ bool ClientTransport::write_from(WireSource& source, std::size_t budget) {
         return write(plain_);
     }
     if (source.send(lws_get_socket_fd(wsi_), budget) < 0) {
-        failed(make_error(Exit::failure, "send", "the connection failed while writing"));
+        write_failed();
         return false;
     }
     return true;

@@ -93,6 +93,7 @@ private:
     void become_up();
     bool send_wire();
     void failed(Error e);
+    void write_failed();
     void closed(std::optional<Error> failure);
     Error connection_error(std::string why) const;
 

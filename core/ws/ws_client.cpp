@@ -20,6 +20,10 @@ WsClient::~WsClient() = default;
 
 std::string WsClient::what() const { return "connect to " + sas::redact_in(target_.url()); }
 
+Error WsClient::connection_error(std::string why) const {
+    return make_error(Exit::failure, "connection to " + sas::redact_in(target_.url()), std::move(why));
+}
+
 void WsClient::connect() {
     if (phase_ != Phase::idle) return;
     phase_ = Phase::connecting;
@@ -113,8 +117,7 @@ void WsClient::arm_ping() {
         want_write();
         if (!pong_timer_.pending() && !paused_)
             pong_timer_.start(timeouts_.ping_timeout, [this] {
-                abort(make_error(Exit::failure, "connection to " + sas::redact_in(target_.url()),
-                                 fmt::format("ping timeout: no answer within {} ms", timeouts_.ping_timeout.count())));
+                abort(connection_error(fmt::format("ping timeout: no answer within {} ms", timeouts_.ping_timeout.count())));
             });
         arm_ping();
     });
@@ -194,8 +197,7 @@ void WsClient::ws_violation(std::uint16_t, const std::string& why) {
     // Tell the peer why (the endpoint queued our Close with the code), then
     // hang up (RFC 6455 §7.1.7); nothing more is read.
     if (!abort_reason_)
-        abort_reason_ = make_error(Exit::failure, "connection to " + sas::redact_in(target_.url()),
-                                   "the peer broke the WebSocket protocol: " + why);
+        abort_reason_ = connection_error("the peer broke the WebSocket protocol: " + why);
     if (queue_.close_sent()) transport_.end();
     else want_write();
 }
@@ -257,16 +259,14 @@ void WsClient::terminal(std::optional<Error> failure) {
         // The peer's Close came, but the connection went before ours: what
         // we were still sending after it did not all arrive.
         result_.kind = WsClose::Kind::failed;
-        result_.error = make_error(Exit::failure, "connection to " + sas::redact_in(target_.url()),
-                                   fmt::format("the connection was lost after the peer's Close ({}{}{}) and before ours",
-                                               result_.code, result_.reason.empty() ? "" : ": ", text::printable(result_.reason)));
+        result_.error = connection_error(fmt::format("the connection was lost after the peer's Close ({}{}{}) and before ours",
+                                                     result_.code, result_.reason.empty() ? "" : ": ", text::printable(result_.reason)));
     } else if (!peer_closed) {
         result_.kind = user_abort_ ? WsClose::Kind::ours : WsClose::Kind::failed;
         if (!user_abort_)
-            result_.error = make_error(Exit::failure, "connection to " + sas::redact_in(target_.url()),
-                                       result_.established         ? "the peer vanished without a Close frame"
-                                       : transport_.reached_target() ? "the server hung up before answering the WebSocket upgrade"
-                                                                     : "closed");
+            result_.error = connection_error(result_.established         ? "the peer vanished without a Close frame"
+                                             : transport_.reached_target() ? "the server hung up before answering the WebSocket upgrade"
+                                                                           : "closed");
     }
     queue_.clear();
     events_.ws_closed(*this, result_);

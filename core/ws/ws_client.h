@@ -138,6 +138,8 @@ private:
     void want_write();
     void arm_ping();
     std::string what() const;
+    /// A failure of the open connection (after the upgrade, or on the way).
+    Error connection_error(std::string why) const;
 
     void frame_begin(const ws::FrameHeader& h) override;
     void frame_data(std::string_view payload) override;
