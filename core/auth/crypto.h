@@ -10,10 +10,16 @@ namespace hyco::crypto {
 /// HMAC-SHA256 of `data` keyed with the raw bytes of `key`; 32 bytes.
 std::string hmac_sha256(std::string_view key, std::string_view data);
 
+/// SHA-256 digest; 32 raw bytes.
+std::string sha256(std::string_view data);
+
+/// SHA-1 digest; 20 raw bytes. Only for the WebSocket handshake, which names it.
+std::string sha1(std::string_view data);
+
 /// SHA-256 digest as lower-case hex.
 std::string sha256_hex(std::string_view data);
 
-/// Cryptographically random bytes (RAND_bytes); aborts only if the CSPRNG fails.
+/// Cryptographically random bytes from the kernel (getrandom); aborts only if it fails.
 std::string random_bytes(std::size_t n);
 
 /// A random RFC 4122 version-4 UUID in lower-case text form.

@@ -5,7 +5,6 @@
 
 #include <cstring>
 
-#include <openssl/evp.h>
 
 #include "core/auth/crypto.h"
 #include "core/base/text.h"
@@ -176,10 +175,7 @@ bool parse_close_payload(std::string_view payload, std::uint16_t& code, std::str
 
 std::string accept_key(std::string_view key) {
     std::string in = std::string(key) + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(in.data(), in.size(), md, &len, EVP_sha1(), nullptr);
-    return text::base64_encode(std::string_view(reinterpret_cast<const char*>(md), len));
+    return text::base64_encode(crypto::sha1(in));
 }
 
 std::string masked_frame_header(Opcode op, bool fin, std::uint64_t length, MaskKey mask) {
