@@ -30,9 +30,8 @@ std::string connect_failure(const std::string& host, std::string why) {
 
 }  // namespace
 
-ClientTransport::ClientTransport(EventLoop& loop, Events& events, std::string host, std::uint16_t port, bool tls,
-                                 std::string what)
-    : loop_(loop), events_(events), host_(std::move(host)), port_(port), tls_wanted_(tls), what_(std::move(what)) {}
+ClientTransport::ClientTransport(EventLoop& loop, Events& events, std::string host, std::uint16_t port, bool tls)
+    : loop_(loop), events_(events), host_(std::move(host)), port_(port), tls_wanted_(tls) {}
 
 ClientTransport::~ClientTransport() {
     if (wsi_) {
@@ -45,7 +44,7 @@ ClientTransport::~ClientTransport() {
 Error ClientTransport::connection_error(std::string why) const {
     // A proxy that cannot be reached is named, not the target behind it.
     if (proxy_ && phase_ == Phase::connecting) return make_error(Exit::failure, "proxy " + proxy_->label(), std::move(why));
-    return make_error(Exit::failure, what_, std::move(why));
+    return make_error(Exit::failure, events_.transport_what(), std::move(why));
 }
 
 void ClientTransport::connect() {
@@ -57,7 +56,7 @@ void ClientTransport::connect() {
     if (tls_wanted_) {
         auto t = TlsClient::create(loop_.tls(), host_);
         if (!t) {
-            closed(Error{t.error().code, what_, t.error().why});
+            closed(Error{t.error().code, events_.transport_what(), t.error().why});
             return;
         }
         tls_ = std::move(*t);
@@ -127,7 +126,11 @@ bool ClientTransport::send_wire() {
         wire_head_ += static_cast<std::size_t>(n);
     }
     if (flushed()) {
-        wire_.clear();  // keeps its capacity for the next batch
+        // TLS encrypts every batch into wire_, so it keeps its capacity; in
+        // clear it held only the upgrade (and CONNECT) request, and frames go
+        // straight from the send queue.
+        if (tls_) wire_.clear();
+        else std::string().swap(wire_);
         wire_head_ = 0;
     } else {
         lws_callback_on_writable(wsi_);
@@ -140,7 +143,7 @@ bool ClientTransport::write(std::string_view plain) {
     if (!tls_) {
         wire_.append(plain);
     } else if (auto st = tls_->send(plain, wire_); !st) {
-        failed(Error{st.error().code, what_, st.error().why});
+        failed(Error{st.error().code, events_.transport_what(), st.error().why});
         return false;
     }
     return send_wire();
@@ -248,7 +251,7 @@ int ClientTransport::on_rx(std::string_view bytes) {
         std::string why = st.error().why;
         if (!was_done && why.find("does not speak TLS") == std::string::npos)
             why = "TLS handshake failed (" + why + "); is the certificate trusted? A private CA can be given with --ca FILE";
-        failed(Error{st.error().code, what_, why});
+        failed(Error{st.error().code, events_.transport_what(), why});
         return -1;
     }
     if (tls_->has_output()) lws_callback_on_writable(wsi_);  // handshake replies, alerts

@@ -46,10 +46,13 @@ public:
         /// transport knows (a refused connection, a TLS alert, a proxy that
         /// hung up); a plain hang-up by either side carries none.
         virtual void transport_closed(std::optional<Error> failure) = 0;
+        /// Names the connection in errors ("connect to wss://…"). Asked
+        /// for only when there is an error to word: thousands of open
+        /// connections need not each keep their address twice.
+        virtual std::string transport_what() const = 0;
     };
 
-    /// `what` names the connection in errors ("connect to wss://…").
-    ClientTransport(EventLoop& loop, Events& events, std::string host, std::uint16_t port, bool tls, std::string what);
+    ClientTransport(EventLoop& loop, Events& events, std::string host, std::uint16_t port, bool tls);
     ~ClientTransport() override;
     ClientTransport(const ClientTransport&) = delete;
     ClientTransport& operator=(const ClientTransport&) = delete;
@@ -102,7 +105,6 @@ private:
     std::string host_;
     std::uint16_t port_;
     bool tls_wanted_;
-    std::string what_;
     Phase phase_ = Phase::idle;
     lws* wsi_ = nullptr;
     std::optional<ProxyServer> proxy_;

@@ -13,7 +13,7 @@ namespace hyco {
 
 WsClient::WsClient(EventLoop& loop, Events& events, WsTarget target, WsTimeouts timeouts)
     : events_(events), target_(std::move(target)), timeouts_(timeouts),
-      transport_(loop, *this, target_.host, target_.port, target_.tls, "connect to " + sas::redact_in(target_.url())),
+      transport_(loop, *this, target_.host, target_.port, target_.tls),
       connect_timer_(loop), ping_timer_(loop), pong_timer_(loop), resume_timer_(loop) {}
 
 WsClient::~WsClient() = default;
@@ -158,8 +158,11 @@ void WsClient::on_handshake_rx(std::string_view bytes) {
         return;
     }
     std::string rest = head_.substr(head.head_size);
-    head_.clear();
-    head_.shrink_to_fit();
+    // What only the upgrade needed goes now: an open connection may last for
+    // hours among thousands, and the headers hold the token.
+    std::string().swap(head_);
+    std::string().swap(key_);
+    decltype(target_.headers)().swap(target_.headers);
     phase_ = Phase::open;
     result_.established = true;
     subprotocol_ = a.subprotocol;

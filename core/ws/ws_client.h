@@ -128,6 +128,7 @@ private:
     void transport_rx(std::string_view plain) override;
     void transport_writable() override;
     void transport_closed(std::optional<Error> failure) override;
+    std::string transport_what() const override { return what(); }
 
     void on_handshake_rx(std::string_view bytes);
     void feed(std::string_view bytes);
