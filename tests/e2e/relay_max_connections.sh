@@ -6,6 +6,7 @@
 # and logs the overload once, not per connection.
 set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/relay.sh"
+. "$HYCO_SOURCE_DIR/tests/lib/client.sh"
 command -v python3 >/dev/null || { echo "skipped: no python3" >&2; exit 77; }
 # lws's errors and warnings in the relay's log: an accept() busy loop on
 # EMFILE would then show as thousands of lines.
@@ -31,6 +32,19 @@ overload() {
 }
 
 overload 256 192
+
+# At the cap, a listener's rendezvous is turned away: the sender held for it
+# hears 503 at once and why, instead of waiting out its upgrade timeout and
+# being told only that no upgrade came. The control channel and the sender
+# are the two connections --max-connections 2 allows.
+relay_start --max-connections 2
+HYCO_CONNECTION_STRING=$(entity_cs busy) listen_start busy -e cat </dev/null
+HYCO_CONNECTION_STRING=$(entity_cs busy) expect_status 1 timeout 60 hyco-send -m hi
+expect_err "503"
+expect_err "could not reach this connection's rendezvous"
+wait_for "$HYCO_TEST_TMP/busy.err" "503" 10 || fail "the listener did not report its turned-away rendezvous: $(cat "$HYCO_TEST_TMP/busy.err")"
+kill -0 "$LISTEN_PID" || fail "the listener exited after a turned-away rendezvous"
+pass "a turned-away rendezvous fails its sender with 503 at once"
 
 # An explicit cap beyond the descriptor limit is a usage error naming it.
 expect_status 2 hyco-relay --max-connections 100000

@@ -59,6 +59,9 @@ public:
     }
     void on_input(Conn& conn) override {
         timer_.cancel();
+        // A rendezvous head comes in one piece; an incomplete one is not waited for.
+        if (auto r = parse_request_head(conn.in); r.state == HeadResult::State::complete)
+            turned_away(conn.relay, r.request);
         conn.in.clear();
         answer_and_close(conn, error_response(503,
                                               fmt::format("ServerBusy: the relay serves its maximum of {} "

@@ -123,4 +123,17 @@ void route_accept(Conn& conn, const HttpRequest& req, const std::vector<QueryPar
     held->accept(conn, protocol);
 }
 
+void turned_away(Context& relay, const HttpRequest& req) {
+    auto params = parse_query(req.query());
+    if (query_value(params, "sb-hc-action") != "accept") return;
+    auto id = query_value(params, "sb-hc-id");
+    if (!id) return;
+    // The id is the capability, as in route_accept: the address is unguessable.
+    auto pending = relay.registry().take_accept(*id);
+    if (!pending) return;
+    Conn* sender = relay.find(pending->sender);
+    auto* held = sender ? sender->role<PendingSender>() : nullptr;
+    if (held && !sender->closing()) held->rendezvous_turned_away(relay.config().max_connections);
+}
+
 }  // namespace hyco::relay

@@ -75,6 +75,18 @@ void PendingSender::reject(int status, const std::string& description) {
     conn_.finish();
 }
 
+void PendingSender::rendezvous_turned_away(int max_connections) {
+    timer_->cancel();
+    conn_.relay.verbose(fmt::format("{}: the listener's rendezvous was turned away at the connection limit", conn_.label));
+    conn_.write(error_response(503,
+                               fmt::format("ServerBusy: the relay serves its maximum of {} connections "
+                                           "(--max-connections), so the listener could not reach this "
+                                           "connection's rendezvous; retry later.",
+                                           max_connections),
+                               false, "Retry-After: 5\r\n"));
+    conn_.finish();
+}
+
 BridgeEnd::BridgeEnd(Conn& conn, std::uint64_t partner, std::string role)
     : WsEndpoint(conn, ws::DecodeLimits{std::uint64_t(1) << 40, ws::Role::server}), partner_(partner), role_(std::move(role)) {}
 

@@ -31,6 +31,9 @@ public:
     void accept(Conn& listener, const std::string& protocol);
     /// The listener rejected: fail the held upgrade with its status.
     void reject(int status, const std::string& description);
+    /// The relay turned the listener's rendezvous away (--max-connections):
+    /// fail the held upgrade with 503 now rather than at the sender's timeout.
+    void rendezvous_turned_away(int max_connections);
     /// The control channel that was sent the accept closed: unless the
     /// listener's rendezvous arrives within kListenerGoneGrace (it may have
     /// been on its way), the sender gets 502 instead of waiting the window.
