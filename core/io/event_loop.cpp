@@ -216,8 +216,6 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create(LoopOptions options) {
             info.ssl_private_key_filepath = srv->key_file.c_str();
             // Offer only HTTP/1.1: an h2 ALPN choice would hand the socket to lws's h2 role.
             info.alpn = "http/1.1";
-            // lws makes the server's order decide (SSL_OP_CIPHER_SERVER_PREFERENCE).
-            info.tls1_3_plus_cipher_list = kTls13Suites;
         }
     }
     {

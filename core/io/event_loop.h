@@ -52,13 +52,6 @@ struct TlsContextSlot {
     ~TlsContextSlot();  // in tls_client.cpp, with the rest of OpenSSL
 };
 
-/// TLS 1.3 suites in the order hyco prefers them, as a client (tls_client)
-/// and as hyco-relay's server: AES-128-GCM first, as browsers order them.
-/// OpenSSL's default puts AES-256-GCM-SHA384 first, whose SHA-384 key
-/// schedule makes every handshake dearer for no gain a relay user needs.
-inline constexpr const char* kTls13Suites =
-    "TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384";
-
 /// TLS settings shared by every connection a tool makes. Copies share the
 /// context built from them: set the fields before the first connection.
 struct TlsOptions {

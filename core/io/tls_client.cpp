@@ -65,9 +65,6 @@ Result<SSL_CTX*> new_context(const TlsOptions& options) {
     SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
     if (!ctx) return make_error(Exit::failure, "TLS", openssl_reason());
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-    // A server that follows its own order (Azure's, lws's) still chooses;
-    // every TLS 1.3 suite stays on offer.
-    SSL_CTX_set_ciphersuites(ctx, kTls13Suites);
     if (!options.insecure) {
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
         SSL_CTX_set_default_verify_paths(ctx);
