@@ -44,7 +44,7 @@ relay_fwd=$(((soft - 64 - 1) / 2))
 if [ "$relay_fwd" -lt "$N" ]; then
     echo "warning: ulimit -n $soft: hyco-relay admits $((soft - 64)) connections, that is its listener and $relay_fwd forwarded ones (2 each): fewer than $N" >&2
 fi
-if [ $((N + 64)) -gt "$soft" ]; then
+if [ $((2 * N + 64)) -gt "$soft" ]; then
     echo "warning: ulimit -n $soft leaves too few descriptors for $N connections in each hyco-pipe" >&2
 fi
 

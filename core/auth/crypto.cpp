@@ -63,6 +63,7 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
     if (key.size() > block) {
         std::string hashed = sha256(key);
         for (std::size_t i = 0; i < hashed.size(); ++i) k[i] = static_cast<unsigned char>(hashed[i]);
+        OPENSSL_cleanse(hashed.data(), hashed.size());
     } else {
         for (std::size_t i = 0; i < key.size(); ++i) k[i] = static_cast<unsigned char>(key[i]);
     }
@@ -90,6 +91,26 @@ std::string sha256_hex(std::string_view data) {
     return to_hex(bytes(md), md.size());
 }
 
+namespace {
+
+[[noreturn]] void no_randomness() {
+    // Without a working CSPRNG no key or rendezvous address can be trusted.
+    std::fputs("hyco: fatal: the system random number generator failed\n", stderr);
+    std::abort();
+}
+
+// Where getrandom is missing (ENOSYS) or filtered (EPERM under seccomp):
+// the same kernel CSPRNG through its device, as OpenSSL would fall back to.
+void urandom(char* p, std::size_t n) {
+    FILE* f = std::fopen("/dev/urandom", "rbe");
+    if (!f) no_randomness();
+    std::size_t got = std::fread(p, 1, n, f);
+    std::fclose(f);
+    if (got != n) no_randomness();
+}
+
+}  // namespace
+
 std::string random_bytes(std::size_t n) {
     std::string out(n, '\0');
     std::size_t got = 0;
@@ -97,10 +118,11 @@ std::string random_bytes(std::size_t n) {
         ssize_t r = getrandom(out.data() + got, n - got, 0);
         if (r > 0) {
             got += static_cast<std::size_t>(r);
+        } else if (r < 0 && (errno == ENOSYS || errno == EPERM)) {
+            urandom(out.data() + got, n - got);
+            break;
         } else if (r < 0 && errno != EINTR) {
-            // Without a working CSPRNG no key or rendezvous address can be trusted.
-            std::fputs("hyco: fatal: the system random number generator failed\n", stderr);
-            std::abort();
+            no_randomness();
         }
     }
     return out;

@@ -118,7 +118,7 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space
 }
 
 // Base64 is OpenSSL's (EVP_EncodeBlock / EVP_DecodeBlock, already linked for
-// HMAC and TLS). Only the strictness check is ours: EVP_DecodeBlock skips
+// the digests and TLS; plain functions, no provider). Only the strictness check is ours: EVP_DecodeBlock skips
 // surrounding whitespace, counts padding as decoded zero bytes and does not
 // insist on '=' being only at the end, while a token's signature must be
 // exactly one canonical encoding.

@@ -180,10 +180,10 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create(LoopOptions options) {
     info.uid = -1;
     info.timeout_secs = 120;  // our own timers enforce the connect timeout
     // Raw sockets read at most this much per RX callback (4 KiB by
-    // default). A relay or forwarder's accepted sockets take large reads; a
-    // client's connections carry one stream each, which 64 KiB reads keep
-    // up with, and lws zero-fills the buffer at start, so it is resident
-    // even in an idle listener.
+    // default). hyco-relay's loop (the one server loop) takes large reads;
+    // every other loop's sockets carry one stream each, which 64 KiB reads
+    // keep up with, and lws zero-fills the buffer at start, so it is
+    // resident even in an idle listener.
     info.pt_serv_buf_size = options.server ? 256 * 1024 : 64 * 1024;
     // hyco does its own client TLS (tls_client.*): an lws client TLS context
     // would only parse the system CA bundle at every start, most of a short

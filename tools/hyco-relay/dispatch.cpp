@@ -60,8 +60,10 @@ public:
     void on_input(Conn& conn) override {
         timer_.cancel();
         // A rendezvous head comes in one piece; an incomplete one is not waited for.
-        if (auto r = parse_request_head(conn.in); r.state == HeadResult::State::complete)
-            turned_away(conn.relay, r.request);
+        if (auto r = parse_request_head(conn.in); r.state == HeadResult::State::complete) {
+            conn.in.erase(0, r.request.head_size);
+            if (turned_away(conn, r.request)) return;
+        }
         conn.in.clear();
         answer_and_close(conn, error_response(503,
                                               fmt::format("ServerBusy: the relay serves its maximum of {} "

@@ -123,17 +123,23 @@ void route_accept(Conn& conn, const HttpRequest& req, const std::vector<QueryPar
     held->accept(conn, protocol);
 }
 
-void turned_away(Context& relay, const HttpRequest& req) {
+bool turned_away(Conn& conn, const HttpRequest& req) {
     auto params = parse_query(req.query());
-    if (query_value(params, "sb-hc-action") != "accept") return;
+    if (query_value(params, "sb-hc-action") != "accept") return false;
     auto id = query_value(params, "sb-hc-id");
-    if (!id) return;
+    if (!id) return false;
+    if (query_value(params, "sb-hc-statusCode") || query_value(params, "statusCode")) {
+        route_accept(conn, req, params, *id);
+        return true;
+    }
     // The id is the capability, as in route_accept: the address is unguessable.
+    Context& relay = conn.relay;
     auto pending = relay.registry().take_accept(*id);
-    if (!pending) return;
+    if (!pending) return false;
     Conn* sender = relay.find(pending->sender);
     auto* held = sender ? sender->role<PendingSender>() : nullptr;
     if (held && !sender->closing()) held->rendezvous_turned_away(relay.config().max_connections);
+    return false;
 }
 
 }  // namespace hyco::relay

@@ -24,8 +24,10 @@ void route_connect(Conn& conn, const HttpRequest& req, const std::vector<std::st
 /// to the held sender, or delivers the listener's rejection.
 void route_accept(Conn& conn, const HttpRequest& req, const std::vector<QueryParam>& params, const std::string& id);
 
-/// A request the relay turned away at --max-connections: when it was a
-/// listener's rendezvous, the sender held for it hears 503 now.
-void turned_away(Context& relay, const HttpRequest& req);
+/// A request the relay turns away at --max-connections. A listener's
+/// rejection is still delivered (it needs no connection of its own; true:
+/// `conn` is answered); for a listener's rendezvous, the sender held for
+/// it hears 503 now, and the caller answers `conn` with its 503.
+bool turned_away(Conn& conn, const HttpRequest& req);
 
 }  // namespace hyco::relay
