@@ -5,7 +5,7 @@
 // 2 MiB of libcrypto in every process and costs a short-lived hyco-send a
 // measurable part of its start-up, for the two fixed digests the protocol
 // names. The low-level functions are the same implementations without the
-// dispatch (docs/design.md, "Memory"). Randomness comes from the kernel's
+// dispatch (docs/design.md, "The event loop and the WebSocket client"). Randomness comes from the kernel's
 // CSPRNG (getrandom), which is what OpenSSL's DRBG seeds itself from.
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include "core/auth/crypto.h"
@@ -19,24 +19,9 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/base/text.h"
+
 namespace hyco::crypto {
-namespace {
-
-std::string to_hex(const unsigned char* p, std::size_t n) {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(n * 2);
-    for (std::size_t i = 0; i < n; ++i) {
-        out.push_back(hex[p[i] >> 4]);
-        out.push_back(hex[p[i] & 15]);
-    }
-    return out;
-}
-
-const unsigned char* bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
-
-}  // namespace
-
 // The one-shot SHA256() goes through EVP in OpenSSL 3; the context functions do not.
 std::string sha256(std::string_view data) {
     std::array<unsigned char, SHA256_DIGEST_LENGTH> md{};
@@ -86,10 +71,7 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
     return std::string(reinterpret_cast<const char*>(mac.data()), mac.size());
 }
 
-std::string sha256_hex(std::string_view data) {
-    std::string md = sha256(data);
-    return to_hex(bytes(md), md.size());
-}
+std::string sha256_hex(std::string_view data) { return text::hex_encode(sha256(data)); }
 
 namespace {
 
@@ -128,16 +110,13 @@ std::string random_bytes(std::size_t n) {
     return out;
 }
 
-std::string random_hex(std::size_t n) {
-    std::string raw = random_bytes(n);
-    return to_hex(bytes(raw), raw.size());
-}
+std::string random_hex(std::size_t n) { return text::hex_encode(random_bytes(n)); }
 
 std::string uuid4() {
     std::string b = random_bytes(16);
     b[6] = static_cast<char>((b[6] & 0x0F) | 0x40);
     b[8] = static_cast<char>((b[8] & 0x3F) | 0x80);
-    std::string hex = to_hex(bytes(b), b.size());
+    std::string hex = text::hex_encode(b);
     return hex.substr(0, 8) + '-' + hex.substr(8, 4) + '-' + hex.substr(12, 4) + '-' + hex.substr(16, 4) + '-' +
            hex.substr(20);
 }

@@ -117,8 +117,19 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space
     return out;
 }
 
-// Base64 is OpenSSL's (EVP_EncodeBlock / EVP_DecodeBlock, already linked for
-// the digests and TLS; plain functions, no provider). Only the strictness check is ours: EVP_DecodeBlock skips
+std::string hex_encode(std::string_view bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (unsigned char c : bytes) {
+        out.push_back(digits[c >> 4]);
+        out.push_back(digits[c & 15]);
+    }
+    return out;
+}
+
+// Base64 is OpenSSL's (EVP_EncodeBlock / EVP_DecodeBlock: plain functions,
+// no provider). Only the strictness check is ours: EVP_DecodeBlock skips
 // surrounding whitespace, counts padding as decoded zero bytes and does not
 // insist on '=' being only at the end, while a token's signature must be
 // exactly one canonical encoding.

@@ -22,6 +22,9 @@ std::string encode_path_segment(std::string_view s);
 std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space = false);
 
 std::string base64_encode(std::string_view bytes);
+
+/// Lower-case hex of raw bytes (digests, random identifiers).
+std::string hex_encode(std::string_view bytes);
 /// Strict standard base64 with padding; nullopt if anything is off.
 std::optional<std::string> base64_decode(std::string_view s);
 

@@ -5,7 +5,6 @@
 
 #include <cstring>
 
-
 #include "core/auth/crypto.h"
 #include "core/base/text.h"
 

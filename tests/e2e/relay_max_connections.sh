@@ -45,6 +45,16 @@ expect_err "could not reach this connection's rendezvous"
 wait_for "$HYCO_TEST_TMP/busy.err" "503" 10 || fail "the listener did not report its turned-away rendezvous: $(cat "$HYCO_TEST_TMP/busy.err")"
 kill -0 "$LISTEN_PID" || fail "the listener exited after a turned-away rendezvous"
 pass "a turned-away rendezvous fails its sender with 503 at once"
+hyco_stop_pid "$LISTEN_PID"
+# A listener's rejection at the cap is still delivered: it needs no connection
+# of its own, and the sender must hear the listener's status, not "retry later".
+HYCO_CONNECTION_STRING=$(entity_cs busy) listen_start busy --reject '403 closed for maintenance' </dev/null
+HYCO_CONNECTION_STRING=$(entity_cs busy) run timeout 60 hyco-send -m hi
+[ "$RC" != 0 ] || fail "a rejected sender exited 0"
+expect_err "403"
+expect_err "closed for maintenance"
+grep -q "ServerBusy" "$T/err" && fail "the rejection became 503: $(cat "$T/err")"
+pass "a listener's rejection at the cap reaches its sender"
 
 # An explicit cap beyond the descriptor limit is a usage error naming it.
 expect_status 2 hyco-relay --max-connections 100000

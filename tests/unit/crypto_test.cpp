@@ -13,15 +13,7 @@ using namespace hyco;
 
 namespace {
 
-std::string hex(const std::string& raw) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : raw) {
-        out.push_back(digits[c >> 4]);
-        out.push_back(digits[c & 15]);
-    }
-    return out;
-}
+std::string hex(const std::string& raw) { return text::hex_encode(raw); }
 
 }  // namespace
 

@@ -52,3 +52,8 @@ TEST_CASE("printable escapes what a terminal would obey") {
     CHECK(text::printable(once) == once);
     CHECK_FALSE(text::has_control(once));
 }
+
+TEST_CASE("hex_encode writes every byte as two lower-case digits") {
+    CHECK(text::hex_encode("").empty());
+    CHECK(text::hex_encode(std::string("\x00\x0f\xf0\xff\x01\xab", 6)) == "000ff0ff01ab");
+}
