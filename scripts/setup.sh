@@ -4,7 +4,7 @@
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 
-packages=(g++ cmake make pkg-config libwebsockets-dev libssl-dev openssl libcli11-dev libfmt-dev
+packages=(g++ cmake make pkg-config libwebsockets-dev libwebsockets-evlib-ev libev-dev libssl-dev openssl libcli11-dev libfmt-dev
           doctest-dev nlohmann-json3-dev socat curl python3 zsh fish man-db time bash-completion dpkg-dev
           tinyproxy)
 command -v node >/dev/null || packages+=(nodejs)

@@ -36,7 +36,7 @@ ClientTransport::ClientTransport(EventLoop& loop, Events& events, std::string ho
 ClientTransport::~ClientTransport() {
     if (wsi_) {
         lws_set_opaque_user_data(wsi_, nullptr);
-        lws_set_timeout(wsi_, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+        EventLoop::kill(wsi_);
         wsi_ = nullptr;
     }
 }
@@ -73,7 +73,9 @@ void ClientTransport::connect() {
     ci.local_protocol_name = EventLoop::protocol_name();
     ci.opaque_user_data = this;
     ci.pwsi = &wsi_;
-    if (!lws_client_connect_via_info(&ci) && phase_ != Phase::closed) {
+    lws* started = lws_client_connect_via_info(&ci);
+    loop_.touched();  // lws set its connect timeout
+    if (!started && phase_ != Phase::closed) {
         // lws reported the failure synchronously (CONNECTION_ERROR already
         // ran in that case); otherwise report it here.
         wsi_ = nullptr;
@@ -86,7 +88,7 @@ void ClientTransport::want_write() {
 }
 
 void ClientTransport::read(bool on) {
-    if (wsi_ && phase_ != Phase::closed) lws_rx_flow_control(wsi_, on ? 1 : 0);
+    if (wsi_ && phase_ != Phase::closed) EventLoop::flow(wsi_, on);
 }
 
 void ClientTransport::end() {
@@ -102,7 +104,7 @@ void ClientTransport::abort() {
         closed(std::nullopt);
         return;
     }
-    lws_set_timeout(wsi_, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    EventLoop::kill(wsi_);
 }
 
 void ClientTransport::failed(Error e) {

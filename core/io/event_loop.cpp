@@ -3,6 +3,8 @@
 // wsi's opaque user data names the C++ object that handles it.
 #include "core/io/event_loop.h"
 
+#include <ev.h>
+#include <malloc.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +14,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,37 +47,37 @@ private:
     std::array<std::optional<std::string>, 2> saved_;
 };
 
-int dispatch(lws* wsi, lws_callback_reasons reason, void* user, void* in, std::size_t len) {
+void quiet_log(int, const char*) {}
+
+EventLoop* loop_of(lws* wsi) { return static_cast<EventLoop*>(lws_context_user(lws_get_context(wsi))); }
+
+}  // namespace
+
+int dispatch_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, std::size_t len);
+int dispatch_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, std::size_t len) {
+    EventLoop* loop = loop_of(wsi);
     auto* h = static_cast<LwsHandler*>(lws_get_opaque_user_data(wsi));
-    if (!h && (reason == LWS_CALLBACK_FILTER_NETWORK_CONNECTION || reason == LWS_CALLBACK_RAW_ADOPT))
-        h = static_cast<LwsHandler*>(lws_context_user(lws_get_context(wsi)));
-    switch (reason) {
-        case LWS_CALLBACK_RAW_CLOSE:
-        case LWS_CALLBACK_RAW_CLOSE_FILE:
-        case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-        case LWS_CALLBACK_WSI_DESTROY:
-            // Closes also come from lws's timeouts, which it runs before it
-            // polls in the same lws_service call: end that poll, so that
-            // run_until sees what the close changed (as Timer::fire does).
-            lws_cancel_service(lws_get_context(wsi));
-            break;
-        default:
-            break;
-    }
+    if (!h && loop && (reason == LWS_CALLBACK_FILTER_NETWORK_CONNECTION || reason == LWS_CALLBACK_RAW_ADOPT))
+        h = loop->acceptor_;
     if (!h) return lws_callback_http_dummy(wsi, reason, user, in, len);
+    // The context's user is only set once lws_create_context returned.
+    if (loop) ++loop->depth_;
+    int rc;
     try {
-        return h->on_lws(wsi, reason, in, len);
+        rc = h->on_lws(wsi, reason, in, len);
     } catch (...) {
-        return -1;  // no exception may cross the C frames of lws
+        rc = -1;  // no exception may cross the C frames of lws
     }
+    if (loop) --loop->depth_;
+    return rc;
 }
 
+namespace {
+
 const lws_protocols kProtocols[] = {
-    {"hyco", dispatch, 0, 64 * 1024, 0, nullptr, 0},
+    {"hyco", dispatch_callback, 0, 64 * 1024, 0, nullptr, 0},
     {nullptr, nullptr, 0, 0, 0, nullptr, 0},
 };
-
-void quiet_log(int, const char*) {}
 
 }  // namespace
 
@@ -113,39 +116,107 @@ lws* EventLoop::adopt(int fd, LwsHandler* handler) {
 void EventLoop::release(lws*& wsi) {
     if (!wsi) return;
     lws_set_opaque_user_data(wsi, nullptr);
-    lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    kill(wsi);
     wsi = nullptr;
+}
+
+void EventLoop::kill(lws* wsi) {
+    lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    touched(wsi);
+}
+
+void EventLoop::flow(lws* wsi, bool on) {
+    lws_rx_flow_control(wsi, on ? 1 : 0);
+    touched(wsi);
+}
+
+void EventLoop::touched() {
+    if (depth_ == 0) touched_ = true;
+}
+
+void EventLoop::touched(lws* wsi) {
+    if (EventLoop* loop = loop_of(wsi)) loop->touched();
 }
 
 const char* EventLoop::protocol_name() { return kProtocols[0].name; }
 
-Timer::Timer(EventLoop& loop) : context_(loop.context()) { node_.owner = this; }
+struct Timer::Watcher {
+    ev_timer timer;
+};
 
-Timer::~Timer() { cancel(); }
+Timer::Timer(EventLoop& loop) : loop_(loop) {
+    static_assert(sizeof(Watcher) <= sizeof storage_ && alignof(Watcher) <= 8);
+    auto* w = ::new (storage_) Watcher{};
+    ev_init(&w->timer, [](struct ev_loop*, ev_timer* t, int) { fire(*static_cast<Timer*>(t->data)); });
+    w->timer.data = this;
+}
+
+Timer::~Timer() {
+    cancel();
+    watcher()->~Watcher();
+}
+
+Timer::Watcher* Timer::watcher() { return std::launder(reinterpret_cast<Watcher*>(storage_)); }
 
 void Timer::start(std::chrono::milliseconds delay, std::function<void()> fn) {
     fn_ = std::move(fn);
     pending_ = true;
-    lws_sul_schedule(context_, 0, &node_.sul, &Timer::fire,
-                     static_cast<lws_usec_t>(delay.count()) * LWS_US_PER_MS);
+    ev_timer* t = &watcher()->timer;
+    ev_timer_stop(loop_.ev_, t);
+    // The loop's clock is the time its turn began, maybe long ago.
+    ev_now_update(loop_.ev_);
+    ev_timer_set(t, static_cast<ev_tstamp>(delay.count()) / 1000.0, 0.0);
+    ev_timer_start(loop_.ev_, t);
 }
 
 void Timer::cancel() {
     if (!pending_) return;
     pending_ = false;
-    lws_sul_schedule(context_, 0, &node_.sul, &Timer::fire, LWS_SET_TIMER_USEC_CANCEL);
+    ev_timer_stop(loop_.ev_, &watcher()->timer);
 }
 
-void Timer::fire(lws_sorted_usec_list_t* sul) {
-    Timer* t = reinterpret_cast<Node*>(sul)->owner;
-    t->pending_ = false;
-    lws_context* context = t->context_;
-    auto fn = t->fn_;  // fn may restart or destroy the timer
+void Timer::fire(Timer& t) {
+    t.pending_ = false;
+    auto fn = t.fn_;  // fn may restart or destroy the timer
     if (fn) fn();
-    // lws runs timers before it polls, in the same lws_service call: without
-    // this, what fn changed (a flag run_until waits for) would wait for the
-    // next event on some descriptor.
-    lws_cancel_service(context);
+}
+
+struct FdWatch::Watcher {
+    ev_io io;
+};
+
+FdWatch::FdWatch(EventLoop& loop) : loop_(loop) {
+    static_assert(sizeof(Watcher) <= sizeof storage_ && alignof(Watcher) <= 8);
+    auto* w = ::new (storage_) Watcher{};
+    ev_init(&w->io, [](struct ev_loop*, ev_io* io, int) { fire(*static_cast<FdWatch*>(io->data)); });
+    w->io.data = this;
+}
+
+FdWatch::~FdWatch() {
+    stop();
+    watcher()->~Watcher();
+}
+
+FdWatch::Watcher* FdWatch::watcher() { return std::launder(reinterpret_cast<Watcher*>(storage_)); }
+
+void FdWatch::writable(int fd, std::function<void()> fn) {
+    stop();
+    fn_ = std::move(fn);
+    active_ = true;
+    ev_io_set(&watcher()->io, fd, EV_WRITE);
+    ev_io_start(loop_.ev_, &watcher()->io);
+}
+
+void FdWatch::stop() {
+    if (!active_) return;
+    active_ = false;
+    ev_io_stop(loop_.ev_, &watcher()->io);
+}
+
+void FdWatch::fire(FdWatch& w) {
+    w.stop();
+    auto fn = std::move(w.fn_);  // fn may destroy the watch
+    if (fn) fn();
 }
 
 Result<std::unique_ptr<EventLoop>> EventLoop::create(LoopOptions options) {
@@ -172,13 +243,26 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create(LoopOptions options) {
     };
     if (sfd < 0) return fail(std::string("signalfd: ") + std::strerror(errno));
 
+    // epoll, not poll(): with thousands of connections open, poll() passes
+    // and scans every descriptor on every turn. libev, unlike epoll itself
+    // and libuv, also takes regular files (stdin from a file), which it
+    // reports as always ready, as poll() does. Its signal handling stays off:
+    // signals come through the signalfd.
+    loop->ev_ = ev_loop_new(unsigned{EVBACKEND_EPOLL} | unsigned{EVFLAG_NOENV} | unsigned{EVFLAG_NOSIGMASK});
+    if (!loop->ev_) return fail(std::string("cannot create the epoll loop: ") + std::strerror(errno));
+    void* foreign[] = {loop->ev_};
+
     lws_context_creation_info info;
     std::memset(&info, 0, sizeof info);
     info.port = CONTEXT_PORT_NO_LISTEN;
+    info.options |= LWS_SERVER_OPTION_LIBEV;
+    info.foreign_loops = foreign;
+    info.user = loop.get();
     info.protocols = kProtocols;
     info.gid = -1;
     info.uid = -1;
     info.timeout_secs = 120;  // our own timers enforce the connect timeout
+    if (options.max_descriptors) info.fd_limit_per_thread = static_cast<unsigned>(options.max_descriptors);
     // Raw sockets read at most this much per RX callback (4 KiB by
     // default). hyco-relay's loop (the one server loop) takes large reads;
     // every other loop's sockets carry one stream each, which 64 KiB reads
@@ -194,7 +278,7 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create(LoopOptions options) {
         info.client_ssl_ca_filepath = tls.ca_file.c_str();
     }
     if (const auto& srv = options.server) {
-        info.user = srv->acceptor;  // where dispatch() sends a new socket's callbacks
+        loop->acceptor_ = srv->acceptor;  // where dispatch sends a new socket's callbacks
         info.port = srv->port;
         // lws 4.1.6 takes iface as an interface name or a numeric address, but
         // with IPv6 enabled it writes an IPv4 literal into an IPv6 socket
@@ -222,9 +306,14 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create(LoopOptions options) {
         HiddenProxyVariables hidden;
         loop->context_ = lws_create_context(&info);
     }
+    // lws found its libev plugin by listing the whole library directory
+    // (1,200 names here); hand the freed heap back rather than keep it
+    // resident in every idle tool.
+    ::malloc_trim(0);
     if (!loop->context_) {
         if (options.server) return fail("cannot listen (or the TLS files are unusable)");
-        return fail(tls.ca_file.empty() ? "cannot create the libwebsockets context"
+        return fail(tls.ca_file.empty() ? "cannot create the libwebsockets context (is its libev plugin, "
+                                          "package libwebsockets-evlib-ev, installed?)"
                                         : "cannot create the TLS context (is --ca " + tls.ca_file +
                                               " a readable PEM file?)");
     }
@@ -248,29 +337,33 @@ EventLoop::~EventLoop() {
     signals_.reset();
     // Deferred work refers to objects that are gone by now: drop it.
     deferred_.clear();
+    // lws stops its watchers on the foreign loop, which goes after it.
     if (context_) lws_context_destroy(context_);
+    if (ev_) ev_loop_destroy(ev_);
 }
 
 void EventLoop::run_until(const std::function<bool()>& done) {
+    touched_ = true;  // whatever the caller set up ran outside the loop
     for (;;) {
         run_deferred();
         if (done()) return;
         // done() itself may have deferred work (an abort on Ctrl-C): run it
-        // before waiting in poll.
+        // before waiting.
         if (!deferred_.empty()) continue;
-        in_service_ = true;
-        int rc = lws_service(context_, 0);
-        in_service_ = false;
-        if (rc < 0) return;
+        // lws 4.1.6 on libev arms its timer list (its timeouts and the
+        // closes lws_set_timeout asks for) only after an lws callback: a
+        // call from outside one, since the last turn, gets lws woken once.
+        if (touched_) {
+            touched_ = false;
+            lws_cancel_service(context_);
+        }
+        // One turn: wait for the first event or timer, handle all that are
+        // ready, return, so that deferred work and done() come next.
+        ev_run(ev_, EVRUN_ONCE);
     }
 }
 
-void EventLoop::defer(std::function<void()> fn) {
-    // Work deferred from a timer or an lws timeout would otherwise wait for
-    // the poll that follows them in the same lws_service call.
-    if (deferred_.empty() && in_service_) lws_cancel_service(context_);
-    deferred_.push_back(std::move(fn));
-}
+void EventLoop::defer(std::function<void()> fn) { deferred_.push_back(std::move(fn)); }
 
 void EventLoop::run_deferred() {
     while (!deferred_.empty()) {

@@ -1,9 +1,10 @@
-// The one libwebsockets context every hyco tool runs on, client or server:
-// it owns the lws context and vhost (with a listening socket for
-// hyco-relay), dispatches lws callbacks to C++ handler objects, runs timers
-// and deferred work, and takes the process's signals through a signalfd in
-// the same poll: SIGINT/SIGTERM (and SIGUSR1 when asked) as events, SIGCHLD
-// to reap the children it watches. No signal handler, no global flag.
+// The one event loop every hyco tool runs on, client or server: a libev
+// loop (epoll) that lws runs on as a foreign loop. It owns the lws context
+// and vhost (with a listening socket for hyco-relay), dispatches lws
+// callbacks to C++ handler objects, runs timers and deferred work, and takes
+// the process's signals through a signalfd in the same loop: SIGINT/SIGTERM
+// (and SIGUSR1 when asked) as events, SIGCHLD to reap the children it
+// watches. No signal handler, no global flag.
 #pragma once
 
 #include <sys/types.h>
@@ -32,6 +33,7 @@ public:
 };
 
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX
+struct ev_loop;     // libev's loop
 
 namespace hyco {
 
@@ -84,13 +86,20 @@ struct LoopOptions {
     /// SIGUSR1 is also taken and reported to the signal hook (hyco-relay's
     /// status report); otherwise it keeps its default action.
     bool status_signal = false;
+    /// How many descriptors the loop may hold at once; 0: the process's limit
+    /// (`ulimit -n`). lws keeps two tables of 8 bytes per descriptor,
+    /// zero-filled at start, so a tool that holds a few gives a bound: a
+    /// count, not a highest number (lws then finds a descriptor by a scan).
+    std::size_t max_descriptors = 0;
     /// lws's own log lines (level bits and sink); none by default.
     int lws_log_level = 0;
     void (*lws_log)(int level, const char* line) = nullptr;
 };
 
-/// A one-shot timer on the loop (an lws_sul). Cancelled when destroyed, so
-/// an owner's timers can never fire after the owner is gone.
+/// A one-shot timer on the loop (a libev timer, not an lws_sul: lws 4.1.6
+/// re-arms its own timer list only after lws callbacks, see design.md).
+/// Cancelled when destroyed, so an owner's timers can never fire after the
+/// owner is gone.
 class Timer {
 public:
     explicit Timer(EventLoop& loop);
@@ -103,16 +112,41 @@ public:
     bool pending() const { return pending_; }
 
 private:
-    static void fire(lws_sorted_usec_list_t* sul);
+    struct Watcher;  // an ev_timer; event_loop.cpp checks that it fits
+    Watcher* watcher();
+    static void fire(Timer& t);
 
-    struct Node {
-        lws_sorted_usec_list_t sul;  // first member: fire() casts back
-        Timer* owner;
-    };
-    lws_context* context_;
-    Node node_{};
+    EventLoop& loop_;
+    alignas(8) unsigned char storage_[56];
     std::function<void()> fn_;
     bool pending_ = false;
+};
+
+/// Waits once for a descriptor that stays the caller's to become writable
+/// (a socket's connect finishing), with a libev watcher on the descriptor
+/// itself. Adopting a duplicate into lws instead would leave epoll watching
+/// the socket under the duplicate's number after it is closed: the kernel
+/// drops a registration only with the last descriptor of the socket.
+class FdWatch {
+public:
+    explicit FdWatch(EventLoop& loop);
+    ~FdWatch();
+    FdWatch(const FdWatch&) = delete;
+    FdWatch& operator=(const FdWatch&) = delete;
+
+    /// Calls `fn` (from the loop) once `fd` is writable; the watch then stops.
+    void writable(int fd, std::function<void()> fn);
+    void stop();
+
+private:
+    struct Watcher;  // an ev_io; event_loop.cpp checks that it fits
+    Watcher* watcher();
+    static void fire(FdWatch& w);
+
+    EventLoop& loop_;
+    alignas(8) unsigned char storage_[56];
+    std::function<void()> fn_;
+    bool active_ = false;
 };
 
 class EventLoop {
@@ -123,9 +157,10 @@ public:
     /// by spawn_shell get the default mask and dispositions back. One loop
     /// per process sees the signals. Errors: Exit::failure.
     static Result<std::unique_ptr<EventLoop>> create(LoopOptions options);
-    static Result<std::unique_ptr<EventLoop>> create(const TlsOptions& tls) {
+    static Result<std::unique_ptr<EventLoop>> create(const TlsOptions& tls, std::size_t max_descriptors = 0) {
         LoopOptions o;
         o.tls = tls;
+        o.max_descriptors = max_descriptors;
         return create(std::move(o));
     }
     ~EventLoop();
@@ -150,8 +185,18 @@ public:
     /// Detaches the handler and has lws close the wsi (and its fd) once the
     /// current callback is over; sets `wsi` to nullptr. No-op when null.
     static void release(lws*& wsi);
+    /// Has lws close the wsi once the current callback is over; its handler
+    /// still sees the close.
+    static void kill(lws* wsi);
+    /// lws_rx_flow_control: stops (false) or resumes reading `wsi`.
+    static void flow(lws* wsi, bool on);
+    /// Call after an lws call that may schedule lws's own timeouts (a client
+    /// connect): lws 4.1.6 re-arms its timer list only after its callbacks,
+    /// so a call from outside one makes the loop wake lws once.
+    void touched();
+    static void touched(lws* wsi);
 
-    /// Services the loop until `done()` is true (checked after every poll).
+    /// Services the loop until `done()` is true (checked after every turn).
     void run_until(const std::function<bool()>& done);
     /// Runs `fn` after the current callback returns (never inside it); the
     /// safe place to destroy the object whose callback is running.
@@ -178,12 +223,19 @@ public:
 
 private:
     class Signals;
+    friend class Timer;
+    friend class FdWatch;
+    friend int dispatch_callback(lws*, lws_callback_reasons, void*, void*, std::size_t);
     EventLoop() = default;
     void run_deferred();
     void take_signal(int signo);
     void reap_children();
 
+    ev_loop* ev_ = nullptr;
     lws_context* context_ = nullptr;
+    LwsHandler* acceptor_ = nullptr;
+    int depth_ = 0;        ///< lws callbacks under way (dispatch)
+    bool touched_ = true;  ///< lws was called outside its callbacks (see touched())
     lws_vhost* vhost_ = nullptr;
     std::uint16_t listen_port_ = 0;
     TlsOptions tls_;
@@ -192,7 +244,6 @@ private:
     std::unique_ptr<Signals> signals_;
     int signal_fd_ = -1;  ///< owned by signals_' wsi
     bool interrupted_ = false;
-    bool in_service_ = false;  ///< inside lws_service (see defer)
     std::function<void(int)> signal_hook_;
     std::map<pid_t, std::function<void(int)>> children_;  ///< an empty function: reap quietly
 };

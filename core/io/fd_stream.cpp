@@ -76,7 +76,7 @@ Status FdStream::start() {
         writer_ = loop_.adopt(write_fd_, write_side_);
         if (!writer_) return make_error(Exit::failure, name_, "cannot add its output to the event loop");
         // A terminal on fd 1 is often readable too: never wait for input here.
-        lws_rx_flow_control(writer_, 0);
+        EventLoop::flow(writer_, false);
     }
     return {};
 }
@@ -84,7 +84,7 @@ Status FdStream::start() {
 void FdStream::pause(bool paused) {
     if (paused_ == paused) return;
     paused_ = paused;
-    if (reader_ && !eof_sent_) lws_rx_flow_control(reader_, paused ? 0 : 1);
+    if (reader_ && !eof_sent_) EventLoop::flow(reader_, !paused);
     if (!paused && end_held_) {
         // From the loop, as a read would come: never inside the caller's pause().
         release_.start(std::chrono::milliseconds(0), [this] { release_held(); });
@@ -115,7 +115,7 @@ int FdStream::on_readable() {
     if (n < 0) read_errno_ = errno;
     if (reader_ == writer_) {
         // A socket: end of input must not close our sending half.
-        lws_rx_flow_control(reader_, 0);
+        EventLoop::flow(reader_, false);
         eof_sent_ = true;
         report_read_end();
         return 0;
@@ -169,7 +169,7 @@ void FdStream::read_ready() {
     }
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
     if (n < 0) read_errno_ = errno;
-    lws_rx_flow_control(reader_, 0);
+    EventLoop::flow(reader_, false);
     eof_sent_ = true;
     report_read_end();
 }
@@ -180,7 +180,7 @@ void FdStream::close_read() {
     if (reader_ && reader_ != writer_) EventLoop::release(reader_);
     // A socket stays open for writing: stop polling it for input, or the loop
     // would spin on a readable fd nobody reads.
-    else if (reader_) lws_rx_flow_control(reader_, 0);
+    else if (reader_) EventLoop::flow(reader_, false);
 }
 
 void FdStream::write(std::string_view bytes) {

@@ -62,7 +62,7 @@ ListenSocket::~ListenSocket() {
 void ListenSocket::pause(bool paused) {
     if (paused_ == paused) return;
     paused_ = paused;
-    if (wsi_) lws_rx_flow_control(wsi_, paused ? 0 : 1);
+    if (wsi_) EventLoop::flow(wsi_, !paused);
 }
 
 int ListenSocket::on_lws(lws* wsi, lws_callback_reasons reason, void*, std::size_t) {

@@ -1,7 +1,6 @@
 // Socket addresses and the non-blocking connector (see socket_endpoint.h).
-// lws adopts a *duplicate* of the connecting socket only to learn when it
-// becomes writable; the original descriptor goes to whoever wraps it in an
-// FdStream, so closing the watch never closes the connection.
+// The connecting socket is watched by the loop itself (FdWatch), not by lws:
+// the descriptor then goes to whoever wraps it in an FdStream.
 #include "core/io/socket_endpoint.h"
 
 #include <cerrno>
@@ -99,12 +98,12 @@ std::string socket_name(int fd, bool peer) {
 }
 
 SocketConnector::SocketConnector(EventLoop& loop, SocketAddress target, std::chrono::milliseconds timeout, Done done)
-    : loop_(loop), target_(std::move(target)), timeout_(timeout), done_(std::move(done)), timer_(loop) {}
+    : loop_(loop), target_(std::move(target)), timeout_(timeout), done_(std::move(done)), watch_(loop), timer_(loop) {}
 
 SocketConnector::~SocketConnector() {
     alive_.end();
     reported_ = true;
-    drop_watch();
+    watch_.stop();
     if (fd_ >= 0) ::close(fd_);
 }
 
@@ -117,7 +116,7 @@ void SocketConnector::connect() {
     candidates_ = std::move(*r);
     if (timeout_.count() > 0)
         timer_.start(timeout_, [this] {
-            drop_watch();
+            watch_.stop();
             if (fd_ >= 0) ::close(fd_);
             fd_ = -1;
             report(make_error(Exit::timeout, "connect to " + target_.label(),
@@ -145,39 +144,14 @@ void SocketConnector::try_next() {
             return;
         }
         if (errno == EINPROGRESS || errno == EAGAIN) {
-            int dup = ::fcntl(fd_, F_DUPFD_CLOEXEC, 3);
-            watch_ = dup < 0 ? nullptr : loop_.adopt(dup, this);
-            if (watch_) {
-                lws_callback_on_writable(watch_);
-                return;
-            }
-            if (dup >= 0) ::close(dup);
-            last_error_ = "cannot add the socket to the event loop";
-        } else {
-            last_error_ = std::strerror(errno);
+            watch_.writable(fd_, [this] { settle(); });
+            return;
         }
+        last_error_ = std::strerror(errno);
         ::close(fd_);
         fd_ = -1;
     }
     report(make_error(Exit::failure, "connect to " + target_.label(), last_error_));
-}
-
-int SocketConnector::on_lws(lws* wsi, lws_callback_reasons reason, void*, std::size_t) {
-    switch (reason) {
-    case LWS_CALLBACK_RAW_RX_FILE:
-    case LWS_CALLBACK_RAW_WRITEABLE_FILE:
-        lws_set_opaque_user_data(wsi, nullptr);
-        watch_ = nullptr;
-        settle();
-        return -1;  // closes the duplicate only
-    case LWS_CALLBACK_RAW_CLOSE_FILE:
-        lws_set_opaque_user_data(wsi, nullptr);
-        watch_ = nullptr;
-        settle();
-        return 0;
-    default:
-        return 0;
-    }
 }
 
 void SocketConnector::settle() {
@@ -210,10 +184,6 @@ void SocketConnector::report(Result<int> r) {
         if (*alive) done(std::move(r));
         else if (r) ::close(r.value());
     });
-}
-
-void SocketConnector::drop_watch() {
-    EventLoop::release(watch_);
 }
 
 }  // namespace hyco

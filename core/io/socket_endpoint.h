@@ -53,25 +53,23 @@ Result<lws*> adopt_socket(EventLoop& loop, int fd, LwsHandler* handler, const st
 
 /// Connects without blocking the loop, trying each resolved address in
 /// turn. Reports once, always after connect() returned (never inside it).
-class SocketConnector final : public LwsHandler {
+class SocketConnector {
 public:
     /// A connected, non-blocking, close-on-exec descriptor now owned by the
     /// receiver, or the reason none could be had.
     using Done = std::function<void(Result<int>)>;
 
     SocketConnector(EventLoop& loop, SocketAddress target, std::chrono::milliseconds timeout, Done done);
-    ~SocketConnector() override;
+    ~SocketConnector();
     SocketConnector(const SocketConnector&) = delete;
     SocketConnector& operator=(const SocketConnector&) = delete;
 
     void connect();
-    int on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len) override;
 
 private:
     void try_next();
     void settle();
     void report(Result<int> r);
-    void drop_watch();
 
     EventLoop& loop_;
     SocketAddress target_;
@@ -80,7 +78,7 @@ private:
     std::vector<ResolvedAddress> candidates_;
     std::size_t next_ = 0;
     int fd_ = -1;
-    lws* watch_ = nullptr;  ///< an adopted dup of fd_, watched for writability
+    FdWatch watch_;  ///< fd_ while its connect is in progress
     std::string last_error_;
     Timer timer_;
     Lifetime alive_;

@@ -296,7 +296,10 @@ Status Listener::run() {
 }  // namespace
 
 Status run_listener(const ListenerConfig& config) {
-    auto loop = EventLoop::create(config.client.tls);
+    // Each connection holds its socket and up to three pipes to its command,
+    // and one waiting for --accept-cmd three more; plus the control channel,
+    // stdio and the signal descriptor.
+    auto loop = EventLoop::create(config.client.tls, 256 + 8 * config.max_connections);
     if (!loop) return loop.error();
     (*loop)->set_proxy(config.client.proxy);
     Listener listener(**loop, config);

@@ -54,7 +54,7 @@ UdpSocket::~UdpSocket() {
 void UdpSocket::pause(bool paused) {
     if (paused_ == paused) return;
     paused_ = paused;
-    if (wsi_) lws_rx_flow_control(wsi_, paused ? 0 : 1);
+    if (wsi_) EventLoop::flow(wsi_, !paused);
 }
 
 void UdpSocket::send(std::string_view datagram, const sockaddr* to, socklen_t len) {

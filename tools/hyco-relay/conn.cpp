@@ -58,7 +58,7 @@ void Conn::finish() {
 void Conn::abort() {
     if (aborted_ || closed_) return;
     aborted_ = true;
-    lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    EventLoop::kill(wsi);
 }
 
 void Conn::ws_begin(ws::Opcode op, bool fin, std::uint64_t length) {
@@ -94,7 +94,7 @@ void Conn::throttle(Conn& source) {
 void Conn::pause_rx(bool paused) {
     if (paused == rx_paused_ || closed_) return;
     rx_paused_ = paused;
-    lws_rx_flow_control(wsi, paused ? 0 : 1);
+    EventLoop::flow(wsi, !paused);
 }
 
 void Conn::set_handler(std::unique_ptr<Handler> h) {

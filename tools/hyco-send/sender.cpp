@@ -20,7 +20,8 @@
 namespace hyco {
 
 Status run_sender(const SenderConfig& cfg, int stdin_fd, int stdout_fd) {
-    auto loop_r = EventLoop::create(cfg.client.tls);
+    // One connection, stdio and at most one command's pipes.
+    auto loop_r = EventLoop::create(cfg.client.tls, 256);
     if (!loop_r) return loop_r.error();
     EventLoop& loop = **loop_r;
     loop.set_proxy(cfg.client.proxy);
