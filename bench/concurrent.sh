@@ -13,7 +13,9 @@
 #  - each process's VmRSS before any connection, with all open, and after all
 #    closed, and (open - before) / N in KiB per connection; descriptors open;
 #  - the close: every client half-closes and waits for the end to come back
-#    through the chain; whether every process is still alive.
+#    through the chain; then how long until every process holds no more
+#    descriptors than before the first connection; whether every process is
+#    still alive.
 # The soft descriptor limit is raised to the hard limit first: a forwarded
 # connection holds 2 descriptors in hyco-relay, 2 in each hyco-pipe, 1 in the
 # echo server and 1 in the client.
@@ -211,9 +213,11 @@ names=(relay local remote echo)
 declare -A pid=([relay]=$relay [local]=$pipe_local [remote]=$pipe_remote [echo]=$echo_srv)
 declare -A before open closed fd_open fd_closed cpu
 declare -A opening
+declare -A fd_before
 for k in "${names[@]}"; do
     before[$k]=$(rss_kib "${pid[$k]}")
     opening[$k]=$(ticks "${pid[$k]}")
+    fd_before[$k]=$(fds "${pid[$k]}")
 done
 
 # --- open N connections
@@ -273,7 +277,18 @@ for ((i = 0; i < 700; i++)); do
     sleep 0.1
 done
 closing=$(grep '^closed=' "$tmp/client.out" 2>/dev/null || echo "closed=? of=$N secs=?")
-sleep 1
+# The client saw every end come back; the chain behind it may still be
+# closing. How long until each process holds no more descriptors than
+# before the first connection (at most 30 s)?
+c_start=$(now) teardown=""
+for ((i = 0; i < 300; i++)); do
+    left=0
+    for k in relay local remote echo; do
+        [ "$(fds "${pid[$k]}")" -le "${fd_before[$k]}" ] || left=1
+    done
+    if [ "$left" = 0 ]; then teardown=$(awk -v a="$c_start" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'); break; fi
+    sleep 0.1
+done
 for k in relay local remote echo; do
     closed[$k]=$(rss_kib "${pid[$k]}")
     fd_closed[$k]=$(fds "${pid[$k]}")
@@ -308,4 +323,9 @@ for k in "${names[@]}"; do
         "${fd_open[$k]}" "${fd_closed[$k]}"
 done
 echo "idle over ${BENCH_IDLE} s; closed: $c_n of $c_of ended cleanly both ways in $c_secs s (half-close from the client)"
+if [ -n "$teardown" ]; then
+    echo "every process was back to its descriptors before the first connection $teardown s after that"
+else
+    echo "30 s after that, some process still held more descriptors than before the first connection (column fds closed)"
+fi
 if [ ${#dead[@]} -eq 0 ]; then echo "after the close every process is alive"; else echo "after the close NOT running: ${dead[*]}"; fi

@@ -171,6 +171,7 @@ ConnectEndpoint::ConnectEndpoint(EventLoop& loop, SocketAddress target, std::chr
 void ConnectEndpoint::open(Stream::Events& events) {
     events_ = &events;
     connector_ = std::make_unique<SocketConnector>(loop_, target_, timeout_, [this](Result<int> fd) {
+        connector_.reset();  // its addresses, timer and watch are done with
         if (!fd) {
             fail(fd.error());
             return;

@@ -12,7 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <optional>
 #include <span>
 #include <string>
@@ -96,7 +96,9 @@ private:
     void control(ws::Opcode op, std::string_view payload);
 
     ws::Role role_;
-    std::deque<Item> items_;
+    // A list, not a deque: libstdc++'s deque allocates a 512-byte block
+    // while empty, and every idle connection holds a queue.
+    std::list<Item> items_;
     Item* filling_ = nullptr;  ///< the first begun frame still waiting for payload
     std::size_t open_frames_ = 0;  ///< begun frames still waiting for payload
     std::string control_;  ///< control frames being written, between items
