@@ -5,6 +5,7 @@
 
 #include <ev.h>
 #include <malloc.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -56,11 +57,12 @@ EventLoop* loop_of(lws* wsi) { return static_cast<EventLoop*>(lws_context_user(l
 int dispatch_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, std::size_t len);
 int dispatch_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, std::size_t len) {
     EventLoop* loop = loop_of(wsi);
+    // A wsi lws destroys by itself must not be closed again later.
+    if (reason == LWS_CALLBACK_WSI_DESTROY && loop && !loop->killed_.empty()) std::erase(loop->killed_, wsi);
     auto* h = static_cast<LwsHandler*>(lws_get_opaque_user_data(wsi));
     if (!h && loop && (reason == LWS_CALLBACK_FILTER_NETWORK_CONNECTION || reason == LWS_CALLBACK_RAW_ADOPT))
         h = loop->acceptor_;
     if (!h) return lws_callback_http_dummy(wsi, reason, user, in, len);
-    // The context's user is only set once lws_create_context returned.
     if (loop) ++loop->depth_;
     int rc;
     try {
@@ -121,8 +123,17 @@ void EventLoop::release(lws*& wsi) {
 }
 
 void EventLoop::kill(lws* wsi) {
-    lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-    touched(wsi);
+    if (EventLoop* loop = loop_of(wsi)) loop->killed_.push_back(wsi);
+}
+
+void EventLoop::close_killed() {
+    // Each close may destroy other wsis (pruned from the list by dispatch)
+    // or kill more (appended): take one at a time.
+    while (!killed_.empty()) {
+        lws* wsi = killed_.back();
+        killed_.pop_back();
+        lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_SYNC);
+    }
 }
 
 void EventLoop::flow(lws* wsi, bool on) {
@@ -262,7 +273,12 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create(LoopOptions options) {
     info.gid = -1;
     info.uid = -1;
     info.timeout_secs = 120;  // our own timers enforce the connect timeout
-    if (options.max_descriptors) info.fd_limit_per_thread = static_cast<unsigned>(options.max_descriptors);
+    // A bound only below the process's limit: above it lws would size its
+    // tables by the bound instead of the limit.
+    rlimit nofile{};
+    if (options.max_descriptors && ::getrlimit(RLIMIT_NOFILE, &nofile) == 0 &&
+        options.max_descriptors < nofile.rlim_cur && options.max_descriptors < 1'000'000)
+        info.fd_limit_per_thread = static_cast<unsigned>(options.max_descriptors);
     // Raw sockets read at most this much per RX callback (4 KiB by
     // default). hyco-relay's loop (the one server loop) takes large reads;
     // every other loop's sockets carry one stream each, which 64 KiB reads
@@ -346,10 +362,12 @@ void EventLoop::run_until(const std::function<bool()>& done) {
     touched_ = true;  // whatever the caller set up ran outside the loop
     for (;;) {
         run_deferred();
+        close_killed();
+        if (!deferred_.empty()) continue;  // a close may defer work
         if (done()) return;
-        // done() itself may have deferred work (an abort on Ctrl-C): run it
-        // before waiting.
-        if (!deferred_.empty()) continue;
+        // done() itself may have deferred work (an abort on Ctrl-C) or
+        // killed a wsi: do that before waiting.
+        if (!deferred_.empty() || !killed_.empty()) continue;
         // lws 4.1.6 on libev arms its timer list (its timeouts and the
         // closes lws_set_timeout asks for) only after an lws callback: a
         // call from outside one, since the last turn, gets lws woken once.

@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <libwebsockets.h>
 
@@ -185,14 +186,15 @@ public:
     /// Detaches the handler and has lws close the wsi (and its fd) once the
     /// current callback is over; sets `wsi` to nullptr. No-op when null.
     static void release(lws*& wsi);
-    /// Has lws close the wsi once the current callback is over; its handler
-    /// still sees the close.
+    /// Closes the wsi between two turns of the loop, outside every lws
+    /// callback; its handler, if it still has one, sees the close. Not an
+    /// lws timeout: lws 4.1.6 on libev runs those only when the loop is idle.
     static void kill(lws* wsi);
     /// lws_rx_flow_control: stops (false) or resumes reading `wsi`.
     static void flow(lws* wsi, bool on);
-    /// Call after an lws call that may schedule lws's own timeouts (a client
-    /// connect): lws 4.1.6 re-arms its timer list only after its callbacks,
-    /// so a call from outside one makes the loop wake lws once.
+    /// Call after an lws call from outside its callbacks that may schedule
+    /// lws's own timeouts (a client connect): the loop then wakes lws once,
+    /// so that it arms its timer list (see design.md).
     void touched();
     static void touched(lws* wsi);
 
@@ -228,6 +230,7 @@ private:
     friend int dispatch_callback(lws*, lws_callback_reasons, void*, void*, std::size_t);
     EventLoop() = default;
     void run_deferred();
+    void close_killed();
     void take_signal(int signo);
     void reap_children();
 
@@ -235,6 +238,7 @@ private:
     lws_context* context_ = nullptr;
     LwsHandler* acceptor_ = nullptr;
     int depth_ = 0;        ///< lws callbacks under way (dispatch)
+    std::vector<lws*> killed_;  ///< to close after this turn (kill); pruned when lws destroys one
     bool touched_ = true;  ///< lws was called outside its callbacks (see touched())
     lws_vhost* vhost_ = nullptr;
     std::uint16_t listen_port_ = 0;
