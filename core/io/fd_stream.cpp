@@ -1,8 +1,8 @@
-// File-descriptor endpoints (see fd_stream.h). The lws raw-file role closes
-// on POLLHUP without reading what is left in a pipe, so the close handler
-// drains the descriptor before reporting end of input (libwebsockets v4.1.6,
-// lib/roles/raw-file/ops-raw-file.c, rops_handle_POLLIN_raw_file: POLLHUP
-// without POLLIN closes, and POLLIN is not reported while rx is paused).
+// File-descriptor endpoints (see fd_stream.h). Under lws's poll() loop the
+// raw-file role closed on POLLHUP without reading what was left in a pipe
+// (libwebsockets v4.1.6, lib/roles/raw-file/ops-raw-file.c), so the close
+// handler drains the descriptor before reporting end of input. On the libev
+// loop a hang-up arrives as readable instead; the drain stays as a guard.
 #include "core/io/fd_stream.h"
 
 #include <algorithm>
@@ -10,10 +10,31 @@
 #include <cstring>
 #include <memory>
 
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace hyco {
+
+namespace {
+
+/// The reading end of the pipe `fd` writes to is closed.
+bool reader_gone(int fd) {
+    pollfd p{fd, 0, 0};
+    return ::poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
+}
+
+/// A pipe opened only for writing: epoll never reports it readable, except
+/// with an error once nobody reads it any more.
+bool write_only_pipe(int fd) {
+    struct stat st{};
+    int fl = ::fcntl(fd, F_GETFL);
+    return ::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) && fl >= 0 && (fl & O_ACCMODE) == O_WRONLY;
+}
+
+}  // namespace
 
 /// One adopted descriptor: the read side, the write side, or both (socket).
 class FdStream::Side final : public LwsHandler {
@@ -23,7 +44,10 @@ public:
     int on_lws(lws* wsi, lws_callback_reasons reason, void*, std::size_t) override {
         switch (reason) {
         case LWS_CALLBACK_RAW_RX_FILE:
-            return reads_ ? stream_.on_readable() : 0;
+            if (reads_) return stream_.on_readable();
+            // A pipe we only write to is readable only once its reader is
+            // gone (EPOLLERR); close as if a write had failed with EPIPE.
+            return writes_ && reader_gone(lws_get_socket_fd(wsi)) ? -1 : 0;
         case LWS_CALLBACK_RAW_WRITEABLE_FILE:
             return writes_ ? stream_.on_writeable() : 0;
         case LWS_CALLBACK_RAW_CLOSE_FILE:
@@ -42,10 +66,6 @@ private:
     bool writes_;
 };
 
-namespace {
-
-
-}  // namespace
 
 FdStream::FdStream(EventLoop& loop, Events& events, int read_fd, int write_fd, std::string name)
     : loop_(loop), events_(events), read_fd_(read_fd), write_fd_(write_fd), name_(std::move(name)), rearm_(loop), release_(loop) {}
@@ -75,8 +95,12 @@ Status FdStream::start() {
         write_side_ = new Side(*this, false, true);
         writer_ = loop_.adopt(write_fd_, write_side_);
         if (!writer_) return make_error(Exit::failure, name_, "cannot add its output to the event loop");
-        // A terminal on fd 1 is often readable too: never wait for input here.
-        EventLoop::flow(writer_, false);
+        // A pipe's reader going away while nothing is being written shows
+        // only as an error on the descriptor, which the libev loop delivers
+        // to a read watcher alone: keep reading "enabled" there. Anything
+        // else (a terminal on fd 1 is often readable too): never wait for
+        // input here.
+        if (!write_only_pipe(write_fd_)) EventLoop::flow(writer_, false);
     }
     return {};
 }
