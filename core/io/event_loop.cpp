@@ -15,6 +15,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <new>
 #include <optional>
 #include <string>
@@ -277,7 +278,8 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create(LoopOptions options) {
     // tables by the bound instead of the limit.
     rlimit nofile{};
     if (options.max_descriptors && ::getrlimit(RLIMIT_NOFILE, &nofile) == 0 &&
-        options.max_descriptors < nofile.rlim_cur && options.max_descriptors < 1'000'000)
+        options.max_descriptors < nofile.rlim_cur &&
+        options.max_descriptors < static_cast<std::size_t>(std::numeric_limits<int>::max()))  // lws reads an int
         info.fd_limit_per_thread = static_cast<unsigned>(options.max_descriptors);
     // Raw sockets read at most this much per RX callback (4 KiB by
     // default). hyco-relay's loop (the one server loop) takes large reads;
@@ -368,9 +370,9 @@ void EventLoop::run_until(const std::function<bool()>& done) {
         // done() itself may have deferred work (an abort on Ctrl-C) or
         // killed a wsi: do that before waiting.
         if (!deferred_.empty() || !killed_.empty()) continue;
-        // lws 4.1.6 on libev arms its timer list (its timeouts and the
-        // closes lws_set_timeout asks for) only after an lws callback: a
-        // call from outside one, since the last turn, gets lws woken once.
+        // lws 4.1.6 on libev arms its timer list (its connect and setup
+        // timeouts) only from its own watchers: a call from outside a
+        // callback since the last turn (touched()) gets lws woken once.
         if (touched_) {
             touched_ = false;
             lws_cancel_service(context_);
