@@ -83,6 +83,11 @@ void ClientTransport::connect() {
     }
 }
 
+void ClientTransport::write_now(WireSource& source, std::size_t budget) {
+    if (!wsi_ || phase_ != Phase::up || tls_ || failure_ || !flushed()) return;
+    if (source.send(lws_get_socket_fd(wsi_), budget) < 0) write_failed();
+}
+
 void ClientTransport::want_write() {
     if (wsi_ && (phase_ == Phase::up || phase_ == Phase::ending)) lws_callback_on_writable(wsi_);
 }

@@ -66,6 +66,11 @@ public:
     /// Writes up to `budget` bytes from `source` once earlier writes are
     /// out. False on failure.
     bool write_from(WireSource& source, std::size_t budget);
+    /// Writes up to `budget` bytes from `source` now if the connection is
+    /// up in clear and nothing written earlier waits; never calls back. A
+    /// failure ends the connection from the next WRITEABLE, so the caller
+    /// asks for one (want_write) whenever `source` still has bytes.
+    void write_now(WireSource& source, std::size_t budget);
     /// Asks for transport_writable when the socket takes more.
     void want_write();
     /// Stops (false) or resumes (true) reading from the socket.

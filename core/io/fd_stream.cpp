@@ -212,6 +212,20 @@ void FdStream::write(std::string_view bytes) {
     if (out_head_ == out_.size()) {
         out_.clear();
         out_head_ = 0;
+        // Nothing queued: write now. Waiting for WRITEABLE costs two epoll
+        // changes and a turn of the loop per chunk, and a descriptor is
+        // nearly always ready. Only success is handled here; what is left,
+        // and any error, goes through on_writeable as before (a failing
+        // write fails again there), so no event reaches our caller from
+        // inside its own call.
+        ssize_t n;
+        do n = ::write(lws_get_socket_fd(writer_), bytes.data(), bytes.size());
+        while (n < 0 && errno == EINTR);
+        if (n > 0) {
+            bytes_written_ += static_cast<std::size_t>(n);
+            bytes.remove_prefix(static_cast<std::size_t>(n));
+            if (bytes.empty()) return;
+        }
     } else if (out_head_ >= kReadChunk && out_head_ >= out_.size() / 2) {
         // Move the unwritten tail to the front rather than growing for ever.
         out_.erase(0, out_head_);

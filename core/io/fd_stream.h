@@ -1,6 +1,7 @@
 // A byte-stream endpoint on the event loop built from file descriptors:
 // stdin/stdout, a child's pipes, or (one fd for both directions) a socket.
-// Reads pause and resume on request; writes queue and go out on WRITEABLE.
+// Reads pause and resume on request; a write goes out at once when nothing is
+// queued, and what the descriptor does not take queues for WRITEABLE.
 // Together with the Copier this is the "endpoint" half of the
 // socat-style design.
 #pragma once

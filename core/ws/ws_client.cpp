@@ -48,8 +48,12 @@ void WsClient::want_write() {
 
 void WsClient::send(Fragment f) {
     if (queue_.close_queued() || phase_ == Phase::closed) return;
+    bool idle = !queue_.pending();
     queue_.push(std::move(f));
-    want_write();
+    // Nothing waits for WRITEABLE: the frame goes now, sparing a turn of the
+    // loop and two epoll changes; what the socket does not take waits.
+    if (idle && phase_ == Phase::open) transport_.write_now(queue_, kWriteBatch);
+    if (queue_.pending()) want_write();
 }
 
 void WsClient::finish(int code, std::string reason) {

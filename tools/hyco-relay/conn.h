@@ -93,7 +93,7 @@ public:
     /// A whole data frame.
     void ws_frame(ws::Opcode op, bool fin, std::string payload);
     /// The queue a WebSocket endpoint on this connection answers into; call
-    /// want_write() after queueing.
+    /// want_write() after queueing (it may write at once).
     WsSendQueue& ws_out() { return out_; }
     void want_write();
     /// Sends Close once, after the queued frames; later calls do nothing.
@@ -136,7 +136,12 @@ public:
     void on_closed();
 
 private:
+    void request_writable();
+
     WsSendQueue out_{ws::Role::server};
+    /// A WRITEABLE is asked for: the socket was full, or a close or TLS
+    /// write waits for it. Writes then wait for it too.
+    bool write_wanted_ = false;
     bool finishing_ = false;
     bool aborted_ = false;
     bool rx_paused_ = false;
