@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# HTTP relaying benchmark, one run on this machine (loopback only). Prints:
-#  - MB/s for one MIB MiB download (default 1024) through curl -> hyco-relay
-#    (HTTP) -> hyco-pipe relay-listen -> tcp -> a local python origin, next to
-#    the same download from the origin directly, the ratio, and whether the
-#    relayed body has the file's SHA-256;
-#  - MB/s for one MIB/4 MiB upload (POST, at least 1 MiB) to an origin that
-#    discards the body, relayed and direct;
+# HTTP relaying benchmark on this machine (loopback only), in interleaved
+# rounds (BENCH_REPEATS, default 3: each round runs every path once, so a
+# load change hits all of them alike). Prints min/median/max and ratios of:
+#  - MB/s for a MIB MiB download (default 1024) through curl -> hyco-relay
+#    (HTTP) -> hyco-pipe relay-listen -> tcp -> a local python origin; the
+#    same download from the origin directly; and through two socat -b 262144
+#    forwarders in a chain (curl -> socat -> socat -> origin), as many hops
+#    as relaying adds (hyco-relay, hyco-pipe): what any relay of that shape
+#    reaches here. Every relayed body is checked against the file's SHA-256;
+#  - MB/s for a MIB/4 MiB upload (POST, at least 1 MiB) to an origin that
+#    discards the body and answers how many bytes it got, the same three ways;
 #  - requests per second for REQUESTS (default 2000) 1 KiB GETs, 8 curl
-#    processes at a time, each reusing its connection, relayed and direct;
-#  - requests per second for the same GETs to the origin with a new
-#    connection for each, as hyco-pipe makes them;
-#  - CPU seconds hyco-relay, hyco-pipe and the origin spent in each relayed
-#    run, and how many connections curl opened;
+#    processes at a time, each reusing its connection, relayed and direct,
+#    and direct with a new connection for each (as hyco-pipe makes them);
+#  - CPU seconds hyco-relay, hyco-pipe and the origin spent in the last
+#    round's relayed runs, and how many connections curl opened;
 #  - peak RSS (VmHWM) of hyco-relay, hyco-pipe and the origin.
 # Figures only, no limits.
 # Usage: HYCO_BIN=build-rel/tools bench/http_bench.sh [MIB=1024] [REQUESTS=2000]
@@ -24,15 +27,12 @@ REQUESTS=${2:-2000}
 [[ $MIB =~ ^[1-9][0-9]*$ && $REQUESTS =~ ^[1-9][0-9]*$ ]] || { echo "usage: $0 [MIB] [REQUESTS]" >&2; exit 2; }
 UP_MIB=$(((MIB + 3) / 4))
 CLIENTS=8
-. "$src/scripts/lib/procs.sh" bench
-for tool in curl python3 hyco-relay hyco-pipe hyco-token; do
-    command -v "$tool" >/dev/null || { echo "$tool is needed" >&2; exit 2; }
+. "$src/bench/lib.sh"
+for tool in curl python3 socat hyco-relay hyco-pipe hyco-token; do
+    have "$tool" || { echo "$tool is needed" >&2; exit 2; }
 done
 
-now() { date +%s.%N; }
 rate() { awk -v m="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.1f", m * 1.048576 / (b - a) }'; }  # MiB over seconds -> MB/s
-per_s() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }'; }
-ratio() { awk -v r="$1" -v d="$2" 'BEGIN { if (d > 0) printf "%.2f", r / d; else print "?" }'; }
 hwm() { awk '/^VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
 die() { echo "$*" >&2; exit 1; }
 
@@ -110,6 +110,15 @@ origin_port=$(sed -nE 's/^port ([0-9]+)/\1/p' "$tmp/origin.out")
 [ -n "$origin_port" ] || die "the origin did not start: $(cat "$tmp/origin.err")"
 DIRECT=http://127.0.0.1:$origin_port
 
+# --- two socat forwarders in a chain to the origin: the hops relaying adds
+hop1=$(free_port) hop2=$(free_port)
+socat -b 262144 "TCP-LISTEN:$hop2,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$origin_port" 2>/dev/null &
+pids+=($!)
+socat -b 262144 "TCP-LISTEN:$hop1,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$hop2" 2>/dev/null &
+pids+=($!)
+HOPS=http://127.0.0.1:$hop1
+for _ in $(seq 100); do curl -s -o /dev/null --max-time 2 "$HOPS/files/small" && break; sleep 0.1; done
+
 # --- hyco-relay, and hyco-pipe publishing the origin as entity 'web'
 : >"$tmp/relay.out"
 hyco-relay --host 127.0.0.1 --port 0 >"$tmp/relay.out" 2>"$tmp/relay.err" &
@@ -148,51 +157,46 @@ fetch() {
 
 # CPU seconds (user + system) the relay, the pipe and the origin spend in a
 # phase: mark before it, spent after it prints "relay/pipe/origin".
-tick=$(getconf CLK_TCK 2>/dev/null || echo 100)
-cpu() { awk -v t="$tick" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / t }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-mark() { c0=("$(cpu "$relay")" "$(cpu "$pipe")" "$(cpu "$origin")"); }
+mark() { c0=("$(cpu_pid "$relay")" "$(cpu_pid "$pipe")" "$(cpu_pid "$origin")"); }
 spent() {
-    awk -v a="${c0[0]}" -v b="${c0[1]}" -v c="${c0[2]}" -v x="$(cpu "$relay")" -v y="$(cpu "$pipe")" -v z="$(cpu "$origin")" \
+    awk -v a="${c0[0]}" -v b="${c0[1]}" -v c="${c0[2]}" -v x="$(cpu_pid "$relay")" -v y="$(cpu_pid "$pipe")" -v z="$(cpu_pid "$origin")" \
         'BEGIN { printf "%.2f/%.2f/%.2f", x - a, y - b, z - c }'
 }
 
-# --- 1. one large download, written to a file (both ways), checked after
-t0=$(now)
-code=$(fetch "$DIRECT/files/big" "$tmp/got.bin")
-t1=$(now)
-[ "$code" = 200 ] || die "direct download: $code"
-down_direct=$(rate "$MIB" "$t0" "$t1")
-rm -f "$tmp/got.bin"
-mark
-t0=$(now)
-code=$(fetch "$RELAYED/files/big" "$tmp/got.bin" -H "$auth")
-t1=$(now)
-down_cpu=$(spent)
-down_relayed=$(rate "$MIB" "$t0" "$t1")
-down_ok=ok
-[ "$code" = 200 ] || down_ok="MISMATCH (HTTP $code)"
-[ "$down_ok" != ok ] || [ "$(sha256sum "$tmp/got.bin" | cut -d' ' -f1)" = "$want" ] || down_ok=MISMATCH
-rm -f "$tmp/got.bin"
-
-# --- 2. one large upload to the discarding origin (no Expect: 100-continue)
+# --- large transfers. download NAME URL [curl args]: one GET written to a
+# file, recorded as MB/s once the body has the file's SHA-256.
+download() {
+    local name=$1 url=$2 code t0 t1
+    shift 2
+    rm -f "$tmp/got.bin"
+    t0=$(now)
+    code=$(fetch "$url/files/big" "$tmp/got.bin" "$@")
+    t1=$(now)
+    if [ "$code" != 200 ] || [ "$(sha256sum "$tmp/got.bin" | cut -d' ' -f1)" != "$want" ]; then
+        echo "download $name: HTTP $code or a body without the file's SHA-256" >&2
+        record "bad-down-$name" 1
+    else
+        record "down-$name" "$(rate "$MIB" "$t0" "$t1")"
+    fi
+    rm -f "$tmp/got.bin"
+}
+# upload NAME URL [curl args]: one POST to the discarding origin (no Expect:
+# 100-continue), recorded as MB/s once the origin counted every byte.
 up_bytes=$((UP_MIB * 1048576))
-post() { fetch "$1" "$tmp/post.out" -X POST -H 'Expect:' -H 'Content-Type: application/octet-stream' -T "$tmp/up.bin" "${@:2}"; }
-t0=$(now)
-code=$(post "$DIRECT/sink")
-t1=$(now)
-if [ "$code" != 200 ] || [ "$(cat "$tmp/post.out")" != "$up_bytes" ]; then
-    die "direct upload: $code $(head -c 200 "$tmp/post.out")"
-fi
-up_direct=$(rate "$UP_MIB" "$t0" "$t1")
-mark
-t0=$(now)
-code=$(post "$RELAYED/sink" -H "$auth")
-t1=$(now)
-up_cpu=$(spent)
-up_relayed=$(rate "$UP_MIB" "$t0" "$t1")
-up_ok="origin got all"
-[ "$code" = 200 ] && [ "$(cat "$tmp/post.out")" = "$up_bytes" ] ||
-    up_ok="MISMATCH (HTTP $code, origin counted $(head -c 40 "$tmp/post.out" | tr -d '\n'))"
+upload() {
+    local name=$1 url=$2 code t0 t1
+    shift 2
+    t0=$(now)
+    code=$(fetch "$url/sink" "$tmp/post.out" -X POST -H 'Expect:' -H 'Content-Type: application/octet-stream' \
+        -T "$tmp/up.bin" "$@")
+    t1=$(now)
+    if [ "$code" != 200 ] || [ "$(cat "$tmp/post.out")" != "$up_bytes" ]; then
+        echo "upload $name: HTTP $code, the origin counted $(head -c 40 "$tmp/post.out" | tr -d '\n')" >&2
+        record "bad-up-$name" 1
+    else
+        record "up-$name" "$(rate "$UP_MIB" "$t0" "$t1")"
+    fi
+}
 
 # --- 3. small GETs: CLIENTS curl processes at once, each fetching its share
 # of the REQUESTS URLs in turn, over one connection while the server keeps it.
@@ -215,24 +219,39 @@ burst() {
             sh "$tmp" {} || true
     cat "$tmp"/codes.* 2>/dev/null | awk '$1 == 200 { ok++ } { c += $2 } END { print ok + 0, c + 0 }'
 }
-t0=$(now)
-read -r ok_direct conn_direct < <(burst "$DIRECT")
-t1=$(now)
-rps_direct=$(per_s "$ok_direct" "$t0" "$t1")
-mark
-t0=$(now)
-read -r ok_relayed conn_relayed < <(burst "$RELAYED" "$auth")
-t1=$(now)
-rps_cpu=$(spent)
-rps_relayed=$(per_s "$ok_relayed" "$t0" "$t1")
-# hyco-pipe opens a TCP connection to the origin for each request: the same
-# against the origin directly, with a new connection for each request.
-mark
-t0=$(now)
-read -r ok_close conn_close < <(burst "$DIRECT" "Connection: close")
-t1=$(now)
-close_cpu=$(spent)
-rps_close=$(per_s "$ok_close" "$t0" "$t1")
+# gets NAME BASE [HEADER...]: one burst, recorded as requests per second when
+# every request got 200; the connection count of the last burst is kept.
+gets() {
+    local name=$1 t0 t1 ok conns
+    shift
+    t0=$(now)
+    read -r ok conns < <(burst "$@")
+    t1=$(now)
+    echo "$conns" >"$tmp/conns-$name"
+    if [ "$ok" = "$REQUESTS" ]; then record "get-$name" "$(per_s "$ok" "$t0" "$t1")"
+    else echo "GETs $name: $ok of $REQUESTS answered 200" >&2; record "bad-get-$name" 1; fi
+}
+
+for ((round = 1; round <= BENCH_REPEATS; round++)); do
+    echo "round $round of $BENCH_REPEATS" >&2
+    download direct "$DIRECT"
+    download hops "$HOPS"
+    mark
+    download relayed "$RELAYED" -H "$auth"
+    down_cpu=$(spent)
+    upload direct "$DIRECT"
+    upload hops "$HOPS"
+    mark
+    upload relayed "$RELAYED" -H "$auth"
+    up_cpu=$(spent)
+    gets direct "$DIRECT"
+    # hyco-pipe opens a TCP connection to the origin for each request: the
+    # same against the origin directly, with a new connection for each.
+    gets close "$DIRECT" "Connection: close"
+    mark
+    gets relayed "$RELAYED" "$auth"
+    get_cpu=$(spent)
+done
 
 # --- figures (peak RSS read while the processes still run)
 relay_rss=$(hwm "$relay")
@@ -240,17 +259,21 @@ pipe_rss=$(hwm "$pipe")
 origin_rss=$(hwm "$origin")
 kill -0 "$relay" 2>/dev/null || echo "note: hyco-relay is no longer running" >&2
 kill -0 "$pipe" 2>/dev/null || echo "note: hyco-pipe is no longer running" >&2
-row() { printf '%-40s %9s %9s %6s  %-17s %s\n' "$@"; }
-row "HTTP, one run (load avg $(cut -d" " -f1 /proc/loadavg))" relayed direct ratio "CPU s, relayed" check
-row "" "" "" "" "relay/pipe/origin" ""  # (CPU s of the direct run in parentheses)
-row "download ${MIB} MiB (GET), MB/s" "$down_relayed" "$down_direct" "$(ratio "$down_relayed" "$down_direct")" \
-    "$down_cpu" "sha256 $down_ok"
-row "upload ${UP_MIB} MiB (POST, discarded), MB/s" "$up_relayed" "$up_direct" "$(ratio "$up_relayed" "$up_direct")" \
-    "$up_cpu" "$up_ok"
-row "${REQUESTS} GETs of 1 KiB, ${CLIENTS} clients, req/s" "$rps_relayed" "$rps_direct" "$(ratio "$rps_relayed" "$rps_direct")" \
-    "$rps_cpu" "200 OK: $ok_relayed, $ok_direct; connections: $conn_relayed, $conn_direct"
-row "  same, direct with Connection: close" "" "$rps_close" "$(ratio "$rps_relayed" "$rps_close")" \
-    "($close_cpu)" "200 OK: $ok_close; connections: $conn_close"
+echo "HTTP: ${MIB} MiB downloads, ${UP_MIB} MiB uploads, ${REQUESTS} GETs of 1 KiB by ${CLIENTS} clients; $BENCH_REPEATS interleaved rounds"
+machine
+printf '%-44s %9s %9s %9s  %7s %7s  %s\n' "" min median max "/direct" "/2 hops" "CPU s relay/pipe/origin (last round)"
+row "download (GET), MB/s: direct" down-direct down-direct down-hops
+row "  through two socat hops" down-hops down-direct down-hops
+row "  relayed" down-relayed down-direct down-hops "$down_cpu"
+row "upload (POST, discarded), MB/s: direct" up-direct up-direct up-hops
+row "  through two socat hops" up-hops up-direct up-hops
+row "  relayed" up-relayed up-direct up-hops "$up_cpu"
+row "small GETs, req/s: direct, kept alive" get-direct get-direct
+row "  direct, Connection: close" get-close get-direct
+row "  relayed" get-relayed get-direct "" "$get_cpu; /close $(ratio get-relayed get-close)"
+echo "connections curl opened (last round): direct $(cat "$tmp/conns-direct"), Connection: close $(cat "$tmp/conns-close"), relayed $(cat "$tmp/conns-relayed")"
 echo "peak RSS: hyco-relay $relay_rss, hyco-pipe relay-listen $pipe_rss, python origin $origin_rss"
+if grep -q '^bad-' "$tmp/results" 2>/dev/null; then echo "FAILED: $(awk '/^bad-/{print substr($1, 5)}' "$tmp/results" | sort -u | xargs)"
+else echo "every download had the file's SHA-256, the origin counted every uploaded byte, every GET got 200"; fi
 errs=$(cat "$tmp/pipe.err" "$tmp/relay.err" | grep -ciE 'error|fail' || true)
 [ "$errs" = 0 ] || { echo "note: $errs error lines in the hyco-pipe/hyco-relay logs; the last:" >&2; grep -hiE 'error|fail' "$tmp/pipe.err" "$tmp/relay.err" | tail -n 5 >&2; }

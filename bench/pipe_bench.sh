@@ -5,10 +5,14 @@
 #    hop -> socat sink writing a file (SHA-256 checked), where the hop is
 #    hyco-pipe tcp-listen -> relay-connect -> hyco-relay -> relay-listen -> tcp,
 #    or a socat forwarder with -b 262144 (the baseline) or its default 8 KiB;
-#    iperf3 straight over loopback as the ceiling when installed;
+#    iperf3 straight over loopback as the ceiling when installed; and three
+#    socat -b 262144 forwarders in a chain, as many hops as hyco's path has
+#    (hyco-pipe's row compares with it too: what a forwarder of that shape
+#    reaches here);
 #  - connections per second for BENCH_CONNS (default 300) short connections
 #    (connect, "ping", echoed back, close; 8 at a time) to a local echo
-#    server through the same hops: socat fork, hyco-pipe over ws://, and
+#    server through the same hops: socat fork (one, and three chained),
+#    hyco-pipe over ws://, and
 #    hyco-pipe over wss:// (a second hyco-relay with --tls; clients --ca);
 #  - connections per second for BENCH_CONNS/10 sequential `echo ping |
 #    hyco-send` to `hyco-listen -e cat`, against `echo ping | socat - TCP`
@@ -48,13 +52,18 @@ bg() { "$@" & pids+=($!); last_pid=$!; }
 # --- forwarding hops, all to the sink port
 sink=$(free_port)
 hop_hyco=$(free_port) hop_256k=$(free_port) hop_8k=$(free_port)
+hop_3a=$(free_port) hop_3b=$(free_port) hop_3c=$(free_port)
 HYCO_CONNECTION_STRING=$CS bg hyco-pipe relay-listen:fwd "tcp:127.0.0.1:$sink" 2>"$tmp/fwd-remote.err"
 fwd_remote=$last_pid
 HYCO_CONNECTION_STRING=$CS bg hyco-pipe tcp-listen:127.0.0.1:$hop_hyco relay-connect:fwd 2>"$tmp/fwd-local.err"
 fwd_local=$last_pid
 bg socat -b 262144 "TCP-LISTEN:$hop_256k,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$sink"
 bg socat "TCP-LISTEN:$hop_8k,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$sink"
-for p in $hop_hyco $hop_256k $hop_8k; do wait_port "$p" || { echo "port $p: nothing listens" >&2; exit 1; }; done
+# hyco's path has three forwarding processes (two pipes and the relay): so has this one.
+bg socat -b 262144 "TCP-LISTEN:$hop_3c,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$sink"
+bg socat -b 262144 "TCP-LISTEN:$hop_3b,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$hop_3c"
+bg socat -b 262144 "TCP-LISTEN:$hop_3a,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$hop_3b"
+for p in $hop_hyco $hop_256k $hop_8k $hop_3a $hop_3b $hop_3c; do wait_port "$p" || { echo "port $p: nothing listens" >&2; exit 1; }; done
 sleep 1  # relay-listen online
 
 forward() { # forward NAME PORT
@@ -109,6 +118,10 @@ echo_port=$(free_port)
 bg python3 "$tmp/echo.py" "$echo_port"
 cps_socat=$(free_port) cps_ws=$(free_port) cps_wss=$(free_port)
 bg socat "TCP-LISTEN:$cps_socat,bind=127.0.0.1,reuseaddr,fork,backlog=1024" "TCP:127.0.0.1:$echo_port"
+cps_3a=$(free_port) cps_3b=$(free_port) cps_3c=$(free_port)
+bg socat "TCP-LISTEN:$cps_3c,bind=127.0.0.1,reuseaddr,fork,backlog=1024" "TCP:127.0.0.1:$echo_port"
+bg socat "TCP-LISTEN:$cps_3b,bind=127.0.0.1,reuseaddr,fork,backlog=1024" "TCP:127.0.0.1:$cps_3c"
+bg socat "TCP-LISTEN:$cps_3a,bind=127.0.0.1,reuseaddr,fork,backlog=1024" "TCP:127.0.0.1:$cps_3b"
 HYCO_CONNECTION_STRING=$CS bg hyco-pipe relay-listen:cps "tcp:127.0.0.1:$echo_port" 2>"$tmp/cps-remote.err"
 cps_remote=$last_pid
 HYCO_CONNECTION_STRING=$CS bg hyco-pipe --max-connections 256 tcp-listen:127.0.0.1:$cps_ws relay-connect:cps 2>"$tmp/cps-local.err"
@@ -117,7 +130,7 @@ HYCO_CONNECTION_STRING=$CS_TLS bg hyco-pipe --ca "$tmp/cert.pem" relay-listen:cp
 cpss_remote=$last_pid
 HYCO_CONNECTION_STRING=$CS_TLS bg hyco-pipe --ca "$tmp/cert.pem" --max-connections 256 tcp-listen:127.0.0.1:$cps_wss relay-connect:cps 2>"$tmp/cpss-local.err"
 cpss_local=$last_pid
-for p in $echo_port $cps_socat $cps_ws $cps_wss; do wait_port "$p" || { echo "port $p: nothing listens" >&2; exit 1; }; done
+for p in $echo_port $cps_socat $cps_3a $cps_3b $cps_3c $cps_ws $cps_wss; do wait_port "$p" || { echo "port $p: nothing listens" >&2; exit 1; }; done
 
 # --- hyco-send to hyco-listen -e cat, socat to socat fork EXEC:cat
 HYCO_CONNECTION_STRING="$CS;EntityPath=sl" bg hyco-listen -e cat 2>"$tmp/sl.err" </dev/null
@@ -147,7 +160,9 @@ for ((round = 1; round <= BENCH_REPEATS; round++)); do
     forward socat-256k "$hop_256k"
     forward hyco-pipe "$hop_hyco"
     forward socat-8k "$hop_8k"
+    forward socat-3hop "$hop_3a"
     conns c-socat "$cps_socat"
+    conns c-socat3 "$cps_3a"
     conns c-ws "$cps_ws"
     conns c-wss "$cps_wss"
     sequential s-socat socat - "TCP:127.0.0.1:$sl_socat"
@@ -160,10 +175,12 @@ printf '%-44s %9s %9s %9s  %7s %7s\n' "forwarding (MB/s)" min median max "/256k"
 have iperf3 && row "iperf3 loopback (ceiling)" iperf3 socat-256k socat-8k
 row "socat -b 262144 forwarding hop" socat-256k socat-256k socat-8k
 row "socat default (8 KiB) forwarding hop" socat-8k socat-256k socat-8k
-row "hyco-pipe -> hyco-relay -> hyco-pipe" hyco-pipe socat-256k socat-8k
+row "socat -b 262144, three hops in a chain" socat-3hop socat-256k socat-8k
+row "hyco-pipe -> hyco-relay -> hyco-pipe" hyco-pipe socat-256k socat-8k "$(ratio hyco-pipe socat-3hop) of the three socat hops"
 printf '%-44s %9s %9s %9s  %7s %7s\n' "short connections (conn/s)" min median max "/socat" "/ws"
 row "socat fork hop, 8 at a time" c-socat c-socat c-ws
-row "hyco-pipe over ws://, 8 at a time" c-ws c-socat c-ws
+row "socat fork, three hops in a chain" c-socat3 c-socat c-ws
+row "hyco-pipe over ws://, 8 at a time" c-ws c-socat c-ws "$(ratio c-ws c-socat3) of the three socat hops"
 row "hyco-pipe over wss://, 8 at a time" c-wss c-socat c-ws
 row "echo ping | socat -> socat fork EXEC:cat" s-socat s-socat
 row "echo ping | hyco-send -> hyco-listen -e cat" s-hyco s-socat
