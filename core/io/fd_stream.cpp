@@ -18,13 +18,12 @@
 
 namespace hyco {
 
-namespace {
-
-/// The reading end of the pipe `fd` writes to is closed.
 bool reader_gone(int fd) {
     pollfd p{fd, 0, 0};
     return ::poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
 }
+
+namespace {
 
 /// A pipe opened only for writing: epoll never reports it readable, except
 /// with an error once nobody reads it any more.

@@ -15,6 +15,10 @@
 
 namespace hyco {
 
+/// Nobody can read what `fd` would write any more: the reading end of the
+/// pipe (or FIFO) it writes to is closed, or the peer of a socket hung up.
+bool reader_gone(int fd);
+
 class FdStream final {
 public:
     class Events {

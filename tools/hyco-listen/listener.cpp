@@ -15,6 +15,7 @@
 
 #include "core/base/json_text.h"
 #include "core/base/text.h"
+#include "core/io/fd_stream.h"
 #include "core/relay/relay_listener.h"
 #include "core/stream/copier.h"
 #include "core/stream/fd_endpoint.h"
@@ -216,7 +217,13 @@ void Listener::session_done(std::uint64_t id, const Status& st) {
     conns_.erase(it);
     loop_.defer([gone] {});
     // With --exec the status includes the command's own (the copier waited for it).
-    if (cfg_.once) finish(st);
+    if (cfg_.once) return finish(st);
+    // Stdout's reader went away: no later connection could deliver a byte,
+    // so stop as a filter stops on EPIPE instead of failing every sender.
+    if (cfg_.exec.empty() && reader_gone(STDOUT_FILENO)) {
+        verbose("stdout's reader went away: not accepting further connections");
+        finish(st);
+    }
 }
 
 void Listener::hook_exited(std::uint64_t id, int wait_status) {
