@@ -1,7 +1,8 @@
 // Connection transport. Writes go at most 256 KiB at a time: straight from
 // the queue to the socket (sendmsg) for plain TCP, at once when nothing waits
-// for WRITEABLE, and one lws_write per WRITEABLE with TLS. A full queue pauses whoever feeds it, so memory per bridged
-// connection stays bounded by the water marks plus one read.
+// for WRITEABLE, and one lws_write per WRITEABLE with TLS. A full queue pauses
+// whoever feeds it, so memory per bridged connection stays bounded by the
+// water marks plus one read.
 #include "tools/hyco-relay/conn.h"
 
 #include <sys/socket.h>
@@ -170,7 +171,6 @@ int Conn::on_writable(std::string& scratch) {
                 c->pause_rx(false);
                 relay.kick(*c);
             }
-        if (handler_) handler_->on_drained(*this);
     }
     if (out_.pending() || finishing_) request_writable();
     return 0;

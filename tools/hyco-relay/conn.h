@@ -35,8 +35,6 @@ public:
     virtual ~Handler() = default;
     /// New bytes are in conn.in (or a paused handler was resumed).
     virtual void on_input(Conn& conn) = 0;
-    /// The output queue fell below the low-water mark.
-    virtual void on_drained(Conn&) {}
     /// The transport is gone; called once, before the Conn is destroyed.
     virtual void on_closed(Conn&) {}
     /// Short name for logs and the status report.
