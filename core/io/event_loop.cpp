@@ -211,11 +211,15 @@ FdWatch::~FdWatch() {
 
 FdWatch::Watcher* FdWatch::watcher() { return std::launder(reinterpret_cast<Watcher*>(storage_)); }
 
-void FdWatch::writable(int fd, std::function<void()> fn) {
+void FdWatch::writable(int fd, std::function<void()> fn) { watch(fd, EV_WRITE, std::move(fn)); }
+
+void FdWatch::readable(int fd, std::function<void()> fn) { watch(fd, EV_READ, std::move(fn)); }
+
+void FdWatch::watch(int fd, int events, std::function<void()> fn) {
     stop();
     fn_ = std::move(fn);
     active_ = true;
-    ev_io_set(&watcher()->io, fd, EV_WRITE);
+    ev_io_set(&watcher()->io, fd, events);
     ev_io_start(loop_.ev_, &watcher()->io);
 }
 

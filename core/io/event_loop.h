@@ -137,11 +137,15 @@ public:
 
     /// Calls `fn` (from the loop) once `fd` is writable; the watch then stops.
     void writable(int fd, std::function<void()> fn);
+    /// Calls `fn` (from the loop) once `fd` is readable, or reports an error
+    /// (for a pipe's write end: its reader is gone); the watch then stops.
+    void readable(int fd, std::function<void()> fn);
     void stop();
 
 private:
     struct Watcher;  // an ev_io; event_loop.cpp checks that it fits
     Watcher* watcher();
+    void watch(int fd, int events, std::function<void()> fn);
     static void fire(FdWatch& w);
 
     EventLoop& loop_;

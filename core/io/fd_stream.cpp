@@ -23,17 +23,11 @@ bool reader_gone(int fd) {
     return ::poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
 }
 
-namespace {
-
-/// A pipe opened only for writing: epoll never reports it readable, except
-/// with an error once nobody reads it any more.
 bool write_only_pipe(int fd) {
     struct stat st{};
     int fl = ::fcntl(fd, F_GETFL);
     return ::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) && fl >= 0 && (fl & O_ACCMODE) == O_WRONLY;
 }
-
-}  // namespace
 
 /// One adopted descriptor: the read side, the write side, or both (socket).
 class FdStream::Side final : public LwsHandler {

@@ -18,6 +18,9 @@ namespace hyco {
 /// Nobody can read what `fd` would write any more: the reading end of the
 /// pipe (or FIFO) it writes to is closed, or the peer of a socket hung up.
 bool reader_gone(int fd);
+/// `fd` is a pipe (or FIFO) opened only for writing: epoll never reports it
+/// readable, except with an error once nobody reads it any more.
+bool write_only_pipe(int fd);
 
 class FdStream final {
 public:

@@ -59,7 +59,7 @@ public:
     Listener(EventLoop& loop, const ListenerConfig& cfg)
         : loop_(loop), cfg_(cfg),
           core_(loop, *this, cfg.target, cfg.client, cfg.keepalive, stream_options(cfg), "connection"),
-          progress_(loop) {}
+          progress_(loop), stdout_watch_(loop) {}
 
     Status run();
 
@@ -116,6 +116,7 @@ private:
     void hook_timed_out(std::uint64_t id);
     void finish(Status st);
     void show_progress();
+    void watch_stdout();
 
     EventLoop& loop_;
     const ListenerConfig& cfg_;
@@ -129,6 +130,8 @@ private:
     Timer progress_;
     RateWindow window_;
     bool progress_shown_ = false;
+    /// Between stdio connections: stdout's reader leaving ends the listener.
+    FdWatch stdout_watch_;
 };
 
 RelayListener::Admission Listener::admit(const control::Accept& a, const ConnectionInfo& info,
@@ -174,6 +177,7 @@ void Listener::accepted(const control::Accept& a, const ConnectionInfo& info, co
         }
         local = std::make_unique<ExecEndpoint>(loop_, *child, "the command");
     } else {
+        stdout_watch_.stop();
         local = make_stdio_endpoint(loop_, "stdout");
     }
     std::uint64_t id = next_id_++;
@@ -222,8 +226,21 @@ void Listener::session_done(std::uint64_t id, const Status& st) {
     // so stop as a filter stops on EPIPE instead of failing every sender.
     if (cfg_.exec.empty() && reader_gone(STDOUT_FILENO)) {
         verbose("stdout's reader went away: not accepting further connections");
-        finish(st);
+        return finish(st);
     }
+    watch_stdout();
+}
+
+void Listener::watch_stdout() {
+    // Only a pipe we write to tells of its reader's leaving (as an error);
+    // anything else (a terminal is often readable) is never watched.
+    if (!cfg_.exec.empty() || !conns_.empty() || result_ || !write_only_pipe(STDOUT_FILENO)) return;
+    stdout_watch_.readable(STDOUT_FILENO, [this] {
+        if (!conns_.empty()) return;  // the connection's own stream watches it now
+        if (!reader_gone(STDOUT_FILENO)) return watch_stdout();
+        verbose("stdout's reader went away: not accepting further connections");
+        finish({});
+    });
 }
 
 void Listener::hook_exited(std::uint64_t id, int wait_status) {
@@ -285,6 +302,7 @@ void Listener::finish(Status st) {
 
 Status Listener::run() {
     core_.start();
+    watch_stdout();
     if (cfg_.progress && cfg_.exec.empty() && cfg_.progress_sink) show_progress();
     Timer give_up(loop_);
     bool gave_up = false;
