@@ -32,7 +32,7 @@ openssl s_server -accept "127.0.0.1:$ssl_port" -cert "$tmp/cert.pem" -key "$tmp/
     </dev/null >/dev/null 2>"$tmp/s_server.err" &
 server=$!
 pids+=("$server")
-wait_port "$relay_port" && wait_port "$ssl_port" || { echo "a server did not start" >&2; exit 1; }
+for p in "$relay_port" "$ssl_port"; do wait_port "$p" || { echo "port $p: nothing listens" >&2; exit 1; }; done
 
 # handshakes NAME PID PORT MODE: one s_time run; records server CPU us per handshake.
 ticks=$(getconf CLK_TCK)
@@ -56,7 +56,7 @@ done
 
 echo "server CPU per TLS handshake (us), $BENCH_REPEATS interleaved rounds of ${BENCH_SECONDS} s, P-256 certificate"
 machine
-echo "$(openssl version)"
+openssl version
 printf '%-44s %9s %9s %9s  %7s\n' "" min median max "/s_server"
 row "openssl s_server" s_server-new s_server-new
 row "hyco-relay --cert" hyco-relay-new s_server-new
