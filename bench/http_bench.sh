@@ -33,7 +33,6 @@ for tool in curl python3 socat hyco-relay hyco-pipe hyco-token; do
 done
 
 rate() { awk -v m="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.1f", m * 1.048576 / (b - a) }'; }  # MiB over seconds -> MB/s
-hwm() { awk '/^VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
 die() { echo "$*" >&2; exit 1; }
 
 echo "preparing ${MIB} MiB download and ${UP_MIB} MiB upload of random bytes..." >&2
@@ -254,9 +253,9 @@ for ((round = 1; round <= BENCH_REPEATS; round++)); do
 done
 
 # --- figures (peak RSS read while the processes still run)
-relay_rss=$(hwm "$relay")
-pipe_rss=$(hwm "$pipe")
-origin_rss=$(hwm "$origin")
+relay_rss="$(peak_pid "$relay") MiB"
+pipe_rss="$(peak_pid "$pipe") MiB"
+origin_rss="$(peak_pid "$origin") MiB"
 kill -0 "$relay" 2>/dev/null || echo "note: hyco-relay is no longer running" >&2
 kill -0 "$pipe" 2>/dev/null || echo "note: hyco-pipe is no longer running" >&2
 echo "HTTP: ${MIB} MiB downloads, ${UP_MIB} MiB uploads, ${REQUESTS} GETs of 1 KiB by ${CLIENTS} clients; $BENCH_REPEATS interleaved rounds"

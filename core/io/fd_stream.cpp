@@ -59,7 +59,6 @@ private:
     bool writes_;
 };
 
-
 FdStream::FdStream(EventLoop& loop, Events& events, int read_fd, int write_fd, std::string name)
     : loop_(loop), events_(events), read_fd_(read_fd), write_fd_(write_fd), name_(std::move(name)), rearm_(loop), release_(loop) {}
 

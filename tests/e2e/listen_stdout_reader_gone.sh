@@ -9,11 +9,7 @@ set -euo pipefail
 . "$HYCO_SOURCE_DIR/tests/lib/client.sh"
 relay_start
 export HYCO_CONNECTION_STRING=$(entity_cs gone)
-mkfifo "$HYCO_TEST_TMP/out.fifo"
-(rc=0
- hyco-listen -v -b --once </dev/null >"$HYCO_TEST_TMP/out.fifo" 2>"$HYCO_TEST_TMP/l.err" || rc=$?
- echo "$rc" >"$HYCO_TEST_TMP/l.rc") &
-hyco_cleanup_add "hyco_stop_pid $!"
+listen_into_fifo -b --once
 # The reader: holds the pipe open until told to go.
 exec 7<"$HYCO_TEST_TMP/out.fifo"
 wait_for "$HYCO_TEST_TMP/l.err" online 10 || fail "listener not online"

@@ -19,6 +19,18 @@ listen_start() {
     wait_for "$HYCO_TEST_TMP/$name.err" 'online' 10 || fail "listener $name did not come online: $(cat "$HYCO_TEST_TMP/$name.err")"
 }
 
+# listen_into_fifo [hyco-listen args...]: hyco-listen -v with stdin
+# /dev/null and stdout the FIFO $HYCO_TEST_TMP/out.fifo (made here), stderr
+# in l.err, its exit status in l.rc once it ends. It starts only once the
+# caller opens the FIFO for reading, so the caller waits for "online" then.
+listen_into_fifo() {
+    mkfifo "$HYCO_TEST_TMP/out.fifo"
+    (rc=0
+     hyco-listen -v "$@" </dev/null >"$HYCO_TEST_TMP/out.fifo" 2>"$HYCO_TEST_TMP/l.err" || rc=$?
+     echo "$rc" >"$HYCO_TEST_TMP/l.rc") &
+    hyco_cleanup_add "hyco_stop_pid $!"
+}
+
 # wait_for FILE PATTERN SECONDS: true once grep finds PATTERN in FILE.
 wait_for() {
     local i

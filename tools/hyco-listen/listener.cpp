@@ -117,6 +117,7 @@ private:
     void finish(Status st);
     void show_progress();
     void watch_stdout();
+    bool stopped_for_stdout(const Status& st);
 
     EventLoop& loop_;
     const ListenerConfig& cfg_;
@@ -222,24 +223,25 @@ void Listener::session_done(std::uint64_t id, const Status& st) {
     loop_.defer([gone] {});
     // With --exec the status includes the command's own (the copier waited for it).
     if (cfg_.once) return finish(st);
+    if (!stopped_for_stdout(st)) watch_stdout();
+}
+
+bool Listener::stopped_for_stdout(const Status& st) {
     // Stdout's reader went away: no later connection could deliver a byte,
     // so stop as a filter stops on EPIPE instead of failing every sender.
-    if (cfg_.exec.empty() && reader_gone(STDOUT_FILENO)) {
-        verbose("stdout's reader went away: not accepting further connections");
-        return finish(st);
-    }
-    watch_stdout();
+    if (!cfg_.exec.empty() || !reader_gone(STDOUT_FILENO)) return false;
+    verbose("stdout's reader went away: not accepting further connections");
+    finish(st);
+    return true;
 }
 
 void Listener::watch_stdout() {
-    // Only a pipe we write to tells of its reader's leaving (as an error);
-    // anything else (a terminal is often readable) is never watched.
-    if (!cfg_.exec.empty() || !conns_.empty() || result_ || !write_only_pipe(STDOUT_FILENO)) return;
+    // Between stdio connections (accepted() stops the watch). Only a pipe we
+    // write to tells of its reader's leaving (as an error); anything else (a
+    // terminal is often readable) is never watched.
+    if (!cfg_.exec.empty() || result_ || !write_only_pipe(STDOUT_FILENO)) return;
     stdout_watch_.readable(STDOUT_FILENO, [this] {
-        if (!conns_.empty()) return;  // the connection's own stream watches it now
-        if (!reader_gone(STDOUT_FILENO)) return watch_stdout();
-        verbose("stdout's reader went away: not accepting further connections");
-        finish({});
+        if (!stopped_for_stdout({})) watch_stdout();
     });
 }
 
