@@ -89,6 +89,9 @@ run hyco-token create -n contoso -p hyco -k Root --key-file "$T/key.txt"
 printf '{"rules": [{"name": "r", "key": "%s", "rights": ["Listen"]}]}\n' "$KEY" >"$T/relay.json"
 for mode in 640 600; do
     chmod $mode "$T/relay.json"
+    # Empty first: the background redirection truncates only once the child
+    # runs, and the last round's "serving" (and warning) would be read.
+    : >"$T/rc.err"
     hyco-relay --port 0 --config "$T/relay.json" >"$T/rc.out" 2>"$T/rc.err" </dev/null &
     rpid=$!
     on_exit "hyco_stop_pid $rpid"
