@@ -85,7 +85,7 @@ void ClientTransport::connect() {
 
 void ClientTransport::write_now(WireSource& source, std::size_t budget) {
     if (!wsi_ || phase_ != Phase::up || tls_ || failure_ || !flushed()) return;
-    if (source.send(lws_get_socket_fd(wsi_), budget) < 0) write_failed();
+    if (source.send(lws_get_socket_fd(wsi_), budget) < 0) write_failed(errno);
 }
 
 void ClientTransport::want_write() {
@@ -116,9 +116,9 @@ void ClientTransport::failed(Error e) {
     if (!failure_) failure_ = std::move(e);
 }
 
-void ClientTransport::write_failed() {
+void ClientTransport::write_failed(int err) {
     failed(make_error(Exit::failure, phase_ == Phase::tunnelling ? "proxy " + proxy_->label() : "send",
-                      "the connection failed while writing"));
+                      fmt::format("the connection failed while writing ({})", std::strerror(err))));
 }
 
 bool ClientTransport::send_wire() {
@@ -127,7 +127,7 @@ bool ClientTransport::send_wire() {
         ssize_t n = ::send(fd, wire_.data() + wire_head_, wire_.size() - wire_head_, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) break;
-            write_failed();
+            write_failed(errno);
             return false;
         }
         wire_head_ += static_cast<std::size_t>(n);
@@ -165,7 +165,7 @@ bool ClientTransport::write_from(WireSource& source, std::size_t budget) {
         return write(plain_);
     }
     if (source.send(lws_get_socket_fd(wsi_), budget) < 0) {
-        write_failed();
+        write_failed(errno);
         return false;
     }
     return true;

@@ -101,7 +101,8 @@ private:
     void become_up();
     bool send_wire();
     void failed(Error e);
-    void write_failed();
+    /// Records the failure of a write that failed with `err` (an errno).
+    void write_failed(int err);
     void closed(std::optional<Error> failure);
     Error connection_error(std::string why) const;
 

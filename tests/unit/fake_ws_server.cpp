@@ -3,12 +3,14 @@
 
 #include <stdexcept>
 
+#include <sys/socket.h>
+
 #include <fmt/format.h>
 
 namespace hyco::test {
 
 FakeWsConn::FakeWsConn(EventLoop& loop, int fd, Script script)
-    : stream_(loop, *this, fd, fd, "fake relay connection"), script_(std::move(script)) {
+    : fd_(fd), stream_(loop, *this, fd, fd, "fake relay connection"), script_(std::move(script)) {
     if (!stream_.start()) throw std::runtime_error("cannot adopt an accepted connection");
 }
 
@@ -38,6 +40,15 @@ void FakeWsConn::hang_up() {
     if (hung_up_) return;
     hung_up_ = true;
     stream_.close_write();
+}
+
+void FakeWsConn::reset() {
+    hung_up_ = true;
+    // connect(AF_UNSPEC) disconnects a TCP socket with a RST and leaves the
+    // descriptor to the stream, which still owns it.
+    sockaddr unspec{};
+    unspec.sa_family = AF_UNSPEC;
+    if (::connect(fd_, &unspec, sizeof unspec) != 0) throw std::runtime_error("cannot reset the connection");
 }
 
 void FakeWsConn::stream_data(FdStream&, std::string_view bytes) {

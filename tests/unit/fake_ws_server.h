@@ -42,6 +42,9 @@ public:
     void close(std::uint16_t code);
     /// Ends the connection (FIN) without a word.
     void hang_up();
+    /// Resets the connection (RST) at once: on loopback the client's socket
+    /// has failed by the time this returns, before its loop hears of it.
+    void reset();
 
     const std::vector<Message>& messages() const { return messages_; }
     /// The code of the client's Close, once it came.
@@ -58,6 +61,7 @@ private:
     void frame_end() override;
     void control_frame(ws::Opcode op, std::string_view payload) override;
 
+    int fd_;
     FdStream stream_;
     Script script_;
     std::string head_;

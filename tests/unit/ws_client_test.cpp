@@ -136,6 +136,24 @@ TEST_CASE("ws client: a peer that vanishes after the upgrade is a failure, not a
     CHECK(rig.events.received == "partial");
 }
 
+TEST_CASE("ws client: a write the peer's reset fails ends the connection from the loop, naming the reset") {
+    Rig rig([](test::FakeWsConn& c, const http::HttpRequest&) { c.accept(); });
+    bool closed_inside_send = true;
+    rig.events.on_open = [&](WsClient& ws) {
+        rig.server.conn(0).reset();
+        // Nothing is queued, so the frame goes to the socket at once, which
+        // has already failed: the failure must wait for the loop, as every
+        // other ending does, rather than call back from inside send.
+        ws.send_text("after the reset");
+        closed_inside_send = rig.events.close.has_value();
+    };
+    const WsClose& c = rig.run();
+    CHECK(!closed_inside_send);
+    CHECK(c.kind == WsClose::Kind::failed);
+    CHECK(c.established);
+    CHECK(rig.why() == "the connection failed while writing (Connection reset by peer)");
+}
+
 TEST_CASE("ws client: nothing listening is a connection failure naming the target") {
     // A port that was free a moment ago: bind one and close it.
     std::uint16_t port = 0;
