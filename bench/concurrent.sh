@@ -31,9 +31,7 @@ BENCH_WINDOW=${BENCH_WINDOW:-100}
 for v in BENCH_CONCURRENT BENCH_IDLE BENCH_WINDOW; do
     [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "$v must be a positive integer" >&2; exit 2; }
 done
-for tool in python3 hyco-relay hyco-pipe getconf; do
-    have "$tool" || { echo "$tool is needed" >&2; exit 2; }
-done
+need python3 hyco-relay hyco-pipe getconf
 N=$BENCH_CONCURRENT
 
 # --- descriptors: every process started below inherits the raised limit

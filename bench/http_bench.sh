@@ -28,9 +28,7 @@ REQUESTS=${2:-2000}
 UP_MIB=$(((MIB + 3) / 4))
 CLIENTS=8
 . "$src/bench/lib.sh"
-for tool in curl python3 socat hyco-relay hyco-pipe hyco-token; do
-    have "$tool" || { echo "$tool is needed" >&2; exit 2; }
-done
+need curl python3 socat hyco-relay hyco-pipe hyco-token
 
 rate() { awk -v m="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.1f", m * 1.048576 / (b - a) }'; }  # MiB over seconds -> MB/s
 die() { echo "$*" >&2; exit 1; }

@@ -4,10 +4,14 @@
 #   BENCH_BYTES    bytes per transfer (default 1 GiB)
 #   BENCH_REPEATS  interleaved rounds (default 3)
 #   BENCH_CONNS    short connections per round (default 300)
+#   BENCH_SECONDS  seconds of handshakes per round (default 4)
+#   BENCH_RUNS     program starts per round (default 200)
 BENCH_BYTES=${BENCH_BYTES:-1073741824}
 BENCH_REPEATS=${BENCH_REPEATS:-3}
 BENCH_CONNS=${BENCH_CONNS:-300}
-for v in BENCH_BYTES BENCH_REPEATS BENCH_CONNS; do
+BENCH_SECONDS=${BENCH_SECONDS:-4}
+BENCH_RUNS=${BENCH_RUNS:-200}
+for v in BENCH_BYTES BENCH_REPEATS BENCH_CONNS BENCH_SECONDS BENCH_RUNS; do
     [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "$v must be a positive integer" >&2; exit 2; }
 done
 # Received files live in memory when it can, so the disk is not what is measured.
@@ -28,6 +32,11 @@ wait_port() {
 }
 now() { date +%s.%N; }
 have() { command -v "$1" >/dev/null; }
+# need TOOL...: exits 2 naming the first one missing.
+need() {
+    local t
+    for t in "$@"; do have "$t" || { echo "$t is needed" >&2; exit 2; }; done
+}
 
 # peaked FILE cmd...: runs cmd with GNU time writing its peak RSS (KiB) to FILE.
 if [ -x /usr/bin/time ] && /usr/bin/time -f %M -o /dev/null true 2>/dev/null; then

@@ -17,15 +17,17 @@
 #  - connections per second for BENCH_CONNS/10 sequential `echo ping |
 #    hyco-send` to `hyco-listen -e cat`, against `echo ping | socat - TCP`
 #    to `socat TCP-LISTEN,fork EXEC:cat`;
+#  - CPU per short connection, over ten times BENCH_CONNS connections: of
+#    the whole machine (/proc/stat, while the clients ran), and user and
+#    system time of the forwarding processes (socat's reaped children
+#    included), with what 1.5x the socat hop's rate would leave them;
 #  - peak RSS of each long-running process.
 # Figures only, no limits. Usage: HYCO_BIN=build/tools bench/pipe_bench.sh
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="${HYCO_BIN:-$src/build/tools}:$PATH"
 . "$src/bench/lib.sh"
-for tool in socat python3 openssl hyco-relay hyco-pipe hyco-send hyco-listen; do
-    have "$tool" || { echo "$tool is needed" >&2; exit 2; }
-done
+need socat python3 openssl hyco-relay hyco-pipe hyco-send hyco-listen
 
 echo "preparing $BENCH_BYTES random bytes in $tmp..." >&2
 head -c "$BENCH_BYTES" /dev/urandom >"$tmp/in.bin"
@@ -45,7 +47,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -su
 CS=$(relay_up relay)
 CS_TLS=$(relay_up relay-tls --cert "$tmp/cert.pem" --key "$tmp/key.pem")
 [ -n "$CS" ] && [ -n "$CS_TLS" ] || { echo "hyco-relay did not start: $(cat "$tmp"/relay*.err)" >&2; exit 1; }
-relay=$(cat "$tmp/relay.pid")
+relay=$(cat "$tmp/relay.pid") relay_tls=$(cat "$tmp/relay-tls.pid")
 
 bg() { "$@" & pids+=($!); last_pid=$!; }
 
@@ -96,7 +98,7 @@ async def main():
 asyncio.run(main())
 PY
 cat >"$tmp/clients.py" <<'PY'
-import socket, sys, time, concurrent.futures as cf
+import os, socket, sys, time, concurrent.futures as cf
 port, n = int(sys.argv[1]), int(sys.argv[2])
 def one(i):
     s = socket.create_connection(("127.0.0.1", port), timeout=30)
@@ -108,16 +110,21 @@ def one(i):
         data += b
     s.close()
     return data == b"ping\n"
-t0 = time.monotonic()
+def busy():  # CPU seconds of the whole machine: user, nice, system, irq, softirq, steal
+    f = open("/proc/stat").readline().split()
+    return sum(int(f[i]) for i in (1, 2, 3, 6, 7, 8)) / os.sysconf("SC_CLK_TCK")
+t0, b0 = time.monotonic(), busy()
 with cf.ThreadPoolExecutor(8) as ex:
     ok = sum(ex.map(one, range(n)))
-t1 = time.monotonic()
-print(f"{n / (t1 - t0):.1f}" if ok == n else f"{ok}/{n}-echoed")
+t1, b1 = time.monotonic(), busy()
+# the rate, and the machine's CPU microseconds per connection meanwhile
+print(f"{n / (t1 - t0):.1f} {(b1 - b0) / n * 1e6:.0f}" if ok == n else f"{ok}/{n}-echoed")
 PY
 echo_port=$(free_port)
 bg python3 "$tmp/echo.py" "$echo_port"
 cps_socat=$(free_port) cps_ws=$(free_port) cps_wss=$(free_port)
 bg socat "TCP-LISTEN:$cps_socat,bind=127.0.0.1,reuseaddr,fork,backlog=1024" "TCP:127.0.0.1:$echo_port"
+cps_socat_pid=$last_pid
 cps_3a=$(free_port) cps_3b=$(free_port) cps_3c=$(free_port)
 bg socat "TCP-LISTEN:$cps_3c,bind=127.0.0.1,reuseaddr,fork,backlog=1024" "TCP:127.0.0.1:$echo_port"
 bg socat "TCP-LISTEN:$cps_3b,bind=127.0.0.1,reuseaddr,fork,backlog=1024" "TCP:127.0.0.1:$cps_3c"
@@ -148,10 +155,39 @@ sequential() { # sequential NAME CMD...: SEQ runs of `echo ping | CMD`
     t1=$(now)
     if [ "$ok" = "$SEQ" ]; then record "$name" "$(per_s "$SEQ" "$t0" "$t1")"; else echo "$name: $ok/$SEQ echoed" >&2; fi
 }
-conns() { # conns NAME PORT
+# procs_cpu PID...: "USER SYSTEM" CPU seconds of the processes and their reaped children.
+procs_cpu() {
+    local p u=0 s=0 us
+    for p in "$@"; do
+        us=$(awk -v t="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f %.2f", ($12 + $14) / t, ($13 + $15) / t }' "/proc/$p/stat" 2>/dev/null) || continue
+        u=$(awk -v a="$u" -v b="${us% *}" 'BEGIN { print a + b }')
+        s=$(awk -v a="$s" -v b="${us#* }" 'BEGIN { print a + b }')
+    done
+    echo "$u $s"
+}
+us_per_conn() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.0f", (b - a) / n * 1e6 }'; }
+conns() { # conns NAME PORT: the rate of BENCH_CONNS connections
     local v
     v=$(timeout 300 python3 "$tmp/clients.py" "$2" "$BENCH_CONNS" || echo failed)
-    if [[ $v =~ ^[0-9.]+$ ]]; then record "$1" "$v"; else echo "$1: $v" >&2; fi
+    if [[ $v =~ ^[0-9.]+\ [0-9]+$ ]]; then record "$1" "${v% *}"; else echo "$1: $v" >&2; fi
+}
+# cpu NAME PORT PID...: CPU per connection over CPU_CONNS connections (ten
+# times BENCH_CONNS: the kernel counts process time in ticks of 1/CLK_TCK s):
+# of the machine while they ran, and user and system time of the PIDs.
+CPU_CONNS=$((BENCH_CONNS * 10))
+cpu() {
+    local name=$1 port=$2 v p0 p1
+    shift 2
+    p0=$(procs_cpu "$@")
+    v=$(timeout 300 python3 "$tmp/clients.py" "$port" "$CPU_CONNS" || echo failed)
+    p1=$(procs_cpu "$@")
+    if [[ $v =~ ^[0-9.]+\ [0-9]+$ ]]; then
+        record "$name-machine" "${v#* }"
+        record "$name-user" "$(us_per_conn "${p0% *}" "${p1% *}" "$CPU_CONNS")"
+        record "$name-system" "$(us_per_conn "${p0#* }" "${p1#* }" "$CPU_CONNS")"
+    else
+        echo "$name (CPU): $v" >&2
+    fi
 }
 
 for ((round = 1; round <= BENCH_REPEATS; round++)); do
@@ -165,6 +201,9 @@ for ((round = 1; round <= BENCH_REPEATS; round++)); do
     conns c-socat3 "$cps_3a"
     conns c-ws "$cps_ws"
     conns c-wss "$cps_wss"
+    cpu c-socat "$cps_socat" "$cps_socat_pid"
+    cpu c-ws "$cps_ws" "$relay" "$cps_local" "$cps_remote"
+    cpu c-wss "$cps_wss" "$relay_tls" "$cpss_local" "$cpss_remote"
     sequential s-socat socat - "TCP:127.0.0.1:$sl_socat"
     HYCO_CONNECTION_STRING="$CS;EntityPath=sl" sequential s-hyco hyco-send
 done
@@ -184,5 +223,16 @@ row "hyco-pipe over ws://, 8 at a time" c-ws c-socat c-ws "$(ratio c-ws c-socat3
 row "hyco-pipe over wss://, 8 at a time" c-wss c-socat c-ws
 row "echo ping | socat -> socat fork EXEC:cat" s-socat s-socat
 row "echo ping | hyco-send -> hyco-listen -e cat" s-hyco s-socat
+printf '%-44s %9s %9s %9s  %s\n' "CPU per short connection (us, $CPU_CONNS)" machine user system "(user and system: the forwarding processes)"
+for c in c-socat:"socat fork hop" c-ws:"hyco-pipe over ws://" c-wss:"hyco-pipe over wss://"; do
+    printf '%-44s %9s %9s %9s\n' "${c#*:}" "$(median "${c%%:*}-machine")" "$(median "${c%%:*}-user")" "$(median "${c%%:*}-system")"
+done
+# Target 2 asks hyco-pipe for 1.5x the socat hop's rate. With every core busy
+# that leaves this much CPU per connection; the clients, the echo server and
+# the kernel's work outside the forwarders take their share of the ws:// rounds.
+awk -v n="$(nproc)" -v r="$(median c-socat)" -v m="$(median c-ws-machine)" -v u="$(median c-ws-user)" -v s="$(median c-ws-system)" '
+    BEGIN { if (r == "-" || m == "-" || u == "-" || s == "-") exit
+            b = n * 1e6 / (1.5 * r); o = m - u - s
+            printf "1.5x the socat hop with all %d cores busy: %.0f us of CPU per connection; the rest of the ws:// path took %.0f of it, leaving %.0f for the three hyco processes, whose system time alone was %.0f\n", n, b, o, b - o, s }'
 echo "peak RSS (MiB): hyco-relay $(peak_pid "$relay"), forwarding pipes $(peak_pid "$fwd_local")/$(peak_pid "$fwd_remote"), ws:// pipes $(peak_pid "$cps_local")/$(peak_pid "$cps_remote"), wss:// pipes $(peak_pid "$cpss_local")/$(peak_pid "$cpss_remote"), hyco-listen -e $(peak_pid "$sl_listen")"
 if grep -q -- '-bad ' "$tmp/results" 2>/dev/null; then echo "DIGEST MISMATCH in: $(awk '/-bad /{print $1}' "$tmp/results" | sort -u | xargs)"; else echo "all forwarded files had the input's SHA-256"; fi

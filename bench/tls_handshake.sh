@@ -14,9 +14,7 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="${HYCO_BIN:-$src/build/tools}:$PATH"
 . "$src/bench/lib.sh"
-BENCH_SECONDS=${BENCH_SECONDS:-4}
-[[ $BENCH_SECONDS =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_SECONDS must be a positive integer" >&2; exit 2; }
-for tool in openssl hyco-relay python3; do have "$tool" || { echo "$tool is needed" >&2; exit 2; }; done
+need openssl hyco-relay python3
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
     -addext "subjectAltName=IP:127.0.0.1" -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
