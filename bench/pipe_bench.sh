@@ -37,7 +37,6 @@ relay_up() { # relay_up NAME [relay args]: prints the connection string
     local name=$1
     shift
     hyco-relay --host 127.0.0.1 --port 0 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-    pids+=($!)
     echo $! >"$tmp/$name.pid"
     for _ in $(seq 100); do [ -s "$tmp/$name.out" ] && break; sleep 0.1; done
     head -n 1 "$tmp/$name.out"
@@ -46,8 +45,10 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -su
     -addext "subjectAltName=IP:127.0.0.1" -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
 CS=$(relay_up relay)
 CS_TLS=$(relay_up relay-tls --cert "$tmp/cert.pem" --key "$tmp/key.pem")
-[ -n "$CS" ] && [ -n "$CS_TLS" ] || { echo "hyco-relay did not start: $(cat "$tmp"/relay*.err)" >&2; exit 1; }
+# relay_up ran in a command substitution's subshell, whose pids+= is lost.
 relay=$(cat "$tmp/relay.pid") relay_tls=$(cat "$tmp/relay-tls.pid")
+pids+=("$relay" "$relay_tls")
+[ -n "$CS" ] && [ -n "$CS_TLS" ] || { echo "hyco-relay did not start: $(cat "$tmp"/relay*.err)" >&2; exit 1; }
 
 bg() { "$@" & pids+=($!); last_pid=$!; }
 
