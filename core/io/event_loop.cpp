@@ -4,7 +4,6 @@
 #include "core/io/event_loop.h"
 
 #include <ev.h>
-#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -20,6 +19,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "core/io/plugin_lookup.h"
 
 namespace hyco {
 namespace {
@@ -326,12 +327,9 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create(LoopOptions options) {
     }
     {
         HiddenProxyVariables hidden;
+        PluginLookupScope plugin_lookup;
         loop->context_ = lws_create_context(&info);
     }
-    // lws found its libev plugin by listing the whole library directory
-    // (1,200 names here); hand the freed heap back rather than keep it
-    // resident in every idle tool.
-    ::malloc_trim(0);
     if (!loop->context_) {
         if (options.server) return fail("cannot listen (or the TLS files are unusable)");
         return fail(tls.ca_file.empty() ? "cannot create the libwebsockets context (is its libev plugin, "
