@@ -66,7 +66,7 @@ int plugin_alone(const char* dir, dirent*** list, Filter filter) {
 
 }  // namespace
 
-extern "C" int scandir(const char* dir, dirent*** list, Filter filter, Order order) noexcept {
+extern "C" int scandir(const char* dir, dirent*** list, Filter filter, Order order) {
     if (scopes > 0) {
         int n = plugin_alone(dir, list, filter);
         if (n >= 0) return n;
