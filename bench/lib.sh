@@ -49,7 +49,15 @@ peak_file() { awk 'END { if ($1 ~ /^[0-9]+$/) printf "%.1f", $1 / 1024; else pri
 peak_pid() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || printf '?'; }
 # Resident now, in MiB (VmRSS) and CPU seconds used so far (user + system).
 rss_pid() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || printf '?'; }
-cpu_pid() { awk -v t="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / t }' "/proc/$1/stat" 2>/dev/null || printf 0; }
+# cpu_split PID...: "USER SYSTEM" CPU seconds of the processes, with their reaped children.
+cpu_split() {
+    local p files=()
+    for p in "$@"; do [ -r "/proc/$p/stat" ] && files+=("/proc/$p/stat"); done
+    [ ${#files[@]} -gt 0 ] || { echo "0 0"; return; }
+    awk -v t="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); u += $12 + $14; s += $13 + $15 }
+        END { printf "%.2f %.2f\n", u / t, s / t }' "${files[@]}" 2>/dev/null || echo "0 0"
+}
+cpu_pid() { cpu_split "$1" | awk '{ printf "%.2f", $1 + $2 }'; }
 
 # Repeats are kept as lines "NAME VALUE" in $tmp/results.
 record() { echo "$1 $2" >>"$tmp/results"; }

@@ -156,16 +156,6 @@ sequential() { # sequential NAME CMD...: SEQ runs of `echo ping | CMD`
     t1=$(now)
     if [ "$ok" = "$SEQ" ]; then record "$name" "$(per_s "$SEQ" "$t0" "$t1")"; else echo "$name: $ok/$SEQ echoed" >&2; fi
 }
-# procs_cpu PID...: "USER SYSTEM" CPU seconds of the processes and their reaped children.
-procs_cpu() {
-    local p u=0 s=0 us
-    for p in "$@"; do
-        us=$(awk -v t="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f %.2f", ($12 + $14) / t, ($13 + $15) / t }' "/proc/$p/stat" 2>/dev/null) || continue
-        u=$(awk -v a="$u" -v b="${us% *}" 'BEGIN { print a + b }')
-        s=$(awk -v a="$s" -v b="${us#* }" 'BEGIN { print a + b }')
-    done
-    echo "$u $s"
-}
 us_per_conn() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.0f", (b - a) / n * 1e6 }'; }
 conns() { # conns NAME PORT: the rate of BENCH_CONNS connections
     local v
@@ -179,9 +169,9 @@ CPU_CONNS=$((BENCH_CONNS * 10))
 cpu() {
     local name=$1 port=$2 v p0 p1
     shift 2
-    p0=$(procs_cpu "$@")
+    p0=$(cpu_split "$@")
     v=$(timeout 300 python3 "$tmp/clients.py" "$port" "$CPU_CONNS" || echo failed)
-    p1=$(procs_cpu "$@")
+    p1=$(cpu_split "$@")
     if [[ $v =~ ^[0-9.]+\ [0-9]+$ ]]; then
         record "$name-machine" "${v#* }"
         record "$name-user" "$(us_per_conn "${p0% *}" "${p1% *}" "$CPU_CONNS")"
