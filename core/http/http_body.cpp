@@ -60,6 +60,23 @@ std::string BodyDecoder::init_response(const Fields& fields, int status_code, bo
     return {};
 }
 
+std::int64_t BodyDecoder::drain(std::string& in, std::string& out) {
+    bool verbatim = state_ == State::until_close || (state_ == State::data && remaining_ >= in.size());
+    if (!verbatim || !out.empty() || in.empty()) {
+        std::int64_t n = feed(in, out);
+        if (n > 0) in.erase(0, static_cast<std::size_t>(n));
+        return n;
+    }
+    auto n = static_cast<std::int64_t>(in.size());
+    if (state_ == State::data) {
+        remaining_ -= in.size();
+        if (remaining_ == 0) state_ = kind_ == Kind::chunked ? State::data_crlf : State::done;
+    }
+    out.swap(in);
+    in.clear();
+    return n;
+}
+
 bool BodyDecoder::end_of_input() {
     if (state_ == State::until_close) state_ = State::done;
     return state_ == State::done;

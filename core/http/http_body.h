@@ -31,6 +31,11 @@ public:
     /// body (later bytes belong to the next message). -1 on malformed input,
     /// with error() describing it.
     std::int64_t feed(std::string_view in, std::string& out);
+    /// feed() for a caller that gives up what it consumes: the consumed
+    /// bytes leave `in`, and when all of `in` is body as it stands (inside
+    /// a Content-Length body or a chunk, or up to the connection's end) and
+    /// `out` is empty, `in`'s buffer becomes `out` rather than a copy of it.
+    std::int64_t drain(std::string& in, std::string& out);
     /// The connection ended: true when that completes the body (it is
     /// delimited by the close, or was already complete).
     bool end_of_input();

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <csignal>
@@ -286,12 +287,8 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create(LoopOptions options) {
         options.max_descriptors < nofile.rlim_cur &&
         options.max_descriptors < static_cast<std::size_t>(std::numeric_limits<int>::max()))  // lws reads an int
         info.fd_limit_per_thread = static_cast<unsigned>(options.max_descriptors);
-    // Raw sockets read at most this much per RX callback (4 KiB by
-    // default). hyco-relay's loop (the one server loop) takes large reads;
-    // every other loop's sockets carry one stream each, which 64 KiB reads
-    // keep up with, and lws zero-fills the buffer at start, so it is
-    // resident even in an idle listener.
-    info.pt_serv_buf_size = options.server ? 256 * 1024 : 64 * 1024;
+    // Raw sockets read at most this much per RX callback (4 KiB by default).
+    info.pt_serv_buf_size = static_cast<unsigned>(std::max<std::size_t>(options.read_size, 4096));
     // hyco does its own client TLS (tls_client.*): an lws client TLS context
     // would only parse the system CA bundle at every start, most of a short
     // connection's CPU. With --ca, lws still loads that file, so that an

@@ -92,6 +92,12 @@ struct LoopOptions {
     /// zero-filled at start, so a tool that holds a few gives a bound: a
     /// count, not a highest number (lws then finds a descriptor by a scan).
     std::size_t max_descriptors = 0;
+    /// The most a socket's read takes (lws's per-loop read buffer, which it
+    /// zero-fills at start, so it is resident even in an idle process):
+    /// 64 KiB keeps an idle listener small; the relay and hyco-pipe, which
+    /// pass bulk data from socket to socket, take 256 KiB, a quarter of the
+    /// reads and loop turns.
+    std::size_t read_size = 64 * 1024;
     /// lws's own log lines (level bits and sink); none by default.
     int lws_log_level = 0;
     void (*lws_log)(int level, const char* line) = nullptr;
@@ -162,10 +168,12 @@ public:
     /// by spawn_shell get the default mask and dispositions back. One loop
     /// per process sees the signals. Errors: Exit::failure.
     static Result<std::unique_ptr<EventLoop>> create(LoopOptions options);
-    static Result<std::unique_ptr<EventLoop>> create(const TlsOptions& tls, std::size_t max_descriptors = 0) {
+    static Result<std::unique_ptr<EventLoop>> create(const TlsOptions& tls, std::size_t max_descriptors = 0,
+                                                     std::size_t read_size = 64 * 1024) {
         LoopOptions o;
         o.tls = tls;
         o.max_descriptors = max_descriptors;
+        o.read_size = read_size;
         return create(std::move(o));
     }
     ~EventLoop();

@@ -47,6 +47,66 @@ TEST_CASE("chunked bodies decode at every split point") {
     }
 }
 
+TEST_CASE("drain hands a buffer that is all body over whole, and splits one that is not") {
+    BodyDecoder d;
+    REQUIRE(!d.init(Fields({{"Content-Length", "200"}})));
+    const std::string first(100, 'a'), second(100, 'b');
+    std::string in = first, out;
+    const char* buffer = in.data();
+    CHECK(d.drain(in, out) == 100);
+    CHECK(out == first);
+    CHECK(out.data() == buffer);  // moved, not copied
+    CHECK(in.empty());
+    CHECK(!d.done());
+    // The rest of the body and the next request: only the body leaves `in`.
+    in = second + "GET / HTTP/1.1\r\n";
+    out.clear();
+    CHECK(d.drain(in, out) == 100);
+    CHECK(out == second);
+    CHECK(in == "GET / HTTP/1.1\r\n");
+    CHECK(d.done());
+    CHECK(d.drain(in, out) == 0);  // a finished body takes nothing more
+    CHECK(in == "GET / HTTP/1.1\r\n");
+}
+
+TEST_CASE("drain decodes chunked bodies at every split point, as feed does") {
+    const std::string wire = "4\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\nNEXT";
+    for (std::size_t cut = 0; cut <= wire.size(); ++cut) {
+        BodyDecoder d;
+        REQUIRE(!d.init(Fields({{"Transfer-Encoding", "chunked"}})));
+        std::string body, in = wire.substr(0, cut);
+        for (std::string piece : {std::string(), wire.substr(cut)}) {
+            in += piece;
+            std::string out;
+            REQUIRE(d.drain(in, out) >= 0);
+            body += out;
+        }
+        CHECK(d.done());
+        CHECK(body == "Wikipedia");
+        CHECK(in == "NEXT");
+    }
+}
+
+TEST_CASE("drain appends to what the caller already holds") {
+    BodyDecoder d;
+    REQUIRE(!d.init(Fields({{"Content-Length", "3"}})));
+    std::string in = "abc", out = "held:";
+    CHECK(d.drain(in, out) == 3);
+    CHECK(out == "held:abc");
+    CHECK(in.empty());
+    CHECK(d.done());
+}
+
+TEST_CASE("drain passes a body delimited by the connection's end through whole") {
+    BodyDecoder d;
+    REQUIRE(d.init_response(Fields({}), 200, false).empty());
+    std::string in(100000, 'x'), out;
+    CHECK(d.drain(in, out) == 100000);
+    CHECK(out.size() == 100000);
+    CHECK(in.empty());
+    CHECK(d.end_of_input());
+}
+
 TEST_CASE("malformed chunked bodies fail") {
     for (std::string bad : {std::string("zz\r\n"), std::string("4\r\nWikiXX"), std::string(2000, '1'), std::string("0x10\r\n")}) {
         BodyDecoder d;

@@ -75,10 +75,10 @@ void HttpStream::http_body(RelayedHttp&, std::string_view piece) {
     }
     if (!head_written_) {
         if (!write_head(BodyFraming{std::nullopt, true})) return;
-        if (!held_.empty()) out_ += chunk(held_);
+        if (!held_.empty()) append_chunk(out_, held_);
         held_.clear();
     }
-    if (chunked_ && !piece.empty()) out_ += chunk(piece);
+    if (chunked_ && !piece.empty()) append_chunk(out_, piece);
     deliver();
 }
 

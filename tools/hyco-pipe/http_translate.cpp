@@ -1,6 +1,8 @@
 // HTTP/1.1 <-> relay JSON (see http_translate.h).
 #include "tools/hyco-pipe/http_translate.h"
 
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include "core/base/text.h"
@@ -71,6 +73,18 @@ control::Headers response_fields(const http::Fields& fields) {
     return out;
 }
 
-std::string chunk(std::string_view piece) { return fmt::format("{:x}\r\n{}\r\n", piece.size(), piece); }
+void append_chunk(std::string& out, std::string_view piece) {
+    // One copy of the piece: a body streams through here.
+    char size[2 * sizeof(std::size_t)];
+    auto end = std::to_chars(size, size + sizeof size, piece.size(), 16).ptr;
+    out.reserve(out.size() + static_cast<std::size_t>(end - size) + piece.size() + 4);
+    out.append(size, end).append("\r\n").append(piece).append("\r\n");
+}
+
+std::string chunk(std::string_view piece) {
+    std::string out;
+    append_chunk(out, piece);
+    return out;
+}
 
 }  // namespace hyco::pipe

@@ -36,5 +36,7 @@ control::Headers response_fields(const http::Fields& fields);
 
 /// Wraps one piece of a streamed body as a chunk.
 std::string chunk(std::string_view piece);
+/// The same, appended to `out`.
+void append_chunk(std::string& out, std::string_view piece);
 
 }  // namespace hyco::pipe

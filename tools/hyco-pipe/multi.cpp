@@ -9,6 +9,7 @@
 #include "core/io/event_loop.h"
 #include "core/io/fd_guard.h"
 #include "tools/hyco-pipe/log.h"
+#include "tools/hyco-pipe/pipe.h"
 #include "tools/hyco-pipe/server.h"
 
 namespace hyco::pipe {
@@ -25,7 +26,7 @@ struct Running {
 Status run_forwards(const std::vector<PipeConfig>& forwards) {
     ensure_std_fds_open();
     FdFlagsGuard guard({0, 1});
-    auto loop = EventLoop::create(forwards.front().client.tls);
+    auto loop = EventLoop::create(forwards.front().client.tls, 0, kPipeReadSize);
     if (!loop) return loop.error();
     std::vector<Running> running;
     std::optional<Error> first_failure;

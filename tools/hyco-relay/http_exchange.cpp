@@ -72,14 +72,12 @@ void HttpExchange::read_body() {
         return;
     }
     std::string out;
-    std::int64_t n = body_.feed(conn_.in, out);
-    if (n < 0) {
+    if (body_.drain(conn_.in, out) < 0) {
         fail(400, "BadRequest: " + body_.error());
         return;
     }
-    conn_.in.erase(0, static_cast<std::size_t>(n));
     if (phase_ == Phase::streaming) {
-        send_fragment(out, body_.done());
+        send_fragment(std::move(out), body_.done());
         if (body_.done()) {
             phase_ = Phase::awaiting_response;
             if (!conn_.in.empty()) conn_.pause_rx(true);
@@ -170,7 +168,7 @@ void HttpExchange::begin_on_rendezvous(Conn& rv) {
         return;
     }
     phase_ = Phase::streaming;
-    send_fragment(buffer_, body_.done());
+    send_fragment(std::move(buffer_), body_.done());
     buffer_.clear();
     if (body_.done()) {
         phase_ = Phase::awaiting_response;
@@ -180,12 +178,12 @@ void HttpExchange::begin_on_rendezvous(Conn& rv) {
     }
 }
 
-void HttpExchange::send_fragment(std::string_view data, bool fin) {
+void HttpExchange::send_fragment(std::string data, bool fin) {
     Conn* rv = conn_.relay.find(rendezvous_);
     if (!rv) return;
     if (data.empty() && !fin) return;
     // One binary message in fragments: binary first, continuations after.
-    rv->ws_frame(fragments_sent_ ? ws::Opcode::continuation : ws::Opcode::binary, fin, std::string(data));
+    rv->ws_frame(fragments_sent_ ? ws::Opcode::continuation : ws::Opcode::binary, fin, std::move(data));
     fragments_sent_ = true;
     rv->throttle(conn_);
 }

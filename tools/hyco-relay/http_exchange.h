@@ -58,7 +58,7 @@ private:
     /// Sends the full `request` on a rendezvous and starts streaming the body.
     void begin_on_rendezvous(Conn& rendezvous);
     void arm_response_timer();
-    void send_fragment(std::string_view data, bool fin);
+    void send_fragment(std::string data, bool fin);
     void fail(int status, const std::string& reason);
     void complete();
     /// Ends the exchange; the rendezvous is closed unless `keep_rendezvous`.
