@@ -7,6 +7,10 @@ GET  /slow             sends a chunked body in three parts, 0.5 s apart
 GET  /inspect...       answers JSON: the path, method and headers it received
 GET  /never            accepts the request and never answers (30 s)
 POST|PUT /echo         answers the request body (Content-Length or chunked)
+POST|PUT /sink         reads the body without keeping it and answers how many
+                       bytes it got; appends to NAME/sink.log (NAME: argv[1])
+                       "receiving" once 1 MiB arrived, then "complete N" or,
+                       when the connection ends inside the body, "cut N"
 Prints "port N" on stdout once it listens.
 """
 import http.server
@@ -78,7 +82,45 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_HEAD = do_GET
     do_DELETE = do_GET
 
+    def sink(self):
+        total, told = 0, False
+        chunked = "chunked" in self.headers.get("Transfer-Encoding", "").lower()
+        left = None if chunked else int(self.headers.get("Content-Length", "0"))
+        with open(os.path.join(ROOT, "sink.log"), "a", buffering=1) as log:
+            try:
+                while True:
+                    if chunked:
+                        line = self.rfile.readline()
+                        if not line.endswith(b"\n"):
+                            raise ConnectionError("cut inside a chunk size line")
+                        left = int(line.split(b";")[0].strip(), 16)
+                        if left == 0:
+                            while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                                pass
+                            break
+                    while left > 0:
+                        got = self.rfile.read1(min(left, 1 << 20))
+                        if not got:
+                            raise ConnectionError("cut inside the body")
+                        left -= len(got)
+                        total += len(got)
+                        if not told and total >= 1 << 20:
+                            told = True
+                            log.write("receiving\n")
+                    if not chunked:
+                        break
+                    if self.rfile.readline() not in (b"\r\n", b"\n"):
+                        raise ConnectionError("cut after a chunk")
+            except (ConnectionError, OSError, ValueError):
+                log.write("cut %d\n" % total)
+                self.close_connection = True
+                return
+            log.write("complete %d\n" % total)
+        self.answer(200, b"%d\n" % total, "text/plain")
+
     def do_POST(self):
+        if self.path == "/sink":
+            return self.sink()
         body = self.read_body()
         if self.path.startswith("/inspect"):
             info = {"path": self.path, "method": self.command, "headers": dict(self.headers.items()),
