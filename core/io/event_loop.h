@@ -94,10 +94,12 @@ struct LoopOptions {
     std::size_t max_descriptors = 0;
     /// The most a socket's read takes (lws's per-loop read buffer, which it
     /// zero-fills at start, so it is resident even in an idle process):
-    /// 64 KiB keeps an idle listener small; the relay and hyco-pipe, which
-    /// pass bulk data from socket to socket, take 256 KiB, a quarter of the
-    /// reads and loop turns.
-    std::size_t read_size = 64 * 1024;
+    /// kSmallReads keeps an idle listener small; the relay and hyco-pipe,
+    /// which pass bulk data from socket to socket, take kBulkReads, a
+    /// quarter of the reads and loop turns.
+    static constexpr std::size_t kSmallReads = 64 * 1024;
+    static constexpr std::size_t kBulkReads = 256 * 1024;
+    std::size_t read_size = kSmallReads;
     /// lws's own log lines (level bits and sink); none by default.
     int lws_log_level = 0;
     void (*lws_log)(int level, const char* line) = nullptr;
@@ -169,7 +171,7 @@ public:
     /// per process sees the signals. Errors: Exit::failure.
     static Result<std::unique_ptr<EventLoop>> create(LoopOptions options);
     static Result<std::unique_ptr<EventLoop>> create(const TlsOptions& tls, std::size_t max_descriptors = 0,
-                                                     std::size_t read_size = 64 * 1024) {
+                                                     std::size_t read_size = LoopOptions::kSmallReads) {
         LoopOptions o;
         o.tls = tls;
         o.max_descriptors = max_descriptors;

@@ -94,9 +94,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         if not line.endswith(b"\n"):
                             raise ConnectionError("cut inside a chunk size line")
                         left = int(line.split(b";")[0].strip(), 16)
-                        if left == 0:
-                            while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                                pass
+                        if left == 0:  # trailers, then the empty line that ends the body
+                            while True:
+                                line = self.rfile.readline()
+                                if line in (b"\r\n", b"\n"):
+                                    break
+                                if not line.endswith(b"\n"):
+                                    raise ConnectionError("cut inside the trailers")
                             break
                     while left > 0:
                         got = self.rfile.read1(min(left, 1 << 20))

@@ -9,7 +9,6 @@
 #include "core/io/event_loop.h"
 #include "core/io/fd_guard.h"
 #include "tools/hyco-pipe/log.h"
-#include "tools/hyco-pipe/pipe.h"
 #include "tools/hyco-pipe/server.h"
 
 namespace hyco::pipe {
@@ -26,7 +25,7 @@ struct Running {
 Status run_forwards(const std::vector<PipeConfig>& forwards) {
     ensure_std_fds_open();
     FdFlagsGuard guard({0, 1});
-    auto loop = EventLoop::create(forwards.front().client.tls, 0, kPipeReadSize);
+    auto loop = EventLoop::create(forwards.front().client.tls, 0, LoopOptions::kBulkReads);
     if (!loop) return loop.error();
     std::vector<Running> running;
     std::optional<Error> first_failure;

@@ -52,7 +52,7 @@ Status run(const PipeConfig& config) {
     // Adopting stdio makes the shared open file descriptions non-blocking;
     // the guard puts the flags back on every way out.
     FdFlagsGuard guard({0, 1});
-    auto loop = EventLoop::create(config.client.tls, 0, kPipeReadSize);
+    auto loop = EventLoop::create(config.client.tls, 0, LoopOptions::kBulkReads);
     if (!loop) return loop.error();
     (*loop)->set_proxy(config.client.proxy);
     Log log(config.verbose, config.dump);

@@ -156,7 +156,7 @@ Status Relay::create_loop() {
     srv.setup_timeout = std::chrono::duration_cast<std::chrono::seconds>(kHeadTimeout);
     srv.acceptor = this;
     o.status_signal = true;
-    o.read_size = 256 * 1024;
+    o.read_size = LoopOptions::kBulkReads;
     // lws's own lines are for debugging the relay: they appear (prefixed
     // "hyco-relay: lws:") only with --verbose, or with the level bits in
     // HYCO_RELAY_LWS_LOG. Every failure a user must see is reported by the
