@@ -5,8 +5,9 @@
 #  - program start-up, in ms of wall time per run (BENCH_RUNS runs, default 200):
 #    `socat - TCP:` to a closed port (socat's whole client run); an empty
 #    main() linked against exactly the libraries hyco-send loads (readelf's
-#    NEEDED list: libwebsockets and what it pulls in, libev, OpenSSL, fmt,
-#    libstdc++); `hyco-send --version`; hyco-send to a closed port.
+#    NEEDED list: libwebsockets and what it pulls in, libev, OpenSSL, and
+#    libstdc++ unless it is linked in); `hyco-send --version`; hyco-send to a
+#    closed port.
 #  - OpenSSL's own CPU per resumed TLS 1.3 handshake, client and server side,
 #    over memory BIOs (no sockets, no event loop, no lws), with the P-256
 #    certificate pipe_bench.sh uses and OpenSSL's default groups: the least a
