@@ -4,36 +4,19 @@
 #include <cerrno>
 #include <cstring>
 
-#include <netdb.h>
 #include <sys/socket.h>
 
 #include <fmt/format.h>
 
 #include "core/http/http_response_head.h"
+#include "core/io/socket_endpoint.h"
 
 namespace hyco {
-namespace {
-
-/// lws reports a failed name lookup as "cannot start" or "getaddrinfo
-/// failed": look the host up again to say which name failed and why.
-std::string connect_failure(const std::string& host, std::string why) {
-    addrinfo hints{};
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* list = nullptr;
-    int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &list);
-    if (rc == 0) {
-        ::freeaddrinfo(list);
-        return why;
-    }
-    return fmt::format("cannot resolve host '{}': {}", host, rc == EAI_SYSTEM ? std::strerror(errno) : ::gai_strerror(rc));
-}
-
-}  // namespace
-
 ClientTransport::ClientTransport(EventLoop& loop, Events& events, std::string host, std::uint16_t port, bool tls)
     : loop_(loop), events_(events), host_(std::move(host)), port_(port), tls_wanted_(tls) {}
 
 ClientTransport::~ClientTransport() {
+    connector_.reset();
     if (wsi_) {
         lws_set_opaque_user_data(wsi_, nullptr);
         EventLoop::kill(wsi_);
@@ -61,26 +44,33 @@ void ClientTransport::connect() {
         }
         tls_ = std::move(*t);
     }
-    lws_client_connect_info ci;
-    std::memset(&ci, 0, sizeof ci);
-    ci.context = loop_.context();
-    ci.vhost = loop_.vhost();
-    ci.address = proxy_ ? proxy_->host.c_str() : host_.c_str();
-    ci.port = proxy_ ? proxy_->port : port_;
-    ci.path = "";
-    ci.host = host_.c_str();
-    ci.method = "RAW";  // plain TCP from lws; TLS is tls_ (see tls_client.h)
-    ci.local_protocol_name = EventLoop::protocol_name();
-    ci.opaque_user_data = this;
-    ci.pwsi = &wsi_;
-    lws* started = lws_client_connect_via_info(&ci);
-    loop_.touched();  // lws set its connect timeout
-    if (!started && phase_ != Phase::closed) {
-        // lws reported the failure synchronously (CONNECTION_ERROR already
-        // ran in that case); otherwise report it here.
-        wsi_ = nullptr;
-        closed(connection_error(connect_failure(proxy_ ? proxy_->host : host_, "cannot start the connection")));
+    // TCP is ours, not lws's: lws 4.1.6 reads the socket's error after a
+    // failed connect and drops it, reporting only "Unable to connect"; the
+    // connector says "Connection refused", "No route to host" and the like.
+    // The owner's own timer bounds the wait (no timeout here).
+    SocketAddress to{proxy_ ? proxy_->host : host_, proxy_ ? proxy_->port : port_, {}};
+    connector_ = std::make_unique<SocketConnector>(loop_, std::move(to), std::chrono::milliseconds(0),
+                                                   [this](Result<int> fd) { tcp_done(std::move(fd)); });
+    connector_->connect();
+}
+
+void ClientTransport::tcp_done(Result<int> fd) {
+    connector_.reset();  // it reports from a deferred call: no longer inside it
+    if (phase_ != Phase::connecting) {
+        if (fd) ::close(*fd);
+        return;
     }
+    if (!fd) {
+        const Error& e = fd.error();
+        // A name that does not resolve is said as hyco-pipe and hyco-probe say it.
+        if (e.what.rfind("resolve ", 0) == 0)
+            return closed(connection_error(fmt::format("cannot resolve host '{}': {}", e.what.substr(8), e.why)));
+        return closed(connection_error(e.why));
+    }
+    // lws takes the socket (and closes it if it cannot); RAW_ADOPT, and so
+    // on_connected, runs before this returns.
+    if (!loop_.adopt_socket(*fd, this) && phase_ == Phase::connecting)
+        closed(connection_error("the event loop refused the connected socket"));
 }
 
 void ClientTransport::write_now(WireSource& source, std::size_t budget) {
@@ -106,6 +96,7 @@ void ClientTransport::abort() {
     if (phase_ == Phase::closed) return;
     aborted_ = true;
     if (!wsi_) {
+        connector_.reset();
         closed(std::nullopt);
         return;
     }
@@ -299,20 +290,13 @@ void ClientTransport::closed(std::optional<Error> failure) {
 
 int ClientTransport::on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len) {
     switch (reason) {
-    case LWS_CALLBACK_RAW_CONNECTED:
+    case LWS_CALLBACK_RAW_ADOPT:
         return on_connected(wsi);
     case LWS_CALLBACK_RAW_RX:
         if (phase_ == Phase::closed) return -1;
         return on_rx(std::string_view(static_cast<const char*>(in), len));
     case LWS_CALLBACK_RAW_WRITEABLE:
         return on_writeable();
-    case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
-        std::string why = in ? std::string(static_cast<const char*>(in), strnlen(static_cast<const char*>(in), len ? len : 256))
-                             : "connection failed";
-        if (why.find("getaddrinfo") != std::string::npos) why = connect_failure(proxy_ ? proxy_->host : host_, why);
-        closed(connection_error(why));
-        return 0;
-    }
     case LWS_CALLBACK_RAW_CLOSE:
         closed(std::nullopt);
         return 0;

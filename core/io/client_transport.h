@@ -1,5 +1,6 @@
 // A client's byte stream to host:port on the event loop, in the phases it
-// goes through: TCP (an lws raw socket), then, when the loop's ProxyConfig
+// goes through: TCP (our own non-blocking connect, so that a failure says
+// why, then an lws raw socket), then, when the loop's ProxyConfig
 // routes the target through an HTTP proxy, the CONNECT tunnel (proxy.h), then
 // TLS for wss:// (tls_client.h), then plaintext both ways. The owner (the
 // WebSocket client) sees only the last phase: bytes in, bytes out, and one
@@ -21,6 +22,8 @@
 #include "core/io/wire_source.h"
 
 namespace hyco {
+
+class SocketConnector;
 
 class ClientTransport final : public LwsHandler {
 public:
@@ -93,6 +96,7 @@ public:
     int on_lws(lws* wsi, lws_callback_reasons reason, void* in, std::size_t len) override;
 
 private:
+    void tcp_done(Result<int> fd);
     int on_connected(lws* wsi);
     int on_writeable();
     int on_rx(std::string_view bytes);
@@ -113,6 +117,7 @@ private:
     bool tls_wanted_;
     Phase phase_ = Phase::idle;
     lws* wsi_ = nullptr;
+    std::unique_ptr<SocketConnector> connector_;  ///< while TCP connects
     std::optional<ProxyServer> proxy_;
     std::unique_ptr<TlsClient> tls_;
     std::string proxy_head_;  // the proxy's answer to CONNECT so far

@@ -107,16 +107,21 @@ private:
     lws* wsi_ = nullptr;
 };
 
-lws* EventLoop::adopt(int fd, LwsHandler* handler) {
+lws* EventLoop::adopt_as(lws_adoption_type type, int fd, LwsHandler* handler) {
     lws_adopt_desc_t desc;
     std::memset(&desc, 0, sizeof desc);
     desc.vh = vhost_;
-    desc.type = LWS_ADOPT_RAW_FILE_DESC;
-    desc.fd.filefd = fd;
+    desc.type = type;
+    if (type & LWS_ADOPT_SOCKET) desc.fd.sockfd = fd;
+    else desc.fd.filefd = fd;
     desc.vh_prot_name = protocol_name();
     desc.opaque = handler;
     return lws_adopt_descriptor_vhost_via_info(&desc);
 }
+
+lws* EventLoop::adopt(int fd, LwsHandler* handler) { return adopt_as(LWS_ADOPT_RAW_FILE_DESC, fd, handler); }
+
+lws* EventLoop::adopt_socket(int fd, LwsHandler* handler) { return adopt_as(LWS_ADOPT_SOCKET, fd, handler); }
 
 void EventLoop::release(lws*& wsi) {
     if (!wsi) return;

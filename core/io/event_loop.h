@@ -197,6 +197,11 @@ public:
     /// events going to `handler`; the wsi owns the fd. nullptr on failure
     /// (the fd is then still the caller's).
     lws* adopt(int fd, LwsHandler* handler);
+    /// Puts a connected TCP socket on the loop in lws's raw-socket role: lws
+    /// reads it and hands `handler` the bytes (LWS_CALLBACK_RAW_RX), after a
+    /// LWS_CALLBACK_RAW_ADOPT that runs before this returns. nullptr on
+    /// failure, and lws has then closed the fd.
+    lws* adopt_socket(int fd, LwsHandler* handler);
     /// Detaches the handler and has lws close the wsi (and its fd) once the
     /// current callback is over; sets `wsi` to nullptr. No-op when null.
     static void release(lws*& wsi);
@@ -207,7 +212,7 @@ public:
     /// lws_rx_flow_control: stops (false) or resumes reading `wsi`.
     static void flow(lws* wsi, bool on);
     /// Call after an lws call from outside its callbacks that may schedule
-    /// lws's own timeouts (a client connect): the loop then wakes lws once,
+    /// lws's own timers (flow control): the loop then wakes lws once,
     /// so that it arms its timer list (see design.md).
     void touched();
     static void touched(lws* wsi);
@@ -238,6 +243,7 @@ public:
     void forget_child(pid_t pid);
 
 private:
+    lws* adopt_as(lws_adoption_type type, int fd, LwsHandler* handler);
     class Signals;
     friend class Timer;
     friend class FdWatch;

@@ -52,6 +52,18 @@ expect_err "warning: --insecure-skip-tls-verify: TLS certificates are NOT verifi
 HYCO_TOKEN=$(HYCO_KEY=abcdefghijkl hyco-token create -n nosuchhost.invalid -p daily -k Root) \
     expect_status 1 timeout 20 env -u HYCO_CONNECTION_STRING hyco-send -n nosuchhost.invalid -p daily -m hi
 expect_err "cannot resolve host 'nosuchhost.invalid'"
+# A relay address where nothing listens: the system's reason, not lws's
+# "Unable to connect"; the same for the listener's control channel, which
+# keeps trying.
+closed=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+dead="Endpoint=sb://127.0.0.1:$closed/;SharedAccessKeyName=Root;SharedAccessKey=abcdefghijkl;EntityPath=daily;UseDevelopmentEmulator=true"
+HYCO_CONNECTION_STRING=$dead expect_status 1 timeout 20 hyco-send -m hi
+expect_err "connect to ws://127.0.0.1:$closed/\$hc/daily"
+expect_err "Connection refused"
+! grep -q "Unable to connect" "$T/err" || fail "lws's wording: $(cat "$T/err")"
+HYCO_CONNECTION_STRING=$dead timeout 2 hyco-listen </dev/null >/dev/null 2>"$T/err" || true
+expect_err "offline:"
+expect_err "Connection refused; reconnecting"
 
 # verify --uri: the URI names the namespace.
 printf '%s\n' "$HYCO_CONNECTION_STRING" >"$T/cs.txt"
