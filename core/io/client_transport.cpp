@@ -58,6 +58,8 @@ void ClientTransport::tcp_done(Result<int> fd) {
     connector_.reset();  // it reports from a deferred call: no longer inside it
     if (phase_ != Phase::connecting) {
         if (fd) ::close(*fd);
+        // end() before TCP was up: nothing was written, so it hangs up now.
+        if (phase_ == Phase::ending) closed(std::nullopt);
         return;
     }
     if (!fd) {
