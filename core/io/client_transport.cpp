@@ -63,10 +63,11 @@ void ClientTransport::tcp_done(Result<int> fd) {
         return;
     }
     if (!fd) {
+        // The connector words a failed lookup "resolve HOST"; ours names the host.
         const Error& e = fd.error();
-        // A name that does not resolve is said as hyco-pipe and hyco-probe say it.
-        if (e.what.rfind("resolve ", 0) == 0)
-            return closed(connection_error(fmt::format("cannot resolve host '{}': {}", e.what.substr(8), e.why)));
+        const std::string& host = proxy_ ? proxy_->host : host_;
+        if (e.what == "resolve " + host)
+            return closed(connection_error(fmt::format("cannot resolve host '{}': {}", host, e.why)));
         return closed(connection_error(e.why));
     }
     // lws takes the socket (and closes it if it cannot); RAW_ADOPT, and so
