@@ -17,7 +17,7 @@ bool Endpoint::feed_in_place(std::string& bytes) {
 
 void Endpoint::control_frame(Opcode op, std::string_view payload) {
     if (op == Opcode::ping) {
-        tx_.pong(std::string(payload));
+        tx_.pong(payload);
         return events_.ws_ping(payload);
     }
     if (op == Opcode::pong) return;

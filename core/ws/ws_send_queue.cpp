@@ -120,9 +120,9 @@ void WsSendQueue::controls() {
     control_.clear();
     control_at_ = 0;
     // Control frames are small and late: they go before queued data frames.
-    if (pong_) {
-        control(ws::Opcode::pong, *pong_);
-        pong_.reset();
+    if (pong_waiting_) {
+        control(ws::Opcode::pong, pong_);
+        pong_waiting_ = false;
     }
     if (ping_) {
         control(ws::Opcode::ping, {});
@@ -154,7 +154,7 @@ std::size_t WsSendQueue::gather(std::span<iovec> out, std::size_t budget) {
         std::size_t p = at - item.head.size();
         if (p < item.payload.size() && !add(item.payload.data() + p, item.payload.size() - p)) return used;
         if (item.left > 0) break;  // the rest of this frame comes first
-        if (ping_ || pong_) break;  // waiting control frames go next
+        if (ping_ || pong_waiting_) break;  // waiting control frames go next
     }
     return used;
 }
@@ -229,7 +229,7 @@ std::ptrdiff_t WsSendQueue::send(int fd, std::size_t budget) {
 
 bool WsSendQueue::pending() const {
     if (control_at_ < control_.size()) return true;
-    if (at_boundary() && (ping_ || pong_ || (close_ && items_.empty() && !close_serialised_))) return true;
+    if (at_boundary() && (ping_ || pong_waiting_ || (close_ && items_.empty() && !close_serialised_))) return true;
     if (items_.empty()) return false;
     const Item& f = items_.front();
     return f.at < f.size();

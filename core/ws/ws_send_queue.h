@@ -41,7 +41,12 @@ public:
     /// A Ping to send at the next frame boundary.
     void ping() { ping_ = true; }
     /// A Pong answering a Ping; only the latest one matters (RFC 6455 §5.5.3).
-    void pong(std::string payload) { pong_ = std::move(payload); }
+    /// The payload is copied into a buffer kept for the queue's life: a
+    /// peer may ping millions of times, and none of them allocates.
+    void pong(std::string_view payload) {
+        pong_.assign(payload);
+        pong_waiting_ = true;
+    }
     /// Our Close, sent once every queued frame is out. Nothing queued after
     /// it is sent.
     void close(std::uint16_t code, std::string_view reason);
@@ -107,7 +112,8 @@ private:
     std::size_t data_bytes_ = 0;
     std::size_t bytes_ = 0;
     bool ping_ = false;
-    std::optional<std::string> pong_;
+    std::string pong_;
+    bool pong_waiting_ = false;
     std::optional<std::string> close_;
     bool close_serialised_ = false;
     bool close_sent_ = false;
