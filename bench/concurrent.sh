@@ -38,11 +38,14 @@ N=$BENCH_CONCURRENT
 hard=$(ulimit -Hn)
 if [ "$hard" = unlimited ]; then ulimit -Sn 1048576 2>/dev/null || true; else ulimit -Sn "$hard"; fi
 soft=$(ulimit -Sn)
-# hyco-relay's default --max-connections is the limit minus 64, and it counts
-# both WebSockets of a forwarded connection (sender and rendezvous).
-relay_fwd=$(((soft - 64 - 1) / 2))
+# hyco-relay counts both WebSockets of a forwarded connection (sender and
+# rendezvous) and the listener's control channel: --max-connections 2N+1,
+# at most the limit minus 64 (its default is at most 4096).
+relay_max=$((2 * N + 1))
+[ "$relay_max" -le $((soft - 64)) ] || relay_max=$((soft - 64))
+relay_fwd=$(((relay_max - 1) / 2))
 if [ "$relay_fwd" -lt "$N" ]; then
-    echo "warning: ulimit -n $soft: hyco-relay admits $((soft - 64)) connections, that is its listener and $relay_fwd forwarded ones (2 each): fewer than $N" >&2
+    echo "warning: ulimit -n $soft: hyco-relay admits $relay_max connections, that is its listener and $relay_fwd forwarded ones (2 each): fewer than $N" >&2
 fi
 if [ $((2 * N + 64)) -gt "$soft" ]; then
     echo "warning: ulimit -n $soft leaves too few descriptors for $N connections in each hyco-pipe" >&2
@@ -175,7 +178,7 @@ asyncio.run(main())
 PY
 
 # --- hyco-relay (status public, to see when the listener is online)
-hyco-relay --host 127.0.0.1 --port 0 --status-public >"$tmp/relay.out" 2>"$tmp/relay.err" &
+hyco-relay --host 127.0.0.1 --port 0 --status-public --max-connections "$relay_max" >"$tmp/relay.out" 2>"$tmp/relay.err" &
 pids+=($!)
 relay=$!
 for _ in $(seq 100); do [ -s "$tmp/relay.out" ] && break; sleep 0.1; done

@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
     app.add_option("--max-listeners", o.max_listeners, "Listeners allowed per entity")->capture_default_str();
     app.add_option("--max-connections", o.max_connections,
                    "Open connections served at once; more get 503 with Retry-After (default: the descriptor "
-                   "limit, ulimit -n, minus 64)")
+                   "limit, ulimit -n, minus 64, at most 4096; more raises the soft limit, up to the hard one)")
         ->type_name("N");
     app.add_flag("--status-public", o.status_public,
                  "Answer GET /$relay/status without a token (by default it needs a token with Manage rights)");

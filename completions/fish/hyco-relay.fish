@@ -22,6 +22,6 @@ complete -c hyco-relay -l http-timeout -x -d 'How long an HTTP request waits for
 complete -c hyco-relay -l token-grace -x -d 'How long after its token expires a control channel stays open'
 complete -c hyco-relay -l idle-timeout -x -d 'Close a listener\'s control channel after DURATION without a frame from it, to check that listeners send keep-alives (0: never)'
 complete -c hyco-relay -l max-listeners -x -d 'Listeners allowed per entity'
-complete -c hyco-relay -l max-connections -x -d 'Open connections served at once; more get 503 with Retry-After (default: the descriptor limit, ulimit -n, minus 64)'
+complete -c hyco-relay -l max-connections -x -d 'Open connections served at once; more get 503 with Retry-After (default: the descriptor limit, ulimit -n, minus 64, at most 4096; more raises the soft limit, up to the hard one)'
 complete -c hyco-relay -l status-public -d 'Answer GET /$relay/status without a token (by default it needs a token with Manage rights)'
 complete -c hyco-relay -s v -l verbose -d 'Log control messages (tokens redacted) and connection lifetimes'

@@ -51,6 +51,31 @@ private:
     std::array<std::optional<std::string>, 2> saved_;
 };
 
+/// lws sizes its descriptor tables by the soft RLIMIT_NOFILE it reads while
+/// the context is made (sysconf(_SC_OPEN_MAX)): a smaller table lowers the
+/// soft limit for that moment only and puts it back (see
+/// LoopOptions::descriptor_table).
+class DescriptorTableScope {
+public:
+    explicit DescriptorTableScope(std::size_t entries) {
+        if (entries == 0 || ::getrlimit(RLIMIT_NOFILE, &saved_) != 0 || saved_.rlim_cur == RLIM_INFINITY ||
+            entries >= saved_.rlim_cur)
+            return;
+        rlimit lower = saved_;
+        lower.rlim_cur = entries;
+        lowered_ = ::setrlimit(RLIMIT_NOFILE, &lower) == 0;
+    }
+    ~DescriptorTableScope() {
+        if (lowered_) ::setrlimit(RLIMIT_NOFILE, &saved_);
+    }
+    DescriptorTableScope(const DescriptorTableScope&) = delete;
+    DescriptorTableScope& operator=(const DescriptorTableScope&) = delete;
+
+private:
+    rlimit saved_{};
+    bool lowered_ = false;
+};
+
 void quiet_log(int, const char*) {}
 
 EventLoop* loop_of(lws* wsi) { return static_cast<EventLoop*>(lws_context_user(lws_get_context(wsi))); }
@@ -330,6 +355,7 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create(LoopOptions options) {
     {
         HiddenProxyVariables hidden;
         PluginLookupScope plugin_lookup;
+        DescriptorTableScope table(options.descriptor_table);
         loop->context_ = lws_create_context(&info);
     }
     if (!loop->context_) {

@@ -92,6 +92,17 @@ struct LoopOptions {
     /// zero-filled at start, so a tool that holds a few gives a bound: a
     /// count, not a highest number (lws then finds a descriptor by a scan).
     std::size_t max_descriptors = 0;
+    /// For a loop made for thousands (hyco-relay, hyco-pipe): the highest
+    /// descriptor number its sockets may have, plus one; 0: the process's
+    /// limit. lws sizes its direct tables (found by number, no scan) by the
+    /// limit, and Debian's build scans the whole table at every close (a
+    /// sanity check of its debug build): at a limit of 20,000 that was half
+    /// of hyco-relay's instructions per connection, and a container's limit of a
+    /// million costs 16 MiB and milliseconds per close. A smaller number
+    /// sizes the tables instead; lws refuses a socket numbered beyond them
+    /// (a failed connection), so the owner must keep that many descriptors
+    /// open at most. The process's limit is unchanged (children inherit it).
+    std::size_t descriptor_table = 0;
     /// The most a socket's read takes (lws's per-loop read buffer, which it
     /// zero-fills at start, so it is resident even in an idle process):
     /// kSmallReads keeps an idle listener small; the relay and hyco-pipe,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # --max-connections (issue 9): with a small descriptor limit the default cap
-# is the limit minus 64; idle connections up to it are held, the next ones
+# is the limit minus 64 (at most 4096); a larger cap raises the soft limit
+# up to the hard one; idle connections up to it are held, the next ones
 # get 503 with Retry-After (or are closed before their handshake) instead of
 # lws retrying accept() in a busy loop on EMFILE, the relay stays responsive
 # and logs the overload once, not per connection.
@@ -17,8 +18,9 @@ export HYCO_RELAY_LWS_LOG=3
 # filling it and a burst beyond it, with the overload logged once.
 overload() {
     local nofile=$1 cap=$2 n
+    shift 2
     ulimit -Sn "$nofile"
-    relay_start --status-public
+    relay_start --status-public "$@"
     grep -q "at most $cap connections" "$HYCO_RELAY_LOG" ||
         fail "cap under ulimit -n $nofile: $(head -n 3 "$HYCO_RELAY_LOG")"
     timeout 120 python3 "$HYCO_SOURCE_DIR/tests/lib/relay_overload.py" connections "$HYCO_RELAY_PORT" \
@@ -32,6 +34,14 @@ overload() {
 }
 
 overload 256 192
+# A cap the soft limit does not allow raises it (the hard limit permitting):
+# the relay holds 300 connections under ulimit -Sn 256.
+if [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 400 ]; then
+    overload 256 300 --max-connections 300
+    soft=$(awk '/^Max open files/ { print $4 }' "/proc/$HYCO_RELAY_PID/limits")
+    [ "$soft" = 364 ] || fail "the soft descriptor limit of a relay with --max-connections 300 is $soft, not 300 + 64"
+    ulimit -Sn 256
+fi
 
 # At the cap, a listener's rendezvous is turned away: the sender held for it
 # hears 503 at once and why, instead of waiting out its upgrade timeout and
@@ -56,9 +66,11 @@ expect_err "closed for maintenance"
 grep -q "ServerBusy" "$T/err" && fail "the rejection became 503: $(cat "$T/err")"
 pass "a listener's rejection at the cap reaches its sender"
 
-# An explicit cap beyond the descriptor limit is a usage error naming it.
-expect_status 2 hyco-relay --max-connections 100000
-expect_err "ulimit -n 256"
+# An explicit cap beyond the hard descriptor limit is a usage error naming it.
+hard=$(ulimit -Hn)
+if [ "$hard" = unlimited ]; then over=1000001; else over=$((hard < 1000064 ? hard - 63 : 1000001)); fi
+expect_status 2 hyco-relay --max-connections "$over"
+expect_err "ulimit -Hn $hard"
 
 # A small limit leaves room for fewer 503 answers than the usual 32: the cap
 # (8) plus 32 answers plus the relay's own descriptors would exceed 48.

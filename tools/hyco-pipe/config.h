@@ -46,5 +46,11 @@ struct PipeConfig {
     const Address* partner(const Address& a) const { return &a == &first || &a == &second ? &other(a) : nullptr; }
 };
 
+/// The descriptors a loop serving `sessions` at once may hold (a session holds
+/// at most four: two sockets, or a socket and a command's two pipes), with
+/// room for its own and for HTTP requests in flight. lws's table is sized by
+/// it, not by `ulimit -n` (see LoopOptions::descriptor_table).
+constexpr std::size_t descriptor_table(std::size_t sessions) { return 256 + 8 * sessions; }
+
 
 }  // namespace hyco::pipe

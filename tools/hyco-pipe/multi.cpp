@@ -25,7 +25,13 @@ struct Running {
 Status run_forwards(const std::vector<PipeConfig>& forwards) {
     ensure_std_fds_open();
     FdFlagsGuard guard({0, 1});
-    auto loop = EventLoop::create(forwards.front().client.tls, 0, LoopOptions::kBulkReads);
+    LoopOptions o;
+    o.tls = forwards.front().client.tls;
+    o.read_size = LoopOptions::kBulkReads;
+    std::size_t sessions = 0;
+    for (const PipeConfig& f : forwards) sessions += f.max_connections;
+    o.descriptor_table = descriptor_table(sessions);
+    auto loop = EventLoop::create(std::move(o));
     if (!loop) return loop.error();
     std::vector<Running> running;
     std::optional<Error> first_failure;

@@ -52,7 +52,11 @@ Status run(const PipeConfig& config) {
     // Adopting stdio makes the shared open file descriptions non-blocking;
     // the guard puts the flags back on every way out.
     FdFlagsGuard guard({0, 1});
-    auto loop = EventLoop::create(config.client.tls, 0, LoopOptions::kBulkReads);
+    LoopOptions o;
+    o.tls = config.client.tls;
+    o.read_size = LoopOptions::kBulkReads;
+    o.descriptor_table = descriptor_table(config.max_connections);
+    auto loop = EventLoop::create(std::move(o));
     if (!loop) return loop.error();
     (*loop)->set_proxy(config.client.proxy);
     Log log(config.verbose, config.dump);

@@ -179,8 +179,7 @@ Status parse_config_text(std::string_view json, const std::string& path, Config&
 }
 
 int default_max_connections(long nofile) {
-    long n = nofile - kDescriptorHeadroom;
-    if (n > 1000000) n = 1000000;
+    long n = std::min<long>(nofile - kDescriptorHeadroom, kDefaultMaxConnections);
     return static_cast<int>(n < 8 ? 8 : n);
 }
 
@@ -230,15 +229,22 @@ Result<Config> resolve(const Options& o) {
     c.max_listeners = o.max_listeners;
     if (o.max_connections < 0) return make_error(Exit::usage, "invalid --max-connections", "expected a positive number");
     rlimit nofile{};
-    long limit = getrlimit(RLIMIT_NOFILE, &nofile) == 0 ? static_cast<long>(nofile.rlim_cur) : 1024;
+    bool known = getrlimit(RLIMIT_NOFILE, &nofile) == 0;
+    long limit = known ? static_cast<long>(std::min<rlim_t>(nofile.rlim_cur, 1L << 30)) : 1024;
+    long hard = known ? static_cast<long>(std::min<rlim_t>(nofile.rlim_max, 1L << 30)) : limit;
     if (limit < kMinDescriptors)
         return make_error(Exit::failure, fmt::format("the descriptor limit (ulimit -n {}) is too small", limit),
                           fmt::format("hyco-relay needs at least {}", kMinDescriptors));
-    int ceiling = default_max_connections(limit);
+    // More than the soft limit allows raises it, up to the hard limit.
+    long ceiling = std::min<long>(std::max(limit, hard) - kDescriptorHeadroom, kMaxConnectionsCeiling);
     if (o.max_connections > ceiling)
         return make_error(Exit::usage, fmt::format("invalid --max-connections {}", o.max_connections),
-                          fmt::format("the descriptor limit (ulimit -n {}) allows at most {}", limit, ceiling));
-    c.max_connections = o.max_connections ? o.max_connections : ceiling;
+                          fmt::format("the hard descriptor limit (ulimit -Hn {}) allows at most {}",
+                                      known && nofile.rlim_max == RLIM_INFINITY ? "unlimited" : std::to_string(hard),
+                                      ceiling));
+    c.max_connections = o.max_connections ? o.max_connections : default_max_connections(limit);
+    if (c.max_connections + kDescriptorHeadroom > limit) limit = c.max_connections + kDescriptorHeadroom;
+    c.descriptor_limit = limit;
     // A small limit leaves less room for 503 answers than kOverloadAnswers:
     // those beyond it are closed at once rather than run out of descriptors.
     c.overload_answers = static_cast<int>(

@@ -80,6 +80,9 @@ struct Config {
     /// the descriptor limit, so lws never meets EMFILE (on which 4.1.6
     /// retries accept() in a busy loop).
     int overload_answers = 0;
+    /// The soft RLIMIT_NOFILE the relay runs with: the one it was given, or
+    /// more when --max-connections needs it (never above the hard limit).
+    long descriptor_limit = 0;
     /// GET /$relay/status without a Manage token.
     bool status_public = false;
     bool verbose = false;
@@ -120,7 +123,14 @@ inline constexpr int kOverloadAnswers = 32;
 inline constexpr int kDescriptorHeadroom = kOwnDescriptors + kOverloadAnswers;
 /// The smallest descriptor limit the relay starts with.
 inline constexpr int kMinDescriptors = kOwnDescriptors + 8;
-/// --max-connections for a descriptor limit (RLIMIT_NOFILE soft limit).
+/// The default --max-connections, whatever the descriptor limit: lws's
+/// descriptor table is sized by what the relay may hold, and Debian's lws
+/// scans it at every close (see LoopOptions::descriptor_table).
+inline constexpr int kDefaultMaxConnections = 4096;
+/// The most --max-connections may be.
+inline constexpr int kMaxConnectionsCeiling = 1000000;
+/// --max-connections by default for a descriptor limit (RLIMIT_NOFILE soft
+/// limit): what it leaves after the headroom, at most kDefaultMaxConnections.
 int default_max_connections(long nofile);
 
 Result<Config> resolve(const Options& options);

@@ -6,6 +6,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -163,6 +164,17 @@ Status Relay::create_loop() {
     srv.acceptor = this;
     o.status_signal = true;
     o.read_size = LoopOptions::kBulkReads;
+    // What --max-connections and its 503 answers may hold, and no more:
+    // lws's table of that size is scanned at every close.
+    o.descriptor_table = static_cast<std::size_t>(kOwnDescriptors + config_.max_connections + config_.overload_answers);
+    rlimit nofile{};
+    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY &&
+        static_cast<long>(nofile.rlim_cur) < config_.descriptor_limit) {
+        nofile.rlim_cur = static_cast<rlim_t>(config_.descriptor_limit);
+        if (setrlimit(RLIMIT_NOFILE, &nofile) != 0)
+            return make_error(Exit::failure, fmt::format("cannot raise the descriptor limit to {}", config_.descriptor_limit),
+                              std::strerror(errno));
+    }
     // lws's own lines are for debugging the relay: they appear (prefixed
     // "hyco-relay: lws:") only with --verbose, or with the level bits in
     // HYCO_RELAY_LWS_LOG. Every failure a user must see is reported by the

@@ -1,6 +1,8 @@
 // Tests of the relay's pure logic: rule and entity options, token checks
 // with their statuses, entity matching and listener choice, and the header
 // and target rewriting of the HTTP gateway.
+#include <sys/resource.h>
+
 #include <doctest/doctest.h>
 
 #include <set>
@@ -169,18 +171,41 @@ TEST_CASE("senders waiting on a control channel are found by listener") {
     CHECK(reg.senders_waiting_on(3).empty());
 }
 
-TEST_CASE("--max-connections defaults to the descriptor limit minus headroom") {
+TEST_CASE("--max-connections defaults to the descriptor limit minus headroom, at most 4096") {
     CHECK(default_max_connections(1024) == 1024 - kDescriptorHeadroom);
     CHECK(default_max_connections(10) == 8);
-    CHECK(default_max_connections(1L << 40) == 1000000);
+    CHECK(default_max_connections(20000) == 4096);
+    CHECK(default_max_connections(1L << 40) == 4096);
     Options o;
     o.max_connections = 5;
-    CHECK(resolve(o)->max_connections == 5);
+    auto five = resolve(o);
+    CHECK(five->max_connections == 5);
+    // Its descriptors are 5, the 503 answers and the relay's own: within the limit.
+    CHECK(five->descriptor_limit >= kOwnDescriptors + 5 + five->overload_answers);
     o.max_connections = 2'000'000'000;
     auto r = resolve(o);
     REQUIRE(!r.ok());
-    CHECK(r.error().message().find("ulimit -n") != std::string::npos);
-    CHECK(resolve(Options{})->max_connections > 0);
+    CHECK(r.error().message().find("ulimit -Hn") != std::string::npos);
+    auto d = resolve(Options{});
+    CHECK(d->max_connections > 0);
+    CHECK(d->max_connections <= 4096);
+}
+
+TEST_CASE("--max-connections above the soft descriptor limit raises it, up to the hard limit") {
+    rlimit saved{};
+    REQUIRE(getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    REQUIRE((saved.rlim_max == RLIM_INFINITY || saved.rlim_max >= 2100));
+    rlimit low = saved;
+    low.rlim_cur = 1000;  // a soft limit below what is asked for, the hard one above
+    REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+    Options o;
+    o.max_connections = 2000;
+    auto r = resolve(o);
+    setrlimit(RLIMIT_NOFILE, &saved);
+    REQUIRE(r.ok());
+    CHECK(r->max_connections == 2000);
+    CHECK(r->descriptor_limit == 2000 + kDescriptorHeadroom);
+    CHECK(r->overload_answers == kOverloadAnswers);
 }
 
 TEST_CASE("entities match on whole segments and listeners are capped") {
