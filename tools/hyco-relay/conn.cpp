@@ -42,9 +42,11 @@ void Conn::request_writable() {
     lws_callback_on_writable(wsi);
 }
 
-void Conn::write(std::string_view bytes) {
+void Conn::write(std::string_view bytes) { write_owned(std::string(bytes)); }
+
+void Conn::write_owned(std::string bytes) {
     if (aborted_) return;
-    out_.raw(std::string(bytes));
+    out_.raw(std::move(bytes));
     want_write();
 }
 

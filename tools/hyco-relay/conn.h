@@ -73,6 +73,7 @@ public:
 
     // --- output ---
     void write(std::string_view bytes);
+    void write_owned(std::string bytes);  ///< write() without copying a built string
     std::size_t queued() const { return out_.bytes(); }
     bool over_high_water() const { return out_.bytes() > kHighWater; }
     /// Close once everything queued has been written: half-close (FIN) and

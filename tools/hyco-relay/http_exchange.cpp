@@ -231,9 +231,16 @@ void HttpExchange::on_response(const control::Response& r, Conn& channel) {
 void HttpExchange::on_body_data(std::string_view data, Conn& channel) {
     if (phase_ != Phase::response_body || no_body_ || data.empty()) return;
     response_bytes_ += data.size();
-    if (chunked_) conn_.write(fmt::format("{:x}\r\n", data.size()));
-    conn_.write(data);
-    if (chunked_) conn_.write("\r\n");
+    if (chunked_) {
+        // One piece for the size line, the data and its CRLF: written apart,
+        // each went out in its own sendmsg (three per piece of body).
+        std::string chunk = fmt::format("{:x}\r\n", data.size());
+        chunk.reserve(chunk.size() + data.size() + 2);
+        chunk.append(data).append("\r\n");
+        conn_.write_owned(std::move(chunk));
+    } else {
+        conn_.write(data);
+    }
     // A rendezvous serves this sender alone: pause it while the sender is
     // behind. The control channel serves every sender of the listener and
     // is never paused for one; a response there is at most 64 KiB, and this
