@@ -112,24 +112,30 @@ const lws_protocols kProtocols[] = {
 }  // namespace
 
 /// The signalfd on the loop: blocked signals arrive as readable records.
-class EventLoop::Signals final : public LwsHandler {
+/// Watched by libev itself, not adopted into lws: lws 4.1.6 offers every
+/// adopted file to a server vhost's accept role first (hyco-relay's raw-skt)
+/// and logs a warning each time that role declines it.
+class EventLoop::Signals {
 public:
-    Signals(EventLoop& loop, int fd) : loop_(loop), fd_(fd) {}
-    ~Signals() override { EventLoop::release(wsi_); }
-    bool watch() {
-        wsi_ = loop_.adopt(fd_, this);
-        return wsi_ != nullptr;
+    Signals(EventLoop& loop, int fd) : loop_(loop), fd_(fd), watch_(loop) {}
+    ~Signals() {
+        watch_.stop();
+        ::close(fd_);
     }
-    int on_lws(lws*, lws_callback_reasons reason, void*, std::size_t) override {
-        if (reason == LWS_CALLBACK_RAW_CLOSE_FILE) wsi_ = nullptr;
-        if (reason == LWS_CALLBACK_RAW_RX_FILE) loop_.take_signals();
-        return 0;
+    Signals(const Signals&) = delete;
+    Signals& operator=(const Signals&) = delete;
+    /// The watch is one-shot: each wake-up reads every record, then re-arms.
+    void watch() {
+        watch_.readable(fd_, [this] {
+            loop_.take_signals();
+            watch();
+        });
     }
 
 private:
     EventLoop& loop_;
     int fd_;
-    lws* wsi_ = nullptr;
+    FdWatch watch_;
 };
 
 lws* EventLoop::adopt_as(lws_adoption_type type, int fd, LwsHandler* handler) {
@@ -372,11 +378,8 @@ Result<std::unique_ptr<EventLoop>> EventLoop::create(LoopOptions options) {
         if (port <= 0) return fail("no listening port");
         loop->listen_port_ = static_cast<std::uint16_t>(port);
     }
-    loop->signals_ = std::make_unique<Signals>(*loop, sfd);
-    if (!loop->signals_->watch()) {
-        loop->signals_.reset();
-        return fail("cannot watch signals in the loop");
-    }
+    loop->signals_ = std::make_unique<Signals>(*loop, sfd);  // owns sfd from here
+    loop->signals_->watch();
     loop->signal_fd_ = sfd;
     return loop;
 }

@@ -277,7 +277,7 @@ private:
     ProxyConfig proxy_;
     std::deque<std::function<void()>> deferred_;
     std::unique_ptr<Signals> signals_;
-    int signal_fd_ = -1;  ///< owned by signals_' wsi
+    int signal_fd_ = -1;  ///< owned by signals_
     bool interrupted_ = false;
     std::function<void(int)> signal_hook_;
     std::map<pid_t, std::function<void(int)>> children_;  ///< an empty function: reap quietly

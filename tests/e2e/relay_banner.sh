@@ -20,8 +20,8 @@ re='^Endpoint=sb://127\.0\.0\.1:[0-9]+/;SharedAccessKeyName=app;SharedAccessKey=
 [[ "$(sed -n 2p "$HYCO_RELAY_OUT")" =~ $re ]] || fail "generated rule line: $(sed -n 2p "$HYCO_RELAY_OUT")"
 hyco-token create -x "$(sed -n 2p "$HYCO_RELAY_OUT");EntityPath=x" >/dev/null || fail "the generated rule's line is unusable"
 grep -q "OpsKey0123456789" "$HYCO_RELAY_LOG" && fail "the key was logged"
-# -v starts quietly: lws's warning that raw-skt declined the loop's signalfd
-# (a file the raw-file role then takes) is not a failure worth a line.
+# -v starts quietly: no lws line at all (the loop's signalfd, once adopted
+# into lws, drew a warning from the raw-skt accept role).
 relay_start -v
 grep -q 'lws:' "$HYCO_RELAY_LOG" && fail "-v start-up logged lws noise: $(cat "$HYCO_RELAY_LOG")"
 

@@ -32,12 +32,6 @@ void lws_log(int, const char* line) {
     std::string_view l = line;
     if (!l.empty() && l.front() == '[') l.remove_prefix(std::min(l.size(), l.find(']') + 2));
     while (!l.empty() && l.back() == '\n') l.remove_suffix(1);
-    // The loop's signalfd is adopted as a file, which a vhost that binds
-    // accepted sockets to raw-skt first offers to that role; lws 4.1.6
-    // warns that it declined (lws_role_call_adoption_bind) before the raw-file
-    // role takes it. Not a failure: kept out of the -v log.
-    if (l.find("adoption bind to role 'raw-skt'") != std::string_view::npos && l.find("type 0x0,") != std::string_view::npos)
-        return;
     cli::diag::note("lws: " + std::string(l));
 }
 
