@@ -24,6 +24,7 @@ complete -c hyco-listen -l ping-interval -x -d 'Send a WebSocket ping every DURA
 complete -c hyco-listen -l ping-timeout -x -d 'Drop a connection whose ping is not answered within DURATION'
 complete -c hyco-listen -l proxy -x -d 'Reach the relay through this HTTP proxy (CONNECT): http://[USER:PASSWORD@]HOST[:PORT] (port 1080 by default); overrides HTTPS_PROXY, HTTP_PROXY and ALL_PROXY; \'\' for none'
 complete -c hyco-listen -l proxy-user-file -r -F -d 'Read the proxy\'s USER:PASSWORD from FILE (or set HYCO_PROXY_USER) so it stays out of ps'
+complete -c hyco-listen -l source-address -x -d 'Connect to the relay (or the proxy) from ADDR, an IPv4 or IPv6 address of this host, as ssh -b and socat\'s bind= do: it picks the interface on a host with several'
 complete -c hyco-listen -s v -l verbose -d 'Report connection events on stderr (tokens redacted); repeat for more'
 complete -c hyco-listen -s b -l binary -d 'Binary mode: input goes out as binary messages as it is read; payloads are written raw'
 complete -c hyco-listen -s 0 -l nul -d 'NUL mode: a NUL byte ends each message, and one is written after each received message'

@@ -36,6 +36,7 @@ complete -c hyco-pipe -l ping-interval -x -d 'Send a WebSocket ping every DURATI
 complete -c hyco-pipe -l ping-timeout -x -d 'Drop a connection whose ping is not answered within DURATION'
 complete -c hyco-pipe -l proxy -x -d 'Reach the relay through this HTTP proxy (CONNECT): http://[USER:PASSWORD@]HOST[:PORT] (port 1080 by default); overrides HTTPS_PROXY, HTTP_PROXY and ALL_PROXY; \'\' for none'
 complete -c hyco-pipe -l proxy-user-file -r -F -d 'Read the proxy\'s USER:PASSWORD from FILE (or set HYCO_PROXY_USER) so it stays out of ps'
+complete -c hyco-pipe -l source-address -x -d 'Connect to the relay (or the proxy) from ADDR, an IPv4 or IPv6 address of this host, as ssh -b and socat\'s bind= do: it picks the interface on a host with several'
 complete -c hyco-pipe -s v -l verbose -d 'Report connection events on stderr (tokens redacted); repeat for more'
 complete -c hyco-pipe -l keepalive -x -d 'Send a keep-alive frame on the listener\'s control channel every DURATION'
 complete -c hyco-pipe -l keepalive-frame -x -a 'ping pong' -d 'ping: a Ping, answered within --ping-timeout or the channel is re-established; pong: an unsolicited Pong, as Microsoft\'s .NET and node listeners send, which needs no answer and detects nothing'

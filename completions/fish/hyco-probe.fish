@@ -24,6 +24,7 @@ complete -c hyco-probe -l ping-interval -x -d 'Send a WebSocket ping every DURAT
 complete -c hyco-probe -l ping-timeout -x -d 'Drop a connection whose ping is not answered within DURATION'
 complete -c hyco-probe -l proxy -x -d 'Reach the relay through this HTTP proxy (CONNECT): http://[USER:PASSWORD@]HOST[:PORT] (port 1080 by default); overrides HTTPS_PROXY, HTTP_PROXY and ALL_PROXY; \'\' for none'
 complete -c hyco-probe -l proxy-user-file -r -F -d 'Read the proxy\'s USER:PASSWORD from FILE (or set HYCO_PROXY_USER) so it stays out of ps'
+complete -c hyco-probe -l source-address -x -d 'Connect to the relay (or the proxy) from ADDR, an IPv4 or IPv6 address of this host, as ssh -b and socat\'s bind= do: it picks the interface on a host with several'
 complete -c hyco-probe -s v -l verbose -d 'Report connection events on stderr (tokens redacted); repeat for more'
 complete -c hyco-probe -l echo -d 'Sender step: send one text message and time its echo (the listener should be hyco-listen -e cat)'
 complete -c hyco-probe -l skip -x -a 'runtime sender listener' -d 'Do not run STEP (repeatable): a rule with only Send or only Listen rights cannot pass the other\'s step'

@@ -51,6 +51,7 @@ void ClientTransport::connect() {
     SocketAddress to{proxy_ ? proxy_->host : host_, proxy_ ? proxy_->port : port_, {}};
     connector_ = std::make_unique<SocketConnector>(loop_, std::move(to), std::chrono::milliseconds(0),
                                                    [this](Result<int> fd) { tcp_done(std::move(fd)); });
+    if (loop_.source_address()) connector_->from(*loop_.source_address());
     connector_->connect();
 }
 

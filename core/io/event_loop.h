@@ -23,6 +23,7 @@
 
 #include "core/base/error.h"
 #include "core/http/proxy.h"
+#include "core/io/source_address.h"
 
 /// Receives the lws callbacks of the wsi whose opaque user data points at it.
 /// Implementations must not throw; the dispatcher turns a throw into -1.
@@ -202,6 +203,10 @@ public:
     /// (WsClient asks route() per target); none by default.
     const ProxyConfig& proxy() const { return proxy_; }
     void set_proxy(ProxyConfig proxy) { proxy_ = std::move(proxy); }
+    /// The local address client connections (to the relay or the proxy)
+    /// are made from; the system's choice when empty.
+    const std::optional<SourceAddress>& source_address() const { return source_; }
+    void set_source_address(std::optional<SourceAddress> source) { source_ = std::move(source); }
     /// Name of the single protocol every hyco wsi binds to.
     static const char* protocol_name();
     /// Puts `fd` (a socket, pipe or file) on the loop in the raw role, its
@@ -275,6 +280,7 @@ private:
     std::uint16_t listen_port_ = 0;
     TlsOptions tls_;
     ProxyConfig proxy_;
+    std::optional<SourceAddress> source_;
     std::deque<std::function<void()>> deferred_;
     std::unique_ptr<Signals> signals_;
     int signal_fd_ = -1;  ///< owned by signals_

@@ -136,6 +136,14 @@ void SocketConnector::try_next() {
             int one = 1;  // forwarded interactive traffic (ssh) must not wait for Nagle
             ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         }
+        if (source_) {
+            if (Status b = bind_source(fd_, a.family, *source_); !b) {
+                last_error_ = b.error().what + ": " + b.error().why;
+                ::close(fd_);
+                fd_ = -1;
+                continue;
+            }
+        }
         if (::connect(fd_, reinterpret_cast<const sockaddr*>(&a.addr), a.len) == 0) {
             int fd = fd_;
             fd_ = -1;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "core/base/lifetime.h"
 #include "core/base/error.h"
 #include "core/io/event_loop.h"
+#include "core/io/source_address.h"
 
 namespace hyco {
 
@@ -64,6 +66,9 @@ public:
     SocketConnector(const SocketConnector&) = delete;
     SocketConnector& operator=(const SocketConnector&) = delete;
 
+    /// Connects from `source` (before connect()); an address of the other
+    /// family is skipped, with the reason in the final error.
+    void from(SourceAddress source) { source_ = std::move(source); }
     void connect();
 
 private:
@@ -73,6 +78,7 @@ private:
 
     EventLoop& loop_;
     SocketAddress target_;
+    std::optional<SourceAddress> source_;
     std::chrono::milliseconds timeout_;
     Done done_;
     std::vector<ResolvedAddress> candidates_;

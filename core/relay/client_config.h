@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +29,7 @@ struct ClientOptions {
     std::vector<std::string> subprotocols;                     ///< offered (sender) / accepted (listener)
     WsTimeouts timeouts;
     ProxyConfig proxy;  ///< --proxy and the environment (given to the EventLoop)
+    std::optional<SourceAddress> source;  ///< --source-address (given to the EventLoop)
     int verbose = 0;
 };
 

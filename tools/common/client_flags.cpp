@@ -77,6 +77,11 @@ void ClientFlags::declare(Tool& tool, CLI::App& app, const std::string& subproto
                       ->type_name("FILE")
                       ->group("Proxy"),
                   Complete::file);
+    app.add_option("--source-address", source_address,
+                   "Connect to the relay (or the proxy) from ADDR, an IPv4 or IPv6 address of this host, as ssh -b "
+                   "and socat's bind= do: it picks the interface on a host with several")
+        ->type_name("ADDR")
+        ->group("Connection");
     app.add_flag("-v,--verbose", verbose, "Report connection events on stderr (tokens redacted); repeat for more");
 }
 
@@ -137,6 +142,11 @@ Result<ClientOptions> ClientFlags::resolve() const {
     auto proxy_config = resolve_proxy(proxy_option_, proxy, proxy_user_file);
     if (!proxy_config) return proxy_config.error();
     o.proxy = std::move(*proxy_config);
+    if (!source_address.empty()) {
+        auto source = parse_source_address(source_address, "--source-address");
+        if (!source) return source.error();
+        o.source = std::move(*source);
+    }
     o.verbose = verbose;
     return o;
 }

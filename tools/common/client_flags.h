@@ -23,6 +23,7 @@ struct ClientFlags {
     std::string ping_timeout = "10s";
     std::string proxy;
     std::string proxy_user_file;
+    std::string source_address;
     int verbose = 0;
 
     void declare(Tool& tool, CLI::App& app, const std::string& subprotocol_help);

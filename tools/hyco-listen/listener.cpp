@@ -329,6 +329,7 @@ Status run_listener(const ListenerConfig& config) {
     auto loop = EventLoop::create(config.client.tls, 256 + 8 * config.max_connections);
     if (!loop) return loop.error();
     (*loop)->set_proxy(config.client.proxy);
+    (*loop)->set_source_address(config.client.source);
     Listener listener(**loop, config);
     return listener.run();
 }

@@ -59,6 +59,7 @@ Status run(const PipeConfig& config) {
     auto loop = EventLoop::create(std::move(o));
     if (!loop) return loop.error();
     (*loop)->set_proxy(config.client.proxy);
+    (*loop)->set_source_address(config.client.source);
     Log log(config.verbose, config.dump);
     if (config.relay)
         if (std::string via = config.client.proxy.via(config.relay->ns.host, config.relay->ns.tls); !via.empty())

@@ -146,6 +146,7 @@ std::vector<StepResult> run_probe(const ProbeConfig& config, const std::function
         return results;
     }
     (*loop)->set_proxy(config.client.proxy);  // the sender and listener steps go the way the tools would
+    (*loop)->set_source_address(config.client.source);
     StepResult sent = add(unwanted("sender") ? skipped_by_flag("sender")
                           : sender.open()    ? check_sender(**loop, target, config.client, config.echo, config.log)
                                              : sender.skip("sender"));

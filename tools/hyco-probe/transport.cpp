@@ -18,6 +18,7 @@
 #include <ctime>
 
 #include "core/http/http_response_head.h"
+#include "core/io/source_address.h"
 #include "core/io/tls_text.h"
 
 namespace hyco::probe {
@@ -120,6 +121,13 @@ Result<std::unique_ptr<Connection>> open_tcp(const std::vector<Address>& address
         int fd = socket(a.sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (fd < 0) return make_error(Exit::failure, "tcp", std::strerror(errno));
         auto conn = std::make_unique<Connection>(fd, peer, timeout, loop);
+        if (const auto& source = loop.source_address()) {
+            if (Status b = bind_source(fd, a.sa.ss_family, *source); !b) {
+                last = make_error(Exit::failure, "tcp",
+                                  fmt::format("connect to {}: {}: {}", peer, b.error().what, b.error().why));
+                continue;
+            }
+        }
         int rc = connect(fd, reinterpret_cast<const sockaddr*>(&a.sa), a.len);
         if (rc != 0 && errno != EINPROGRESS) {
             last = make_error(Exit::failure, "tcp", fmt::format("connect to {}: {}", peer, std::strerror(errno)));

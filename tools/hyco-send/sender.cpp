@@ -25,6 +25,7 @@ Status run_sender(const SenderConfig& cfg, int stdin_fd, int stdout_fd) {
     if (!loop_r) return loop_r.error();
     EventLoop& loop = **loop_r;
     loop.set_proxy(cfg.client.proxy);
+    loop.set_source_address(cfg.client.source);
 
     UriParams params;
     params.id = crypto::uuid4();
