@@ -19,6 +19,13 @@
 # The soft descriptor limit is raised to the hard limit first: a forwarded
 # connection holds 2 descriptors in hyco-relay, 2 in each hyco-pipe, 1 in the
 # echo server and 1 in the client.
+# The two hyco-pipes stand for two hosts: relay-listen connects to the relay
+# from 127.0.0.2 (--source-address), tcp-listen from 127.0.0.1. On one
+# address (BENCH_SOURCES=1) their 2 N connections share one source address's
+# ephemeral ports toward the relay's one port; past about 14,000 (the even
+# half of net.ipv4.ip_local_port_range, which connect() searches first) the
+# kernel scans the whole half on every connect(), and that, not hyco, sets
+# the open rate.
 # Figures only, no limits; exits non-zero when not every connection echoed.
 # Usage: HYCO_BIN=build/tools BENCH_CONCURRENT=10000 BENCH_IDLE=10 bench/concurrent.sh
 set -euo pipefail
@@ -28,9 +35,11 @@ export PATH="${HYCO_BIN:-$src/build/tools}:$PATH"
 BENCH_CONCURRENT=${BENCH_CONCURRENT:-10000}
 BENCH_IDLE=${BENCH_IDLE:-10}
 BENCH_WINDOW=${BENCH_WINDOW:-100}
+BENCH_SOURCES=${BENCH_SOURCES:-2}
 for v in BENCH_CONCURRENT BENCH_IDLE BENCH_WINDOW; do
     [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "$v must be a positive integer" >&2; exit 2; }
 done
+[[ $BENCH_SOURCES =~ ^[12]$ ]] || { echo "BENCH_SOURCES must be 1 or 2" >&2; exit 2; }
 need python3 hyco-relay hyco-pipe getconf
 N=$BENCH_CONCURRENT
 
@@ -190,7 +199,9 @@ echo_port=$(free_port)
 bg python3 "$tmp/echo.py" "$echo_port" 2>"$tmp/echo.err"
 echo_srv=$last_pid
 wait_port "$echo_port" || { echo "the echo server did not start: $(cat "$tmp/echo.err")" >&2; exit 1; }
-HYCO_CONNECTION_STRING=$CS bg hyco-pipe --max-connections "$N" relay-listen:conc "tcp:127.0.0.1:$echo_port" 2>"$tmp/remote.err"
+remote_source=()
+[ "$BENCH_SOURCES" = 1 ] || remote_source=(--source-address 127.0.0.2)
+HYCO_CONNECTION_STRING=$CS bg hyco-pipe "${remote_source[@]}" --max-connections "$N" relay-listen:conc "tcp:127.0.0.1:$echo_port" 2>"$tmp/remote.err"
 pipe_remote=$last_pid
 port=$(free_port)
 HYCO_CONNECTION_STRING=$CS bg hyco-pipe --max-connections "$N" "tcp-listen:127.0.0.1:$port" relay-connect:conc 2>"$tmp/local.err"
@@ -313,6 +324,8 @@ label() {
 # shellcheck disable=SC2001
 read -r c_n c_of c_secs <<<"$(sed 's/closed=\([^ ]*\) of=\([^ ]*\) secs=\([^ ]*\)/\1 \2 \3/' <<<"$closing")"
 echo "$N concurrent connections through hyco-pipe -> hyco-relay -> hyco-pipe, $BENCH_WINDOW opening at a time"
+if [ "$BENCH_SOURCES" = 1 ]; then echo "both hyco-pipes connect to the relay from 127.0.0.1 (BENCH_SOURCES=1)"
+else echo "relay-listen connects to the relay from 127.0.0.2, tcp-listen from 127.0.0.1 (as two hosts would)"; fi
 machine
 echo "opened: $N echoed in $open_secs s, $rate conn/s (first connect to last echo)"
 printf '%-38s %8s %8s %8s %8s %8s %8s %7s %7s\n' "process" "opening" "idle CPU" "RSS MiB" "open" "closed" "KiB/conn" "fds" "fds"

@@ -3,10 +3,14 @@
 # file, in interleaved rounds (BENCH_REPEATS, default 3) of
 #   iperf3 over loopback (the ceiling, when installed; no file, no digest),
 #   socat -> TCP -> socat with -b 262144 (the baseline) and socat's default 8 KiB,
+#   socat -> socat forwarder -> socat, all -b 262144: two TCP hops and three
+#     processes, the shape of hyco's path (the relay is a hop the protocol
+#     needs), so what any path of that shape reaches on the machine,
 #   hyco-send -b -> hyco-relay -> hyco-listen -b,
 #   Microsoft's Node hyco-ws sender -> the same hyco-relay -> hyco-ws listener
 #     (when tests/interop/node_modules is installed; BENCH_NODE=0 skips it).
-# Prints min/median/max MB/s, the median's ratio to both socat columns, and
+# Prints min/median/max MB/s, the median's ratio to both socat columns (and
+# hyco's to the two-hop chain), and
 # peak RSS of each process; every received file's SHA-256 is checked.
 # Figures only, no limits. Usage: HYCO_BIN=build/tools bench/transfer.sh
 set -euo pipefail
@@ -53,6 +57,26 @@ run_socat() { # run_socat NAME [BUFFER]
     check "$name"
 }
 
+run_chain() { # two -b 262144 hops: sender -> forwarder -> receiver
+    local p1 p2
+    p1=$(free_port)
+    socat -b 262144 -u "TCP-LISTEN:$p1,bind=127.0.0.1,reuseaddr" "OPEN:$tmp/out.bin,creat,trunc" &
+    local r=$!
+    wait_port "$p1" || { kill $r; return; }
+    p2=$(free_port)
+    socat -b 262144 "TCP-LISTEN:$p2,bind=127.0.0.1,reuseaddr" "TCP:127.0.0.1:$p1" &
+    local f=$!
+    wait_port "$p2" || { kill $r $f; return; }
+    local t0 t1
+    t0=$(now)
+    socat -b 262144 -u "OPEN:$tmp/in.bin" "TCP:127.0.0.1:$p2"
+    wait $r
+    t1=$(now)
+    wait $f 2>/dev/null || true
+    record socat-2hop "$(mbps "$t0" "$t1")"
+    check socat-2hop
+}
+
 run_hyco() {
     peaked "$tmp/hyco.listen" hyco-listen -v -b --once --no-progress </dev/null >"$tmp/out.bin" 2>"$tmp/listen.err" &
     local l=$!
@@ -85,6 +109,7 @@ for ((round = 1; round <= BENCH_REPEATS; round++)); do
     have iperf3 && run_iperf
     run_socat socat-256k 262144
     run_hyco
+    run_chain
     run_socat socat-8k
     [ "$node_ok" = 1 ] && run_node
 done
@@ -96,7 +121,8 @@ printf '%-44s %9s %9s %9s  %7s %7s  %s\n' path min median max "/256k" "/8k" "pea
 have iperf3 && row "iperf3 loopback (ceiling)" iperf3 socat-256k socat-8k
 row "socat -b 262144 TCP hop" socat-256k socat-256k socat-8k "send/receive $(last socat-256k-rss)"
 row "socat default (8 KiB) TCP hop" socat-8k socat-256k socat-8k "send/receive $(last socat-8k-rss)"
+row "socat -b 262144, two hops in a chain" socat-2hop socat-256k socat-8k
 row "hyco-send -> hyco-relay -> hyco-listen" hyco socat-256k socat-8k \
-    "send/listen $(last hyco-rss), hyco-relay $(peak_pid "$relay")"
+    "send/listen $(last hyco-rss), hyco-relay $(peak_pid "$relay"); $(ratio hyco socat-2hop) of the two socat hops"
 [ "$node_ok" = 1 ] && row "Node hyco-ws -> hyco-relay -> hyco-ws" node socat-256k socat-8k
 if grep -q -- '-bad ' "$tmp/results" 2>/dev/null; then echo "DIGEST MISMATCH in: $(awk '/-bad /{print $1}' "$tmp/results" | sort -u | xargs)"; else echo "all received files had the input's SHA-256"; fi
