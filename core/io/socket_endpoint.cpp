@@ -138,7 +138,9 @@ void SocketConnector::try_next() {
         }
         if (source_) {
             if (Status b = bind_source(fd_, a.family, *source_); !b) {
-                last_error_ = b.error().what + ": " + b.error().why;
+                // A name with both families: an address skipped for its family
+                // must not hide why the other one failed.
+                if (a.family == source_->family || last_error_.empty()) last_error_ = b.error().what + ": " + b.error().why;
                 ::close(fd_);
                 fd_ = -1;
                 continue;
