@@ -40,41 +40,30 @@ CS=$(head -n 1 "$tmp/relay.out")
 [ -n "$CS" ] || { echo "hyco-relay did not start: $(cat "$tmp/relay.err")" >&2; exit 1; }
 export HYCO_CONNECTION_STRING="$CS;EntityPath=bench"
 
-run_socat() { # run_socat NAME [BUFFER]
-    local name=$1 b=() port
+run_socat() { # run_socat NAME [BUFFER [chain]]: with "chain", through a socat forwarder too
+    local name=$1 b=() port fwd=""
     [ -n "${2:-}" ] && b=(-b "$2")
     port=$(free_port)
     peaked "$tmp/$name.recv" socat "${b[@]}" -u "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr" "OPEN:$tmp/out.bin,creat,trunc" &
     local r=$!
     wait_port "$port" || { kill $r; return; }
+    if [ "${3:-}" = chain ]; then
+        local next
+        next=$(free_port)
+        socat "${b[@]}" "TCP-LISTEN:$next,bind=127.0.0.1,reuseaddr" "TCP:127.0.0.1:$port" &
+        fwd=$!
+        wait_port "$next" || { kill $r $fwd; return; }
+        port=$next
+    fi
     local t0 t1
     t0=$(now)
     peaked "$tmp/$name.send" socat "${b[@]}" -u "OPEN:$tmp/in.bin" "TCP:127.0.0.1:$port"
     wait $r
     t1=$(now)
+    [ -n "$fwd" ] && { wait "$fwd" 2>/dev/null || true; }
     record "$name" "$(mbps "$t0" "$t1")"
     record "$name-rss" "$(peak_file "$tmp/$name.send")/$(peak_file "$tmp/$name.recv")"
     check "$name"
-}
-
-run_chain() { # two -b 262144 hops: sender -> forwarder -> receiver
-    local p1 p2
-    p1=$(free_port)
-    socat -b 262144 -u "TCP-LISTEN:$p1,bind=127.0.0.1,reuseaddr" "OPEN:$tmp/out.bin,creat,trunc" &
-    local r=$!
-    wait_port "$p1" || { kill $r; return; }
-    p2=$(free_port)
-    socat -b 262144 "TCP-LISTEN:$p2,bind=127.0.0.1,reuseaddr" "TCP:127.0.0.1:$p1" &
-    local f=$!
-    wait_port "$p2" || { kill $r $f; return; }
-    local t0 t1
-    t0=$(now)
-    socat -b 262144 -u "OPEN:$tmp/in.bin" "TCP:127.0.0.1:$p2"
-    wait $r
-    t1=$(now)
-    wait $f 2>/dev/null || true
-    record socat-2hop "$(mbps "$t0" "$t1")"
-    check socat-2hop
 }
 
 run_hyco() {
@@ -109,7 +98,7 @@ for ((round = 1; round <= BENCH_REPEATS; round++)); do
     have iperf3 && run_iperf
     run_socat socat-256k 262144
     run_hyco
-    run_chain
+    run_socat socat-2hop 262144 chain
     run_socat socat-8k
     [ "$node_ok" = 1 ] && run_node
 done
