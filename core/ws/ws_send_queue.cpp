@@ -175,7 +175,10 @@ void WsSendQueue::consumed(std::size_t n) {
         if (item.data) data_bytes_ -= k > head_left ? k - head_left : 0;
         item.at += k;
         n -= k;
-        if (item.at < item.size()) break;
+        if (item.at < item.size()) {
+            if (item.left > 0) compact(item);
+            break;
+        }
         if (item.left > 0) {
             // A streamed frame written as far as it has arrived: keep the
             // buffer's capacity for the pieces still to come.
@@ -185,6 +188,19 @@ void WsSendQueue::consumed(std::size_t n) {
         }
         items_.pop_front();
     }
+}
+
+void WsSendQueue::compact(Item& item) {
+    std::size_t written = item.at > item.head.size() ? item.at - item.head.size() : 0;
+    if (written < kCompactAt || written < item.payload.size() / 2) return;
+    item.payload.erase(0, written);
+    item.at = item.head.size();
+}
+
+std::size_t WsSendQueue::held() const {
+    std::size_t n = control_.size();
+    for (const Item& item : items_) n += item.size();
+    return n;
 }
 
 template <class Write>

@@ -68,6 +68,9 @@ public:
     std::size_t data_bytes() const { return data_bytes_; }
     /// All bytes queued and not yet written (frames, raw bytes, controls).
     std::size_t bytes() const { return bytes_; }
+    /// Bytes the queue's buffers hold, written or not: what it costs in
+    /// memory beyond capacity slack.
+    std::size_t held() const;
     /// Something can be written now.
     bool pending() const;
     bool close_queued() const { return close_.has_value(); }
@@ -90,8 +93,14 @@ private:
         std::size_t size() const { return head.size() + payload.size(); }
     };
 
+    /// A streamed frame gives up the written part of its payload once that
+    /// is most of the buffer: a socket that never quite catches up would
+    /// otherwise keep every byte of a frame of any length.
+    static constexpr std::size_t kCompactAt = 64 * 1024;
+
     Item& start(ws::Opcode op, bool fin, std::uint64_t length, bool streamed);
     void append(Item& item, std::string_view piece);
+    static void compact(Item& item);
     bool at_boundary() const;
     /// Hands gathered bytes to `write` (returns bytes taken, -1 on error)
     /// until `budget` is spent or it takes less than offered.

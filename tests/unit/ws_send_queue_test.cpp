@@ -228,3 +228,33 @@ TEST_CASE("send writes straight to a socket as far as it takes, keeps the rest, 
     CHECK(after.data_bytes() == 4);  // nothing counted as written
     ::close(sv[0]);
 }
+
+TEST_CASE("a long streamed frame through a socket that never catches up holds what is unwritten, not the frame") {
+    // The feeder stops at 512 KiB unwritten, as the relay's does; the socket
+    // takes 48 KiB a turn, so the frame is never written as far as it has
+    // arrived until its last piece.
+    constexpr std::size_t kFrame = 8 * 1024 * 1024, kPiece = 64 * 1024, kHigh = 512 * 1024;
+    for (ws::Role role : {ws::Role::client, ws::Role::server}) {
+        CAPTURE(static_cast<int>(role));
+        WsSendQueue q(role);
+        q.begin(ws::Opcode::binary, true, kFrame);
+        std::string sent, wire;
+        std::size_t most = 0;
+        while (sent.size() < kFrame) {
+            if (q.bytes() < kHigh) {
+                std::string piece(kPiece, '\0');
+                for (std::size_t i = 0; i < piece.size(); ++i) piece[i] = static_cast<char>((sent.size() + i) * 131 >> 7);
+                q.data(piece);
+                sent += piece;
+            } else {
+                wire += take(q, 48 * 1024);
+            }
+            most = std::max(most, q.held());
+        }
+        while (q.pending()) wire += take(q, 48 * 1024);
+        CHECK(most <= 2 * (kHigh + kPiece));  // before: the whole 8 MiB
+        auto frames = decoded(role, wire);
+        REQUIRE(frames.size() == 1);
+        CHECK(frames[0] == "2F:" + sent);
+    }
+}

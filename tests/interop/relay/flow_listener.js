@@ -1,7 +1,7 @@
 // Flow-control probe: a raw `ws` 8 listener that accepts one sender, stops
 // reading for a while (so the relay must push back on the sender), records
 // the relay's largest per-connection output queue from /$relay/status, then
-// reads everything and checks order and sizes.
+// reads everything and checks order, sizes and every byte.
 // Usage: node flow_listener.js ENTITY MESSAGES MESSAGE_BYTES PAUSE_MS
 'use strict';
 const http = require('http');
@@ -42,6 +42,9 @@ control.on('message', (data) => {
   r.on('message', (d, bin) => {
     if (!bin || d.length !== size) die(`message ${got}: ${bin ? 'binary' : 'text'} ${d.length} bytes`);
     if (d.readUInt32BE(0) !== got) die(`message ${got} arrived as number ${d.readUInt32BE(0)}`);
+    const want = Buffer.alloc(size, got & 0xff);
+    want.writeUInt32BE(got, 0);
+    if (!d.equals(want)) die(`message ${got}: its bytes changed on the way`);
     got++;
     if (got === count) {
       console.log('received ' + got);
